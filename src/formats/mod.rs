@@ -1,0 +1,1 @@
+//! Benchmark file readers (being written).

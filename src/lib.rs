@@ -1,0 +1,9 @@
+//! takt: production scheduling with an exact MIP, a heuristic, an independent referee and KPIs.
+//!
+//! Data flow: `model` (parse, validate) -> `solve` -> `schedule::Schedule` -> `eval` (objective,
+//! KPIs) and `check` (the referee, independent of the decoder).
+
+pub mod model;
+pub mod schedule;
+pub mod check;
+pub mod formats;

@@ -1,0 +1,47 @@
+//! Reading an instance file: YAML parse (with line:column and YAML path on errors), then
+//! validation. The YAML library is used only here, so swapping it is a local change.
+
+use super::error::{Diagnostic, InputError};
+use super::problem::Problem;
+use super::raw::RawInstance;
+use super::validate::validate;
+use std::path::Path;
+
+/// Reads and validates an instance file.
+pub fn load_instance(path: &Path) -> Result<Problem, InputError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| InputError::Io {
+        file: file.clone(),
+        source,
+    })?;
+    parse_instance(&text, &file)
+}
+
+/// Parses and validates instance text; `file` names it in errors.
+pub fn parse_instance(text: &str, file: &str) -> Result<Problem, InputError> {
+    let raw = parse_yaml::<RawInstance>(text).map_err(|d| InputError::invalid(file, vec![d]))?;
+    validate(&raw).map_err(|d| InputError::invalid(file, d))
+}
+
+/// Deserialises YAML into `T`, reporting the failing value's YAML path and line:column.
+pub fn parse_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Diagnostic> {
+    let de = serde_yaml::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let location = inner.location().map(|l| (l.line(), l.column()));
+        let mut message = inner.to_string();
+        // serde_yaml appends the position and sometimes the path; we print both ourselves.
+        if let Some(i) = message.find(" at line ") {
+            message.truncate(i);
+        }
+        if let Some(rest) = message.strip_prefix(&format!("{path}: ")) {
+            message = rest.to_string();
+        }
+        Diagnostic {
+            path: if path == "." { String::new() } else { path },
+            location,
+            message,
+        }
+    })
+}

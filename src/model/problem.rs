@@ -1,0 +1,321 @@
+//! The validated instance: plain data with dense ids, built once by `validate` and read by every
+//! solver, the evaluator, the referee and the reporter. Nothing here re-parses or re-validates.
+
+use super::calendar::{Availability, CalendarRules, WeekAnchor};
+use super::time::{datetime_at, format_datetime, Minute};
+use jiff::civil::DateTime;
+use std::collections::HashMap;
+
+macro_rules! dense_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub u32);
+        impl $name {
+            #[inline]
+            pub fn idx(self) -> usize {
+                self.0 as usize
+            }
+        }
+    };
+}
+
+dense_id!(
+    /// Index into `Problem::jobs`.
+    JobId
+);
+dense_id!(
+    /// Index into `Problem::ops` (operations of a job are contiguous, in routing order).
+    OpId
+);
+dense_id!(
+    /// Index into `Problem::machines`.
+    MachineId
+);
+dense_id!(
+    /// Index into `Problem::plants`.
+    PlantId
+);
+dense_id!(
+    /// Index into `Problem::families`.
+    FamilyId
+);
+
+/// The objective terms and their weights; every solver minimises exactly this weighted sum.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ObjectiveWeights {
+    pub makespan: f64,
+    pub weighted_tardiness: f64,
+    pub late_jobs: f64,
+    pub flow_time: f64,
+    pub changeover_time: f64,
+    pub earliness: f64,
+}
+
+impl ObjectiveWeights {
+    /// Term names as written in instances, in a fixed order.
+    pub const TERMS: [&'static str; 6] = [
+        "makespan",
+        "weighted_tardiness",
+        "late_jobs",
+        "flow_time",
+        "changeover_time",
+        "earliness",
+    ];
+
+    pub fn get_mut(&mut self, term: &str) -> Option<&mut f64> {
+        Some(match term {
+            "makespan" => &mut self.makespan,
+            "weighted_tardiness" => &mut self.weighted_tardiness,
+            "late_jobs" => &mut self.late_jobs,
+            "flow_time" => &mut self.flow_time,
+            "changeover_time" => &mut self.changeover_time,
+            "earliness" => &mut self.earliness,
+            _ => return None,
+        })
+    }
+
+    /// Weights in the order of [`Self::TERMS`].
+    pub fn as_array(&self) -> [f64; 6] {
+        [
+            self.makespan,
+            self.weighted_tardiness,
+            self.late_jobs,
+            self.flow_time,
+            self.changeover_time,
+            self.earliness,
+        ]
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Plant {
+    pub id: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Machine {
+    pub id: String,
+    pub plant: PlantId,
+    /// Index into `Problem::calendars`, `None` when always available (but for downtime).
+    pub calendar: Option<usize>,
+    pub downtime: Vec<(Minute, Minute)>,
+    /// Index into `Problem::changeover_matrices`; `None`: this machine never needs a changeover.
+    pub changeovers: Option<usize>,
+    pub initial_family: Option<FamilyId>,
+    /// Compiled working time (calendar and downtime), for the decoder.
+    pub availability: Availability,
+}
+
+/// Changeover minutes `minutes[from][to]`, `None` where the instance gives no value
+/// (validation guarantees that every pair that can occur has one).
+#[derive(Debug, Clone)]
+pub struct ChangeoverMatrix {
+    pub id: String,
+    pub minutes: Vec<Vec<Option<Minute>>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub id: String,
+    pub release: Minute,
+    pub due: Option<Minute>,
+    pub deadline: Option<Minute>,
+    pub weight: f64,
+    /// The job's operations, `ops.start..ops.end` in routing order.
+    pub first_op: u32,
+    pub op_count: u32,
+}
+
+impl Job {
+    pub fn ops(&self) -> impl DoubleEndedIterator<Item = OpId> + ExactSizeIterator {
+        (self.first_op..self.first_op + self.op_count).map(OpId)
+    }
+    pub fn last_op(&self) -> OpId {
+        OpId(self.first_op + self.op_count - 1)
+    }
+}
+
+/// One eligible machine of an operation with its duration (working minutes) there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mode {
+    pub machine: MachineId,
+    pub duration: Minute,
+}
+
+#[derive(Debug, Clone)]
+pub struct Operation {
+    pub id: String,
+    pub job: JobId,
+    /// Position in the job's routing (0-based).
+    pub index: u32,
+    pub family: Option<FamilyId>,
+    pub modes: Vec<Mode>,
+    pub atomic: bool,
+    pub pinned: Option<Pin>,
+}
+
+impl Operation {
+    /// Duration on `m`, `None` when `m` is not eligible.
+    pub fn duration_on(&self, m: MachineId) -> Option<Minute> {
+        self.modes
+            .iter()
+            .find(|mode| mode.machine == m)
+            .map(|mode| mode.duration)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pin {
+    pub machine: MachineId,
+    pub start: Minute,
+}
+
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub name: String,
+    pub horizon_start: DateTime,
+    pub horizon_end: Option<Minute>,
+    pub week: WeekAnchor,
+    pub objective: ObjectiveWeights,
+    pub plants: Vec<Plant>,
+    /// `transfer[from][to]` in calendar minutes; `None` where the instance gives no value
+    /// (validation guarantees every cross-plant move a routing can need has one).
+    pub transfer: Vec<Vec<Option<Minute>>>,
+    pub calendars: Vec<CalendarRules>,
+    pub families: Vec<String>,
+    pub changeover_matrices: Vec<ChangeoverMatrix>,
+    pub machines: Vec<Machine>,
+    pub jobs: Vec<Job>,
+    pub ops: Vec<Operation>,
+    /// For each machine, the operations eligible on it.
+    pub ops_by_machine: Vec<Vec<OpId>>,
+    job_index: HashMap<String, JobId>,
+    machine_index: HashMap<String, MachineId>,
+}
+
+impl Problem {
+    /// Builds the index maps; called once by validation and by the benchmark readers.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        name: String,
+        horizon_start: DateTime,
+        horizon_end: Option<Minute>,
+        objective: ObjectiveWeights,
+        plants: Vec<Plant>,
+        transfer: Vec<Vec<Option<Minute>>>,
+        calendars: Vec<CalendarRules>,
+        families: Vec<String>,
+        changeover_matrices: Vec<ChangeoverMatrix>,
+        machines: Vec<Machine>,
+        jobs: Vec<Job>,
+        ops: Vec<Operation>,
+    ) -> Self {
+        let week = week_anchor(horizon_start);
+        let mut ops_by_machine = vec![Vec::new(); machines.len()];
+        for (i, op) in ops.iter().enumerate() {
+            for mode in &op.modes {
+                ops_by_machine[mode.machine.idx()].push(OpId(i as u32));
+            }
+        }
+        let job_index = jobs
+            .iter()
+            .enumerate()
+            .map(|(i, j)| (j.id.clone(), JobId(i as u32)))
+            .collect();
+        let machine_index = machines
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id.clone(), MachineId(i as u32)))
+            .collect();
+        Problem {
+            name,
+            horizon_start,
+            horizon_end,
+            week,
+            objective,
+            plants,
+            transfer,
+            calendars,
+            families,
+            changeover_matrices,
+            machines,
+            jobs,
+            ops,
+            ops_by_machine,
+            job_index,
+            machine_index,
+        }
+    }
+
+    pub fn op(&self, o: OpId) -> &Operation {
+        &self.ops[o.idx()]
+    }
+    pub fn job(&self, j: JobId) -> &Job {
+        &self.jobs[j.idx()]
+    }
+    pub fn machine(&self, m: MachineId) -> &Machine {
+        &self.machines[m.idx()]
+    }
+    pub fn job_by_id(&self, id: &str) -> Option<JobId> {
+        self.job_index.get(id).copied()
+    }
+    pub fn machine_by_id(&self, id: &str) -> Option<MachineId> {
+        self.machine_index.get(id).copied()
+    }
+    /// The operation `op_id` of job `job`.
+    pub fn op_by_id(&self, job: JobId, op_id: &str) -> Option<OpId> {
+        self.job(job).ops().find(|&o| self.op(o).id == op_id)
+    }
+
+    /// The routing predecessor of `o`, if any.
+    pub fn pred(&self, o: OpId) -> Option<OpId> {
+        (self.op(o).index > 0).then(|| OpId(o.0 - 1))
+    }
+
+    /// Calendar minutes a job needs between an operation on `from` and the next on `to`.
+    /// Validation guarantees a value for every pair a routing can produce; an absent same-plant
+    /// entry is 0 (the documented default).
+    #[inline]
+    pub fn transfer_time(&self, from: MachineId, to: MachineId) -> Minute {
+        let (a, b) = (self.machine(from).plant, self.machine(to).plant);
+        self.transfer[a.idx()][b.idx()].unwrap_or(0)
+    }
+
+    /// Changeover minutes on machine `m` before an operation of family `to` when the machine last
+    /// ran family `from` (or its initial family). 0 when either has no family or the machine has
+    /// no changeover matrix.
+    #[inline]
+    pub fn changeover(
+        &self,
+        m: MachineId,
+        from: Option<FamilyId>,
+        to: Option<FamilyId>,
+    ) -> Minute {
+        match (self.machine(m).changeovers, from, to) {
+            (Some(c), Some(a), Some(b)) => {
+                self.changeover_matrices[c].minutes[a.idx()][b.idx()].unwrap_or(0)
+            }
+            _ => 0,
+        }
+    }
+
+    /// The datetime of minute `m`, as takt writes it.
+    pub fn datetime(&self, m: Minute) -> String {
+        format_datetime(datetime_at(self.horizon_start, m))
+    }
+
+    /// Display name `JOB/OP` of an operation, for messages.
+    pub fn op_name(&self, o: OpId) -> String {
+        let op = self.op(o);
+        format!("{}/{}", self.job(op.job).id, op.id)
+    }
+}
+
+/// Monday 00:00 of the week holding the horizon start, in minutes from it.
+pub fn week_anchor(start: DateTime) -> WeekAnchor {
+    let wd = start.weekday().to_monday_zero_offset() as Minute;
+    WeekAnchor {
+        monday: -(wd * 24 * 60 + start.hour() as Minute * 60 + start.minute() as Minute),
+    }
+}

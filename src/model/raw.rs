@@ -1,0 +1,191 @@
+//! The instance exactly as written in YAML. Unknown fields are errors (a typo must not be
+//! ignored); every cross-reference is still a string here and is resolved by `validate`.
+
+use super::time::{RawClock, RawDate, RawDateTime, RawDuration, RawInstant};
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawInstance {
+    #[serde(default)]
+    pub name: Option<String>,
+    pub horizon: RawHorizon,
+    /// Term name -> weight; names are checked in validation so that all bad terms are reported.
+    #[serde(default)]
+    pub objective: Option<BTreeMap<String, f64>>,
+    pub plants: Vec<RawPlant>,
+    #[serde(default)]
+    pub transfers: Vec<RawTransfer>,
+    #[serde(default)]
+    pub calendars: Vec<RawCalendar>,
+    #[serde(default)]
+    pub families: Vec<String>,
+    #[serde(default)]
+    pub changeovers: Vec<RawChangeoverMatrix>,
+    pub machines: Vec<RawMachine>,
+    pub jobs: Vec<RawJob>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHorizon {
+    pub start: RawDateTime,
+    #[serde(default)]
+    pub end: Option<RawInstant>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPlant {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTransfer {
+    pub from: String,
+    pub to: String,
+    pub time: RawDuration,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCalendar {
+    pub id: String,
+    #[serde(default)]
+    pub weekly: Vec<RawShift>,
+    #[serde(default)]
+    pub holidays: Vec<RawDateRange>,
+    #[serde(default)]
+    pub overtime: Vec<RawInterval>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawShift {
+    pub days: Vec<String>,
+    pub from: RawClock,
+    pub to: RawClock,
+}
+
+/// Inclusive range of whole days.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDateRange {
+    pub from: RawDate,
+    #[serde(default)]
+    pub to: Option<RawDate>,
+}
+
+/// Half-open interval [from, to).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawInterval {
+    pub from: RawInstant,
+    pub to: RawInstant,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawChangeoverMatrix {
+    pub id: String,
+    /// from family -> to family -> minutes
+    pub matrix: BTreeMap<String, BTreeMap<String, RawDuration>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMachine {
+    pub id: String,
+    pub plant: String,
+    #[serde(default)]
+    pub calendar: Option<String>,
+    #[serde(default)]
+    pub changeovers: Option<String>,
+    #[serde(default)]
+    pub initial_family: Option<String>,
+    #[serde(default)]
+    pub downtime: Vec<RawInterval>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawJob {
+    pub id: String,
+    #[serde(default)]
+    pub release: Option<RawInstant>,
+    #[serde(default)]
+    pub due: Option<RawInstant>,
+    #[serde(default)]
+    pub deadline: Option<RawInstant>,
+    #[serde(default)]
+    pub weight: Option<f64>,
+    #[serde(default)]
+    pub family: Option<String>,
+    pub operations: Vec<RawOperation>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOperation {
+    pub id: String,
+    pub machines: RawEligible,
+    /// Duration on every listed machine when `machines` is a list.
+    #[serde(default)]
+    pub duration: Option<RawDuration>,
+    #[serde(default)]
+    pub family: Option<String>,
+    #[serde(default)]
+    pub atomic: bool,
+    #[serde(default)]
+    pub pinned: Option<RawPin>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPin {
+    pub machine: String,
+    pub start: RawInstant,
+}
+
+/// Eligible machines: `{A: 2h, B: 2h30m}` (duration per machine) or `[A, B]` (with `duration`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawEligible {
+    WithDurations(Vec<(String, RawDuration)>),
+    List(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for RawEligible {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawEligible;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map of machine to duration ({A: 2h}) or a list of machines ([A, B])")
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<RawEligible, M::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, RawDuration>()? {
+                    out.push((k, v));
+                }
+                Ok(RawEligible::WithDurations(out))
+            }
+            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<RawEligible, S::Error> {
+                let mut out = Vec::new();
+                while let Some(m) = seq.next_element::<String>()? {
+                    out.push(m);
+                }
+                Ok(RawEligible::List(out))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawEligible, E> {
+                Ok(RawEligible::List(vec![v.to_string()]))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
