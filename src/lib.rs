@@ -3,7 +3,12 @@
 //! Data flow: `model` (parse, validate) -> `solve` -> `schedule::Schedule` -> `eval` (objective,
 //! KPIs) and `check` (the referee, independent of the decoder).
 
-pub mod model;
-pub mod schedule;
 pub mod check;
+pub mod cli;
+pub mod eval;
 pub mod formats;
+pub mod generate;
+pub mod model;
+pub mod report;
+pub mod schedule;
+pub mod solve;

@@ -62,8 +62,7 @@ pub struct Schedule {
 impl Schedule {
     /// Operations sorted by machine, then start: the natural reading order.
     pub fn sort(&mut self) {
-        self.ops
-            .sort_by_key(|s| (s.machine, s.start, s.end, s.op));
+        self.ops.sort_by_key(|s| (s.machine, s.start, s.end, s.op));
     }
 }
 
@@ -178,8 +177,16 @@ pub fn render(problem: &Problem, schedule: &Schedule, format: Format) -> Result<
         Format::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());
             w.write_record([
-                "job", "operation", "machine", "setup_start", "setup_end", "start", "end",
-                "setup_start_time", "start_time", "end_time",
+                "job",
+                "operation",
+                "machine",
+                "setup_start",
+                "setup_end",
+                "start",
+                "end",
+                "setup_start_time",
+                "start_time",
+                "end_time",
             ])
             .map_err(|e| e.to_string())?;
             for r in rows {
@@ -220,10 +227,20 @@ pub fn write_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
 }
 
 /// Writes a schedule, format by extension.
-pub fn write_schedule(problem: &Problem, schedule: &Schedule, path: &Path) -> Result<(), InputError> {
+pub fn write_schedule(
+    problem: &Problem,
+    schedule: &Schedule,
+    path: &Path,
+) -> Result<(), InputError> {
     let file = path.display().to_string();
     let format = Format::of(path).ok_or_else(|| {
-        InputError::invalid(&file, vec![Diagnostic::at("", "unknown schedule format: use .yaml, .yml or .csv")])
+        InputError::invalid(
+            &file,
+            vec![Diagnostic::at(
+                "",
+                "unknown schedule format: use .yaml, .yml or .csv",
+            )],
+        )
     })?;
     let text = render(problem, schedule, format)
         .map_err(|e| InputError::invalid(&file, vec![Diagnostic::at("", e)]))?;
@@ -239,7 +256,13 @@ pub fn read_schedule(problem: &Problem, path: &Path) -> Result<Schedule, InputEr
         source,
     })?;
     let format = Format::of(path).ok_or_else(|| {
-        InputError::invalid(&file, vec![Diagnostic::at("", "unknown schedule format: use .yaml, .yml or .csv")])
+        InputError::invalid(
+            &file,
+            vec![Diagnostic::at(
+                "",
+                "unknown schedule format: use .yaml, .yml or .csv",
+            )],
+        )
     })?;
     parse_schedule(problem, &text, format, &file)
 }
@@ -265,7 +288,9 @@ pub fn parse_schedule(
             )
         }
         Format::Csv => {
-            let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+            let mut rdr = csv::ReaderBuilder::new()
+                .trim(csv::Trim::All)
+                .from_reader(text.as_bytes());
             let mut out = Vec::new();
             let mut diags = Vec::new();
             for rec in rdr.deserialize::<Row>() {
@@ -293,7 +318,10 @@ pub fn parse_schedule(
     for (place, r) in rows {
         let job = problem.job_by_id(&r.job);
         if job.is_none() {
-            diags.push(Diagnostic::at(format!("{place}.job"), format!("unknown job `{}`", r.job)));
+            diags.push(Diagnostic::at(
+                format!("{place}.job"),
+                format!("unknown job `{}`", r.job),
+            ));
         }
         let op = job.and_then(|j| problem.op_by_id(j, &r.operation));
         if job.is_some() && op.is_none() {
@@ -304,7 +332,10 @@ pub fn parse_schedule(
         }
         let machine = problem.machine_by_id(&r.machine);
         if machine.is_none() {
-            diags.push(Diagnostic::at(format!("{place}.machine"), format!("unknown machine `{}`", r.machine)));
+            diags.push(Diagnostic::at(
+                format!("{place}.machine"),
+                format!("unknown machine `{}`", r.machine),
+            ));
         }
         let start = r.start.resolve(origin);
         let setup_start = r.setup_start.map(|s| s.resolve(origin));

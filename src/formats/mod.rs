@@ -1,1 +1,845 @@
-//! Benchmark file readers (being written).
+//! Benchmark files -> the same [`Problem`] as a takt instance, and any [`Problem`] -> takt YAML.
+//!
+//! * [`jssp`]: classic job shop, OR-Library "standard" layout or Taillard's own layout;
+//! * [`fjsp`]: flexible job shop, Brandimarte `.fjs`;
+//! * [`smwt`]: single-machine total weighted tardiness, OR-Library `wt40/wt50/wt100`.
+//!
+//! Every benchmark becomes one plant `shop` with always-available machines named after the file's
+//! numbering (`M0..` for the standard job shop, `M1..` for Taillard and `.fjs` files), jobs
+//! `J1..` with operations `o1..`, and the horizon start 2026-01-05T00:00 (a Monday). Files that
+//! hold several instances are addressed as `file#k` (1-based), for example `wt40.txt#17`.
+//!
+//! Malformed files give [`InputError::Invalid`] with the line and column of each problem.
+
+pub mod fjsp;
+pub mod jssp;
+pub mod smwt;
+mod text;
+
+use crate::model::{
+    Availability, Diagnostic, InputError, Job, JobId, Machine, MachineId, Mode, ObjectiveWeights,
+    OpId, Operation, Plant, PlantId, Problem,
+};
+use jiff::civil::DateTime;
+use std::fmt;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::str::FromStr;
+
+/// A benchmark file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Classic job shop (standard or Taillard layout), makespan.
+    Jssp,
+    /// Flexible job shop, Brandimarte `.fjs`, makespan.
+    Fjsp,
+    /// Single-machine total weighted tardiness, OR-Library `wtNN.txt`.
+    Smwt,
+}
+
+impl Format {
+    pub const ALL: [Format; 3] = [Format::Jssp, Format::Fjsp, Format::Smwt];
+
+    /// The name used on the command line: `jssp`, `fjsp` or `smwt`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Jssp => "jssp",
+            Format::Fjsp => "fjsp",
+            Format::Smwt => "smwt",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "jssp" => Ok(Format::Jssp),
+            "fjsp" => Ok(Format::Fjsp),
+            "smwt" => Ok(Format::Smwt),
+            _ => Err(format!(
+                "unknown benchmark format `{s}` (known: jssp, fjsp, smwt)"
+            )),
+        }
+    }
+}
+
+/// The format a file name suggests: `.fjs` is a flexible job shop, `wtNN.txt` a weighted
+/// tardiness file, any other `.txt` (or a name without extension, as in JSPLIB) a job shop.
+pub fn guess_format(path: &str) -> Option<Format> {
+    let p = Path::new(path);
+    let ext = p
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("fjs") => Some(Format::Fjsp),
+        Some("txt") | None => {
+            if smwt::jobs_from_name(path).is_some() {
+                Some(Format::Smwt)
+            } else {
+                Some(Format::Jssp)
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Reads a benchmark instance. `path` may end in `#k` to pick the `k`-th (1-based) instance of
+/// a file holding several (`wt40.txt#17`). With `format` `None` the format is guessed from the
+/// file name (see [`guess_format`]).
+pub fn read(path: &str, format: Option<Format>) -> Result<Problem, InputError> {
+    let (file, index) = split_index(path)?;
+    let format = format_of(&file, format)?;
+    let text = read_text(&file)?;
+    let name = stem(&file);
+    match format {
+        Format::Jssp => jssp::parse(&text, &file, &name, index),
+        Format::Fjsp => {
+            let p = fjsp::parse(&text, &file, &name)?;
+            pick_index(&text, &file, index, 1)?;
+            Ok(p)
+        }
+        Format::Smwt => {
+            let n = smwt::jobs_for(&file, None)?;
+            smwt::parse(&text, &file, n, index, &name)
+        }
+    }
+}
+
+/// How many instances the file holds (`#1..#count` address them). Any `#k` suffix is ignored.
+pub fn count_instances(path: &str, format: Option<Format>) -> Result<usize, InputError> {
+    let (file, _) = split_index(path)?;
+    let format = format_of(&file, format)?;
+    let text = read_text(&file)?;
+    match format {
+        Format::Jssp => jssp::count(&text, &file),
+        Format::Fjsp => fjsp::parse(&text, &file, "").map(|_| 1),
+        Format::Smwt => smwt::count(&text, &file, smwt::jobs_for(&file, None)?),
+    }
+}
+
+fn format_of(file: &str, format: Option<Format>) -> Result<Format, InputError> {
+    format.or_else(|| guess_format(file)).ok_or_else(|| {
+        InputError::invalid(
+            file,
+            vec![Diagnostic::at(
+                "",
+                "cannot tell the benchmark format from the file name (.txt: job shop, \
+                 wtNN.txt: weighted tardiness, .fjs: flexible job shop); give the format \
+                 (jssp, fjsp or smwt)",
+            )],
+        )
+    })
+}
+
+/// Splits `file#k` into the file and the 1-based index. A path that exists as written is taken
+/// whole, even if it contains `#`.
+pub(crate) fn split_index(path: &str) -> Result<(String, Option<usize>), InputError> {
+    if Path::new(path).exists() {
+        return Ok((path.to_string(), None));
+    }
+    match path.rsplit_once('#') {
+        Some((file, k)) if !k.contains(['/', '\\']) => match k.trim().parse::<usize>() {
+            Ok(k) => Ok((file.to_string(), Some(k))),
+            Err(_) => Err(InputError::invalid(
+                file,
+                vec![Diagnostic::at(
+                    "",
+                    format!(
+                        "`#{k}`: an instance is picked with a positive integer, as in `file#17`"
+                    ),
+                )],
+            )),
+        },
+        _ => Ok((path.to_string(), None)),
+    }
+}
+
+/// Checks the 1-based `index` against the `total` number of instances in the file.
+pub(crate) fn pick_index(
+    text: &str,
+    file: &str,
+    index: Option<usize>,
+    total: usize,
+) -> Result<usize, InputError> {
+    let plural = |n: usize| if n == 1 { "instance" } else { "instances" };
+    match index {
+        None if total == 1 => Ok(1),
+        None => Err(InputError::invalid(
+            file,
+            vec![Diagnostic::at(
+                "",
+                format!(
+                    "the file holds {total} {}: pick one as `{file}#k` with k in 1..={total}",
+                    plural(total)
+                ),
+            )],
+        )),
+        Some(0) => Err(InputError::invalid(
+            file,
+            vec![Diagnostic::at("", "`#0`: instances are numbered from 1")],
+        )),
+        Some(k) if k > total => Err(invalid(
+            file,
+            text::diag_at(
+                text::eof(text),
+                format!(
+                    "instance {k} was asked for, but the file holds only {total} {}",
+                    plural(total)
+                ),
+            ),
+        )),
+        Some(k) => Ok(k),
+    }
+}
+
+pub(crate) fn invalid(file: &str, d: Diagnostic) -> InputError {
+    InputError::invalid(file, vec![d])
+}
+
+pub(crate) fn read_text(file: &str) -> Result<String, InputError> {
+    std::fs::read_to_string(file).map_err(|source| InputError::Io {
+        file: file.to_string(),
+        source,
+    })
+}
+
+/// The file name without directory and extension (`../x/wt40.txt` -> `wt40`).
+pub(crate) fn stem(path: &str) -> String {
+    Path::new(path)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "instance".to_string())
+}
+
+/// The horizon start of every benchmark problem: Monday 2026-01-05 00:00.
+pub fn benchmark_start() -> DateTime {
+    jiff::civil::date(2026, 1, 5).at(0, 0, 0, 0)
+}
+
+/// A benchmark read from a file, before it becomes a [`Problem`].
+pub(crate) struct Shop {
+    pub name: String,
+    pub machines: Vec<String>,
+    pub jobs: Vec<ShopJob>,
+    pub objective: ObjectiveWeights,
+}
+
+pub(crate) struct ShopJob {
+    pub due: Option<i64>,
+    pub weight: f64,
+    /// Per operation, its modes (dense machine index, duration).
+    pub ops: Vec<Vec<(u32, i64)>>,
+}
+
+impl Shop {
+    /// One plant `shop`, machines always available, jobs `J1..` with operations `o1..`.
+    pub fn build(self) -> Problem {
+        let machines = self
+            .machines
+            .into_iter()
+            .map(|id| Machine {
+                id,
+                plant: PlantId(0),
+                calendar: None,
+                downtime: Vec::new(),
+                changeovers: None,
+                initial_family: None,
+                availability: Availability::always(),
+            })
+            .collect();
+        let mut jobs = Vec::with_capacity(self.jobs.len());
+        let mut ops = Vec::new();
+        for (j, job) in self.jobs.into_iter().enumerate() {
+            let first_op = ops.len() as u32;
+            let op_count = job.ops.len() as u32;
+            for (o, modes) in job.ops.into_iter().enumerate() {
+                ops.push(Operation {
+                    id: format!("o{}", o + 1),
+                    job: JobId(j as u32),
+                    index: o as u32,
+                    family: None,
+                    modes: modes
+                        .into_iter()
+                        .map(|(m, d)| Mode {
+                            machine: MachineId(m),
+                            duration: d,
+                        })
+                        .collect(),
+                    atomic: false,
+                    pinned: None,
+                });
+            }
+            jobs.push(Job {
+                id: format!("J{}", j + 1),
+                release: 0,
+                due: job.due,
+                deadline: None,
+                weight: job.weight,
+                first_op,
+                op_count,
+            });
+        }
+        Problem::new(
+            self.name,
+            benchmark_start(),
+            None,
+            self.objective,
+            vec![Plant {
+                id: "shop".to_string(),
+            }],
+            vec![vec![None]],
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            machines,
+            jobs,
+            ops,
+        )
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Problem -> YAML
+
+const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/// Writes `problem` as a takt instance (the schema of `model::raw`), such that
+/// `model::parse_instance(&to_yaml(&p), ..)` gives back an equivalent problem. Instants are
+/// written as integer minutes from the horizon start, durations as integer minutes.
+pub fn to_yaml(problem: &Problem) -> String {
+    let p = problem;
+    let mut y = String::new();
+    let w = &mut y;
+    let _ = writeln!(w, "name: {}", q(&p.name));
+    let _ = write!(
+        w,
+        "horizon: {{start: \"{}\"",
+        crate::model::time::format_datetime(p.horizon_start)
+    );
+    if let Some(e) = p.horizon_end {
+        let _ = write!(w, ", end: {e}");
+    }
+    let _ = writeln!(w, "}}");
+
+    let weights = p.objective.as_array();
+    let mut terms: Vec<String> = ObjectiveWeights::TERMS
+        .iter()
+        .zip(weights)
+        .filter(|(_, v)| *v != 0.0)
+        .map(|(t, v)| format!("{t}: {}", num(v)))
+        .collect();
+    if terms.is_empty() {
+        terms.push("makespan: 0".to_string());
+    }
+    let _ = writeln!(w, "objective: {{{}}}", terms.join(", "));
+
+    let _ = writeln!(w, "plants:{}", if p.plants.is_empty() { " []" } else { "" });
+    for pl in &p.plants {
+        let _ = writeln!(w, "  - {{id: {}}}", q(&pl.id));
+    }
+
+    let mut transfers = Vec::new();
+    for (a, row) in p.transfer.iter().enumerate() {
+        for (b, t) in row.iter().enumerate() {
+            if let (Some(t), Some(pa), Some(pb)) = (t, p.plants.get(a), p.plants.get(b)) {
+                transfers.push(format!(
+                    "  - {{from: {}, to: {}, time: {t}}}",
+                    q(&pa.id),
+                    q(&pb.id)
+                ));
+            }
+        }
+    }
+    if !transfers.is_empty() {
+        let _ = writeln!(w, "transfers:");
+        for t in transfers {
+            let _ = writeln!(w, "{t}");
+        }
+    }
+
+    if !p.calendars.is_empty() {
+        let _ = writeln!(w, "calendars:");
+    }
+    for c in &p.calendars {
+        let _ = writeln!(w, "  - id: {}", q(&c.id));
+        // Shifts with the same hours are written together, in order of first appearance.
+        let mut groups: Vec<((i64, i64), Vec<u8>)> = Vec::new();
+        for s in &c.weekly {
+            match groups.iter_mut().find(|(k, _)| *k == (s.from, s.to)) {
+                Some((_, days)) => days.push(s.weekday),
+                None => groups.push(((s.from, s.to), vec![s.weekday])),
+            }
+        }
+        let _ = writeln!(
+            w,
+            "    weekly:{}",
+            if groups.is_empty() { " []" } else { "" }
+        );
+        for ((from, to), days) in groups {
+            let days: Vec<&str> = days
+                .iter()
+                .map(|&d| DAYS.get(d as usize).copied().unwrap_or("mon"))
+                .collect();
+            let _ = writeln!(
+                w,
+                "      - {{days: [{}], from: \"{}\", to: \"{}\"}}",
+                days.join(", "),
+                clock(from),
+                clock(to)
+            );
+        }
+        if !c.holidays.is_empty() {
+            let _ = writeln!(w, "    holidays:");
+            for &(a, b) in &c.holidays {
+                let from = crate::model::time::datetime_at(p.horizon_start, a).date();
+                let to = crate::model::time::datetime_at(p.horizon_start, b.max(a + 1) - 1).date();
+                let _ = writeln!(w, "      - {{from: \"{from}\", to: \"{to}\"}}");
+            }
+        }
+        if !c.overtime.is_empty() {
+            let _ = writeln!(w, "    overtime: [{}]", intervals(&c.overtime));
+        }
+    }
+
+    if !p.families.is_empty() {
+        let fams: Vec<String> = p.families.iter().map(|f| q(f)).collect();
+        let _ = writeln!(w, "families: [{}]", fams.join(", "));
+    }
+    let family = |f: crate::model::FamilyId| q(p.families.get(f.idx()).map_or("", |s| s.as_str()));
+
+    if !p.changeover_matrices.is_empty() {
+        let _ = writeln!(w, "changeovers:");
+    }
+    for c in &p.changeover_matrices {
+        let _ = writeln!(w, "  - id: {}", q(&c.id));
+        let rows: Vec<String> = c
+            .minutes
+            .iter()
+            .enumerate()
+            .filter_map(|(a, row)| {
+                let cells: Vec<String> = row
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(b, v)| {
+                        v.map(|v| format!("{}: {v}", family(crate::model::FamilyId(b as u32))))
+                    })
+                    .collect();
+                (!cells.is_empty()).then(|| {
+                    format!(
+                        "      {}: {{{}}}",
+                        family(crate::model::FamilyId(a as u32)),
+                        cells.join(", ")
+                    )
+                })
+            })
+            .collect();
+        let _ = writeln!(w, "    matrix:{}", if rows.is_empty() { " {}" } else { "" });
+        for r in rows {
+            let _ = writeln!(w, "{r}");
+        }
+    }
+
+    let _ = writeln!(
+        w,
+        "machines:{}",
+        if p.machines.is_empty() { " []" } else { "" }
+    );
+    for m in &p.machines {
+        let plant = p.plants.get(m.plant.idx()).map_or("", |pl| pl.id.as_str());
+        let _ = write!(w, "  - {{id: {}, plant: {}", q(&m.id), q(plant));
+        if let Some(c) = m.calendar.and_then(|c| p.calendars.get(c)) {
+            let _ = write!(w, ", calendar: {}", q(&c.id));
+        }
+        if let Some(c) = m.changeovers.and_then(|c| p.changeover_matrices.get(c)) {
+            let _ = write!(w, ", changeovers: {}", q(&c.id));
+        }
+        if let Some(f) = m.initial_family {
+            let _ = write!(w, ", initial_family: {}", family(f));
+        }
+        if !m.downtime.is_empty() {
+            let _ = write!(w, ", downtime: [{}]", intervals(&m.downtime));
+        }
+        let _ = writeln!(w, "}}");
+    }
+
+    let _ = writeln!(w, "jobs:{}", if p.jobs.is_empty() { " []" } else { "" });
+    for j in &p.jobs {
+        let _ = writeln!(w, "  - id: {}", q(&j.id));
+        if j.release != 0 {
+            let _ = writeln!(w, "    release: {}", j.release);
+        }
+        if let Some(d) = j.due {
+            let _ = writeln!(w, "    due: {d}");
+        }
+        if let Some(d) = j.deadline {
+            let _ = writeln!(w, "    deadline: {d}");
+        }
+        if j.weight != 1.0 {
+            let _ = writeln!(w, "    weight: {}", num(j.weight));
+        }
+        let ops: Vec<&Operation> = (j.first_op..j.first_op + j.op_count)
+            .filter_map(|o| p.ops.get(OpId(o).idx()))
+            .collect();
+        let _ = writeln!(
+            w,
+            "    operations:{}",
+            if ops.is_empty() { " []" } else { "" }
+        );
+        for op in ops {
+            let modes: Vec<String> = op
+                .modes
+                .iter()
+                .map(|md| format!("{}: {}", machine_name(p, md.machine), md.duration))
+                .collect();
+            let _ = write!(
+                w,
+                "      - {{id: {}, machines: {{{}}}",
+                q(&op.id),
+                modes.join(", ")
+            );
+            if let Some(f) = op.family {
+                let _ = write!(w, ", family: {}", family(f));
+            }
+            if op.atomic {
+                let _ = write!(w, ", atomic: true");
+            }
+            if let Some(pin) = op.pinned {
+                let _ = write!(
+                    w,
+                    ", pinned: {{machine: {}, start: {}}}",
+                    machine_name(p, pin.machine),
+                    pin.start
+                );
+            }
+            let _ = writeln!(w, "}}");
+        }
+    }
+    y
+}
+
+fn machine_name(p: &Problem, m: MachineId) -> String {
+    q(p.machines.get(m.idx()).map_or("", |m| m.id.as_str()))
+}
+
+fn intervals(v: &[(i64, i64)]) -> String {
+    v.iter()
+        .map(|(a, b)| format!("{{from: {a}, to: {b}}}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn clock(m: i64) -> String {
+    format!("{:02}:{:02}", m.div_euclid(60), m.rem_euclid(60))
+}
+
+/// A number as YAML: integers without a fraction, others in Rust's shortest round-trip form.
+fn num(x: f64) -> String {
+    if x.is_nan() {
+        ".nan".to_string()
+    } else if x.is_infinite() {
+        if x > 0.0 { ".inf" } else { "-.inf" }.to_string()
+    } else if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x:?}")
+    }
+}
+
+/// A string as a YAML scalar: plain when that is unambiguous, else double-quoted.
+fn q(s: &str) -> String {
+    const RESERVED: [&str; 9] = ["y", "n", "yes", "no", "true", "false", "on", "off", "null"];
+    let plain = s
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'))
+        && !RESERVED.contains(&s.to_ascii_lowercase().as_str());
+    if plain {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Best-known values
+
+/// One row of a `bks.csv`: the best known bounds of an instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bks {
+    pub instance: String,
+    /// Best known lower bound. The weighted tardiness files have no such column: there it is
+    /// the best value when that is optimal, else `None`.
+    pub lower_bound: Option<i64>,
+    /// Best known objective value (makespan or total weighted tardiness).
+    pub upper_bound: i64,
+    /// Proven optimal.
+    pub optimal: bool,
+}
+
+/// Reads a `bks.csv` in either layout: `instance,jobs,machines,lower_bound,upper_bound,optimal`
+/// (job shops) or `instance,jobs,best,optimal` (weighted tardiness).
+pub fn read_bks(path: impl AsRef<Path>) -> Result<Vec<Bks>, InputError> {
+    let file = path.as_ref().display().to_string();
+    let text = read_text(&file)?;
+    parse_bks(&text, &file)
+}
+
+/// [`read_bks`] on text; `file` names it in errors.
+pub fn parse_bks(text: &str, file: &str) -> Result<Vec<Bks>, InputError> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(text.as_bytes());
+    let csv_err = |e: csv::Error| {
+        let location = e
+            .position()
+            .map(|p| (p.line() as usize, 1))
+            .or(Some((1, 1)));
+        let message = match e.kind() {
+            csv::ErrorKind::UnequalLengths {
+                expected_len, len, ..
+            } => {
+                format!("row has {len} fields, the header has {expected_len}")
+            }
+            _ => e.to_string(),
+        };
+        InputError::invalid(
+            file,
+            vec![Diagnostic {
+                path: String::new(),
+                location,
+                message,
+            }],
+        )
+    };
+    let headers = rdr.headers().map_err(csv_err)?.clone();
+    let col = |name: &str| headers.iter().position(|h| h.trim() == name);
+    let layouts = "expected the columns instance,jobs,machines,lower_bound,upper_bound,optimal \
+                   or instance,jobs,best,optimal";
+    let missing = |what: &str| {
+        invalid(
+            file,
+            text::diag_at(
+                (1, 1),
+                format!("no column `{what}` in the header ({layouts})"),
+            ),
+        )
+    };
+    let c_inst = col("instance").ok_or_else(|| missing("instance"))?;
+    let c_opt = col("optimal").ok_or_else(|| missing("optimal"))?;
+    let (c_ub, c_lb) = match (col("upper_bound"), col("best")) {
+        (Some(ub), _) => (
+            ub,
+            Some(col("lower_bound").ok_or_else(|| missing("lower_bound"))?),
+        ),
+        (None, Some(best)) => (best, None),
+        (None, None) => return Err(missing("upper_bound")),
+    };
+
+    let mut out: Vec<Bks> = Vec::new();
+    let mut diags = text::Diags::default();
+    let mut seen = std::collections::HashMap::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(csv_err)?;
+        let line = rec.position().map_or(0, |p| p.line() as usize);
+        let at = |c: usize| -> (usize, usize) {
+            let col = 1 + rec
+                .iter()
+                .take(c)
+                .map(|f| f.chars().count() + 1)
+                .sum::<usize>();
+            (line, col)
+        };
+        let field = |c: usize| rec.get(c).unwrap_or("").trim();
+        let int = |c: usize, what: &str| -> Result<i64, Diagnostic> {
+            field(c).parse::<i64>().map_err(|_| {
+                text::diag_at(
+                    at(c),
+                    format!("{what} must be an integer, found `{}`", field(c)),
+                )
+            })
+        };
+        let row = (|| -> Result<Bks, Diagnostic> {
+            let instance = field(c_inst).to_string();
+            if instance.is_empty() {
+                return Err(text::diag_at(at(c_inst), "empty instance name"));
+            }
+            let upper_bound = int(c_ub, "upper bound")?;
+            let optimal = match field(c_opt).to_ascii_lowercase().as_str() {
+                "true" => true,
+                "false" => false,
+                other => {
+                    return Err(text::diag_at(
+                        at(c_opt),
+                        format!("`optimal` must be true or false, found `{other}`"),
+                    ))
+                }
+            };
+            let lower_bound = match c_lb {
+                Some(c) if field(c).is_empty() => None,
+                Some(c) => Some(int(c, "lower bound")?),
+                None => optimal.then_some(upper_bound),
+            };
+            if let Some(lb) = lower_bound {
+                if lb > upper_bound {
+                    return Err(text::diag_at(
+                        at(c_lb.unwrap_or(c_ub)),
+                        format!("lower bound {lb} is above the upper bound {upper_bound}"),
+                    ));
+                }
+            }
+            Ok(Bks {
+                instance,
+                lower_bound,
+                upper_bound,
+                optimal,
+            })
+        })();
+        match row {
+            Ok(b) => {
+                if let Some(first) = seen.insert(b.instance.clone(), line) {
+                    diags.push(text::diag_at(
+                        at(c_inst),
+                        format!(
+                            "instance `{}` appears twice (first on line {first})",
+                            b.instance
+                        ),
+                    ));
+                }
+                out.push(b);
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    if !diags.is_empty() {
+        return Err(InputError::invalid(file, diags.finish()));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_keeps_ids_intact() {
+        assert_eq!(q("M1"), "M1");
+        assert_eq!(q("wt40_017"), "wt40_017");
+        assert_eq!(q("1"), "\"1\"");
+        assert_eq!(q("yes"), "\"yes\"");
+        assert_eq!(q("a: b"), "\"a: b\"");
+        assert_eq!(q("say \"hi\"\n"), "\"say \\\"hi\\\"\\n\"");
+        assert_eq!(q(""), "\"\"");
+        for s in [
+            "1",
+            "yes",
+            "a: b",
+            "x, y",
+            "[z]",
+            "{w}",
+            "#c",
+            "say \"hi\"\n\t\\",
+            "é ü",
+            "\u{1}",
+            "-",
+            "~",
+            "null",
+        ] {
+            let v: String = serde_yaml::from_str(&q(s)).unwrap();
+            assert_eq!(v, s);
+        }
+    }
+
+    #[test]
+    fn numbers_read_back() {
+        for x in [0.0, 1.0, 3.0, 0.01, 1e-7, 1e300, 2.5, 123456789.125, 1e15] {
+            let v: f64 = serde_yaml::from_str(&num(x)).unwrap();
+            assert_eq!(v, x, "{}", num(x));
+        }
+        assert_eq!(num(3.0), "3");
+    }
+
+    #[test]
+    fn index_suffix() {
+        let (f, k) = split_index("/no/such/dir/wt40.txt#17").unwrap();
+        assert_eq!((f.as_str(), k), ("/no/such/dir/wt40.txt", Some(17)));
+        assert!(split_index("/no/such/wt40.txt#x").is_err());
+        assert_eq!(split_index("/no/such/ft06.txt").unwrap().1, None);
+    }
+
+    #[test]
+    fn formats_from_names() {
+        assert_eq!(guess_format("a/ft06.txt"), Some(Format::Jssp));
+        assert_eq!(guess_format("a/wt100.txt"), Some(Format::Smwt));
+        assert_eq!(guess_format("mk01.fjs"), Some(Format::Fjsp));
+        assert_eq!(guess_format("x.yaml"), None);
+        assert_eq!("FJSP".parse::<Format>(), Ok(Format::Fjsp));
+        assert_eq!(smwt::jobs_from_name("dir/wt40.txt"), Some(40));
+        assert_eq!(smwt::jobs_from_name("ft06.txt"), None);
+    }
+
+    #[test]
+    fn bks_layouts() {
+        let j = parse_bks(
+            "instance,jobs,machines,lower_bound,upper_bound,optimal\nft06,6,6,55,55,true\nx,1,1,,9,false\n",
+            "b.csv",
+        )
+        .unwrap();
+        assert_eq!(j[0].lower_bound, Some(55));
+        assert_eq!(j[1].lower_bound, None);
+        let s = parse_bks(
+            "instance,jobs,best,optimal\nwt40_001,40,913,true\nwt40_019,40,77,false\n",
+            "b.csv",
+        )
+        .unwrap();
+        assert_eq!(
+            s,
+            vec![
+                Bks {
+                    instance: "wt40_001".into(),
+                    lower_bound: Some(913),
+                    upper_bound: 913,
+                    optimal: true
+                },
+                Bks {
+                    instance: "wt40_019".into(),
+                    lower_bound: None,
+                    upper_bound: 77,
+                    optimal: false
+                },
+            ]
+        );
+        let e = parse_bks(
+            "instance,jobs,best,optimal\na,1,2,true\nb,1,x,true\n",
+            "b.csv",
+        )
+        .unwrap_err();
+        assert_eq!(e.diagnostics()[0].location, Some((3, 5)));
+        let e = parse_bks("instance,jobs,best,optimal\na,1,2,true\nb,1,3\n", "b.csv").unwrap_err();
+        assert_eq!(e.diagnostics()[0].location, Some((3, 1)));
+    }
+}

@@ -286,12 +286,7 @@ impl Problem {
     /// ran family `from` (or its initial family). 0 when either has no family or the machine has
     /// no changeover matrix.
     #[inline]
-    pub fn changeover(
-        &self,
-        m: MachineId,
-        from: Option<FamilyId>,
-        to: Option<FamilyId>,
-    ) -> Minute {
+    pub fn changeover(&self, m: MachineId, from: Option<FamilyId>, to: Option<FamilyId>) -> Minute {
         match (self.machine(m).changeovers, from, to) {
             (Some(c), Some(a), Some(b)) => {
                 self.changeover_matrices[c].minutes[a.idx()][b.idx()].unwrap_or(0)

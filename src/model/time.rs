@@ -117,9 +117,7 @@ impl<'de> Deserialize<'de> for RawDuration {
                     .map_err(|_| E::custom("duration too large"))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawDuration, E> {
-                Err(E::custom(format!(
-                    "{v} is not a whole number of minutes"
-                )))
+                Err(E::custom(format!("{v} is not a whole number of minutes")))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<RawDuration, E> {
                 parse_duration(v).map(RawDuration).map_err(E::custom)
@@ -146,7 +144,9 @@ impl<'de> Deserialize<'de> for RawInstant {
                     .map_err(|_| E::custom("instant too large"))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<RawInstant, E> {
-                parse_datetime(v).map(RawInstant::DateTime).map_err(E::custom)
+                parse_datetime(v)
+                    .map(RawInstant::DateTime)
+                    .map_err(E::custom)
             }
         }
         d.deserialize_any(V)
@@ -160,7 +160,9 @@ pub struct RawDateTime(pub DateTime);
 impl<'de> Deserialize<'de> for RawDateTime {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        parse_datetime(&s).map(RawDateTime).map_err(de::Error::custom)
+        parse_datetime(&s)
+            .map(RawDateTime)
+            .map_err(de::Error::custom)
     }
 }
 

@@ -117,7 +117,11 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
     let plant_ix = cx.index(raw.plants.iter().map(|p| p.id.as_str()), "plant", |i| {
         format!("plants[{i}].id")
     });
-    let plants: Vec<Plant> = raw.plants.iter().map(|p| Plant { id: p.id.clone() }).collect();
+    let plants: Vec<Plant> = raw
+        .plants
+        .iter()
+        .map(|p| Plant { id: p.id.clone() })
+        .collect();
     let mut transfer = vec![vec![None; plants.len()]; plants.len()];
     for (i, t) in raw.transfers.iter().enumerate() {
         let p = format!("transfers[{i}]");
@@ -127,16 +131,21 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
         if let (Some(a), Some(b)) = (from, to) {
             let cell = &mut transfer[a as usize][b as usize];
             if cell.is_some() {
-                cx.err(p, format!("duplicate transfer from `{}` to `{}`", t.from, t.to));
+                cx.err(
+                    p,
+                    format!("duplicate transfer from `{}` to `{}`", t.from, t.to),
+                );
             }
             *cell = Some(time);
         }
     }
 
     // Calendars.
-    let cal_ix = cx.index(raw.calendars.iter().map(|c| c.id.as_str()), "calendar", |i| {
-        format!("calendars[{i}].id")
-    });
+    let cal_ix = cx.index(
+        raw.calendars.iter().map(|c| c.id.as_str()),
+        "calendar",
+        |i| format!("calendars[{i}].id"),
+    );
     let mut calendars = Vec::new();
     for (ci, c) in raw.calendars.iter().enumerate() {
         let p = format!("calendars[{ci}]");
@@ -159,17 +168,24 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
                 }
             }
             if s.from.0 == 24 * 60 {
-                cx.err(format!("{p}.weekly[{si}].from"), "a shift cannot start at 24:00");
+                cx.err(
+                    format!("{p}.weekly[{si}].from"),
+                    "a shift cannot start at 24:00",
+                );
             }
         }
         let mut holidays = Vec::new();
         for (hi, h) in c.holidays.iter().enumerate() {
             let to = h.to.map_or(h.from.0, |t| t.0);
             if to < h.from.0 {
-                cx.err(format!("{p}.holidays[{hi}]"), "holiday ends before it starts");
+                cx.err(
+                    format!("{p}.holidays[{hi}]"),
+                    "holiday ends before it starts",
+                );
                 continue;
             }
-            let start = minutes_between(origin, h.from.0.to_datetime(jiff::civil::Time::midnight()));
+            let start =
+                minutes_between(origin, h.from.0.to_datetime(jiff::civil::Time::midnight()));
             let end = minutes_between(origin, to.to_datetime(jiff::civil::Time::midnight())) + DAY;
             holidays.push((start, end));
         }
@@ -177,7 +193,10 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
         for (oi, o) in c.overtime.iter().enumerate() {
             let (a, b) = (cx.instant(o.from), cx.instant(o.to));
             if b <= a {
-                cx.err(format!("{p}.overtime[{oi}]"), "interval is empty or ends before it starts");
+                cx.err(
+                    format!("{p}.overtime[{oi}]"),
+                    "interval is empty or ends before it starts",
+                );
             }
             overtime.push((a, b));
         }
@@ -200,9 +219,11 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
         format!("families[{i}]")
     });
     let nf = raw.families.len();
-    let co_ix = cx.index(raw.changeovers.iter().map(|c| c.id.as_str()), "changeover matrix", |i| {
-        format!("changeovers[{i}].id")
-    });
+    let co_ix = cx.index(
+        raw.changeovers.iter().map(|c| c.id.as_str()),
+        "changeover matrix",
+        |i| format!("changeovers[{i}].id"),
+    );
     let mut matrices = Vec::new();
     for (mi, c) in raw.changeovers.iter().enumerate() {
         let mut minutes = vec![vec![None; nf]; nf];
@@ -254,7 +275,10 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
         for (di, d) in m.downtime.iter().enumerate() {
             let (a, b) = (cx.instant(d.from), cx.instant(d.to));
             if b <= a {
-                cx.err(format!("{p}.downtime[{di}]"), "interval is empty or ends before it starts");
+                cx.err(
+                    format!("{p}.downtime[{di}]"),
+                    "interval is empty or ends before it starts",
+                );
             }
             downtime.push((a, b));
         }
@@ -296,20 +320,30 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
         }
         let weight = j.weight.unwrap_or(1.0);
         if !weight.is_finite() || weight < 0.0 {
-            cx.err(format!("{p}.weight"), format!("weight must be a number ≥ 0, got {weight}"));
+            cx.err(
+                format!("{p}.weight"),
+                format!("weight must be a number ≥ 0, got {weight}"),
+            );
         }
         let job_family = j.family.as_ref().and_then(|f| {
-            cx.lookup(&fam_ix, f, "family", format!("{p}.family")).map(FamilyId)
+            cx.lookup(&fam_ix, f, "family", format!("{p}.family"))
+                .map(FamilyId)
         });
         if j.operations.is_empty() {
-            cx.err(format!("{p}.operations"), "empty routing: a job needs at least one operation");
+            cx.err(
+                format!("{p}.operations"),
+                "empty routing: a job needs at least one operation",
+            );
         }
         let first_op = ops.len() as u32;
         let mut seen = BTreeSet::new();
         for (oi, o) in j.operations.iter().enumerate() {
             let op_path = format!("{p}.operations[{oi}]");
             if !seen.insert(o.id.as_str()) {
-                cx.err(format!("{op_path}.id"), format!("duplicate operation id `{}` in job `{}`", o.id, j.id));
+                cx.err(
+                    format!("{op_path}.id"),
+                    format!("duplicate operation id `{}` in job `{}`", o.id, j.id),
+                );
             }
             let family = match &o.family {
                 Some(f) => cx
@@ -347,7 +381,10 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
                 RawEligible::List(v) => v.is_empty(),
             };
             if no_machines {
-                cx.err(format!("{op_path}.machines"), "operation has no eligible machine");
+                cx.err(
+                    format!("{op_path}.machines"),
+                    "operation has no eligible machine",
+                );
             }
             let mut modes: Vec<Mode> = Vec::new();
             for (name, path, d) in entries {
@@ -374,7 +411,10 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
                             );
                         }
                     }
-                    modes.push(Mode { machine: m, duration: d });
+                    modes.push(Mode {
+                        machine: m,
+                        duration: d,
+                    });
                 }
             }
             let pinned = o.pinned.as_ref().and_then(|pin| {
@@ -384,14 +424,23 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
                 if !modes.iter().any(|x| x.machine.0 == m) && !no_machines {
                     cx.err(
                         format!("{pp}.machine"),
-                        format!("pinned to `{}`, which is not among the operation's machines", pin.machine),
+                        format!(
+                            "pinned to `{}`, which is not among the operation's machines",
+                            pin.machine
+                        ),
                     );
                     return None;
                 }
                 if start < 0 {
-                    cx.err(format!("{pp}.start"), "pinned start is before the horizon start");
+                    cx.err(
+                        format!("{pp}.start"),
+                        "pinned start is before the horizon start",
+                    );
                 }
-                Some(Pin { machine: MachineId(m), start })
+                Some(Pin {
+                    machine: MachineId(m),
+                    start,
+                })
             });
             ops.push(Operation {
                 id: o.id.clone(),
@@ -418,11 +467,20 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
     let mut missing_transfer = BTreeSet::new();
     for (ji, j) in jobs.iter().enumerate() {
         for k in 1..j.op_count as usize {
-            let (a, b) = (&ops[j.first_op as usize + k - 1], &ops[j.first_op as usize + k]);
+            let (a, b) = (
+                &ops[j.first_op as usize + k - 1],
+                &ops[j.first_op as usize + k],
+            );
             for ma in &a.modes {
                 for mb in &b.modes {
-                    let (pa, pb) = (machines[ma.machine.idx()].plant, machines[mb.machine.idx()].plant);
-                    if pa != pb && transfer[pa.idx()][pb.idx()].is_none() && missing_transfer.insert((pa, pb)) {
+                    let (pa, pb) = (
+                        machines[ma.machine.idx()].plant,
+                        machines[mb.machine.idx()].plant,
+                    );
+                    if pa != pb
+                        && transfer[pa.idx()][pb.idx()].is_none()
+                        && missing_transfer.insert((pa, pb))
+                    {
                         cx.err(
                             format!("jobs[{ji}].operations[{k}].machines"),
                             format!(
@@ -449,7 +507,8 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
         from.extend(m.initial_family);
         for &a in &from {
             for &b in &to {
-                if matrices[c].minutes[a.idx()][b.idx()].is_none() && missing_pair.insert((c, a, b)) {
+                if matrices[c].minutes[a.idx()][b.idx()].is_none() && missing_pair.insert((c, a, b))
+                {
                     cx.err(
                         format!("changeovers[{c}].matrix"),
                         format!(
@@ -473,7 +532,10 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
                 match objective.get_mut(name) {
                     Some(slot) => {
                         if !w.is_finite() || *w < 0.0 {
-                            cx.err(format!("objective.{name}"), format!("weight must be a number ≥ 0, got {w}"));
+                            cx.err(
+                                format!("objective.{name}"),
+                                format!("weight must be a number ≥ 0, got {w}"),
+                            );
                         }
                         *slot = *w;
                     }

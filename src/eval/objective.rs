@@ -1,0 +1,132 @@
+//! The objective: a weighted sum of terms written in the instance (DESIGN.md, "Objective").
+//! Every solver minimises exactly [`Evaluation::value`]; hard deadlines are kept apart so that a
+//! schedule that breaks one is never preferred to one that does not.
+
+use crate::model::{Minute, Problem};
+use crate::schedule::Schedule;
+
+/// The raw value of every objective term (before the instance's weights).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Terms {
+    pub makespan: f64,
+    pub weighted_tardiness: f64,
+    pub late_jobs: f64,
+    pub flow_time: f64,
+    pub changeover_time: f64,
+    pub earliness: f64,
+    /// Σ max(0, C − deadline): minutes past hard deadlines (0 for a feasible schedule).
+    pub deadline_excess: Minute,
+    /// Jobs that miss their hard deadline.
+    pub deadline_misses: usize,
+}
+
+/// Terms and the weighted objective value.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Evaluation {
+    pub terms: Terms,
+    pub value: f64,
+}
+
+impl Evaluation {
+    /// Whether this schedule keeps every hard deadline.
+    pub fn feasible(&self) -> bool {
+        self.terms.deadline_excess == 0
+    }
+
+    /// Lexicographic: fewer minutes past deadlines first, then the objective.
+    pub fn better_than(&self, other: &Evaluation) -> bool {
+        (self.terms.deadline_excess, self.value) < (other.terms.deadline_excess, other.value)
+    }
+
+    /// `(term name, raw value)` in the order of `ObjectiveWeights::TERMS`.
+    pub fn named_terms(&self) -> [(&'static str, f64); 6] {
+        let t = &self.terms;
+        [
+            ("makespan", t.makespan),
+            ("weighted_tardiness", t.weighted_tardiness),
+            ("late_jobs", t.late_jobs),
+            ("flow_time", t.flow_time),
+            ("changeover_time", t.changeover_time),
+            ("earliness", t.earliness),
+        ]
+    }
+}
+
+impl Terms {
+    /// Terms from job completion times (indexed by job) and total changeover minutes.
+    /// Makespan is the latest completion, measured from minute 0.
+    pub fn from_completions(problem: &Problem, completion: &[Minute], changeover: Minute) -> Terms {
+        let mut t = Terms {
+            changeover_time: changeover as f64,
+            ..Terms::default()
+        };
+        let mut makespan = 0;
+        for (job, &c) in problem.jobs.iter().zip(completion) {
+            let w = job.weight;
+            makespan = makespan.max(c);
+            t.flow_time += w * (c - job.release) as f64;
+            if let Some(d) = job.due {
+                t.weighted_tardiness += w * (c - d).max(0) as f64;
+                t.earliness += w * (d - c).max(0) as f64;
+                if c > d {
+                    t.late_jobs += w;
+                }
+            }
+            if let Some(dl) = job.deadline {
+                if c > dl {
+                    t.deadline_excess += c - dl;
+                    t.deadline_misses += 1;
+                }
+            }
+        }
+        t.makespan = makespan as f64;
+        t
+    }
+
+    /// Applies the instance's weights.
+    pub fn evaluate(self, problem: &Problem) -> Evaluation {
+        let w = &problem.objective;
+        let value = w.makespan * self.makespan
+            + w.weighted_tardiness * self.weighted_tardiness
+            + w.late_jobs * self.late_jobs
+            + w.flow_time * self.flow_time
+            + w.changeover_time * self.changeover_time
+            + w.earliness * self.earliness;
+        Evaluation { terms: self, value }
+    }
+}
+
+/// Changeover minutes before each scheduled operation, from the machine sequences a timed
+/// schedule implies (start order; the family before is the previous operation's, or the
+/// machine's initial family). Indexed like `schedule.ops`.
+pub fn changeovers_of(problem: &Problem, schedule: &Schedule) -> Vec<Minute> {
+    let mut idx: Vec<usize> = (0..schedule.ops.len()).collect();
+    idx.sort_by_key(|&i| {
+        let s = &schedule.ops[i];
+        (s.machine, s.start, s.end, s.op)
+    });
+    let mut out = vec![0; schedule.ops.len()];
+    let mut prev: Option<(crate::model::MachineId, usize)> = None;
+    for &i in &idx {
+        let s = &schedule.ops[i];
+        let before = match prev {
+            Some((m, p)) if m == s.machine => problem.op(schedule.ops[p].op).family,
+            _ => problem.machine(s.machine).initial_family,
+        };
+        out[i] = problem.changeover(s.machine, before, problem.op(s.op).family);
+        prev = Some((s.machine, i));
+    }
+    out
+}
+
+/// The objective of any timed schedule (a solver's or a file's). Completion of a job is the
+/// latest end among its scheduled operations (an incomplete schedule is the referee's concern).
+pub fn evaluate_schedule(problem: &Problem, schedule: &Schedule) -> Evaluation {
+    let mut completion: Vec<Minute> = problem.jobs.iter().map(|j| j.release.max(0)).collect();
+    for s in &schedule.ops {
+        let j = problem.op(s.op).job.idx();
+        completion[j] = completion[j].max(s.end);
+    }
+    let changeover = changeovers_of(problem, schedule).iter().sum();
+    Terms::from_completions(problem, &completion, changeover).evaluate(problem)
+}

@@ -1,0 +1,341 @@
+//! Construction by dispatching rules: a Giffler–Thompson style list scheduler that handles every
+//! feature (alternative machines across plants, transfers, calendars, changeovers, atomic and
+//! pinned operations). At each step it finds, for every job's next operation, the machine where
+//! it completes earliest (changeover, transfer and calendar included); the machine of the
+//! earliest completion is the one to load, and among the operations that could start there
+//! before that completion a priority rule chooses.
+//!
+//! Pinned operations are reservations: an operation goes before a pending pinned operation on
+//! a machine only if it ends in time for that operation's changeover; otherwise it goes after.
+
+use crate::eval::{place, Sequence};
+use crate::model::{FamilyId, MachineId, Minute, OpId, Problem};
+
+/// Priority rules. Higher priority is served first.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Rule {
+    /// Most work remaining (makespan).
+    Mwkr,
+    /// Shortest processing time.
+    Spt,
+    /// Earliest due date (then deadline).
+    Edd,
+    /// Earliest hard deadline first (then due date).
+    Deadline,
+    /// Apparent tardiness cost with look-ahead `k` (weighted tardiness).
+    Atc(f64),
+    /// ATC with a changeover penalty (`k1`, `k2`).
+    Atcs(f64, f64),
+}
+
+impl Rule {
+    /// The rules tried by default, cheapest first.
+    pub const ALL: [Rule; 8] = [
+        Rule::Mwkr,
+        Rule::Spt,
+        Rule::Edd,
+        Rule::Deadline,
+        Rule::Atc(1.0),
+        Rule::Atc(3.0),
+        Rule::Atcs(2.0, 0.5),
+        Rule::Atcs(1.0, 1.0),
+    ];
+
+    pub fn name(&self) -> String {
+        match self {
+            Rule::Mwkr => "MWKR".into(),
+            Rule::Spt => "SPT".into(),
+            Rule::Edd => "EDD".into(),
+            Rule::Deadline => "deadline-first".into(),
+            Rule::Atc(k) => format!("ATC(k={k})"),
+            Rule::Atcs(k1, k2) => format!("ATCS(k1={k1},k2={k2})"),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Candidate {
+    op: OpId,
+    machine: MachineId,
+    setup: Minute,
+    start: Minute,
+    end: Minute,
+    duration: Minute,
+    /// A pending pinned operation that must be committed first on this machine.
+    after_pin: Option<OpId>,
+}
+
+struct MachineState {
+    free: Minute,
+    family: Option<FamilyId>,
+    /// Pinned operations not yet in the sequence, latest pin first (pop from the back).
+    pending_pins: Vec<OpId>,
+}
+
+/// Builds a sequence with `rule`. Always returns a sequence covering every operation; whether its
+/// pins hold is for the decoder to say.
+pub fn construct(problem: &Problem, rule: Rule) -> Sequence {
+    let n = problem.ops.len();
+    let min_dur: Vec<Minute> = problem
+        .ops
+        .iter()
+        .map(|o| o.modes.iter().map(|m| m.duration).min().unwrap_or(0))
+        .collect();
+    // Work remaining in the job from each operation on (inclusive).
+    let mut remaining = vec![0; n];
+    for job in &problem.jobs {
+        let mut acc = 0;
+        for o in job.ops().rev() {
+            acc += min_dur[o.idx()];
+            remaining[o.idx()] = acc;
+        }
+    }
+    let mean_dur = (min_dur.iter().sum::<Minute>() as f64 / n.max(1) as f64).max(1.0);
+    let mean_setup = mean_setup(problem).max(1.0);
+
+    let mut machines: Vec<MachineState> = problem
+        .machines
+        .iter()
+        .map(|m| MachineState {
+            free: 0,
+            family: m.initial_family,
+            pending_pins: Vec::new(),
+        })
+        .collect();
+    for (i, op) in problem.ops.iter().enumerate() {
+        if let Some(pin) = op.pinned {
+            machines[pin.machine.idx()]
+                .pending_pins
+                .push(OpId(i as u32));
+        }
+    }
+    for m in &mut machines {
+        m.pending_pins
+            .sort_by_key(|&o| std::cmp::Reverse(problem.op(o).pinned.unwrap().start));
+    }
+
+    let mut seq = Sequence {
+        machine_of: vec![MachineId(0); n],
+        order: vec![Vec::new(); problem.machines.len()],
+    };
+    let mut end = vec![0; n];
+    let mut committed = vec![false; n];
+    let mut next_of_job: Vec<u32> = problem.jobs.iter().map(|j| j.first_op).collect();
+    let mut scheduled = 0;
+    let mut cands: Vec<Candidate> = Vec::with_capacity(problem.jobs.len());
+
+    while scheduled < n {
+        cands.clear();
+        for (j, job) in problem.jobs.iter().enumerate() {
+            // Skip over pinned operations committed ahead of their turn.
+            while next_of_job[j] < job.first_op + job.op_count && committed[next_of_job[j] as usize]
+            {
+                next_of_job[j] += 1;
+                scheduled += 1;
+            }
+            if next_of_job[j] == job.first_op + job.op_count {
+                continue;
+            }
+            let o = OpId(next_of_job[j]);
+            if let Some(c) = best_mode(problem, &machines, &seq, &end, o) {
+                cands.push(c);
+            }
+        }
+        if cands.is_empty() {
+            break;
+        }
+        // The machine where the earliest completion happens, and its conflict set.
+        let first = *cands.iter().min_by_key(|c| (c.end, c.start, c.op)).unwrap();
+        let chosen = cands
+            .iter()
+            .filter(|c| c.machine == first.machine && c.start < first.end.max(first.start + 1))
+            .max_by(|a, b| {
+                let pa = priority(problem, rule, a, &remaining, mean_dur, mean_setup);
+                let pb = priority(problem, rule, b, &remaining, mean_dur, mean_setup);
+                pa.total_cmp(&pb).then(b.op.cmp(&a.op))
+            })
+            .copied()
+            .unwrap_or(first);
+        let m = chosen.machine;
+        if let Some(p) = chosen.after_pin {
+            commit_pin(
+                problem,
+                &mut machines,
+                &mut seq,
+                &mut end,
+                &mut committed,
+                p,
+            );
+        }
+        let o = chosen.op;
+        if problem.op(o).pinned.is_some() {
+            commit_pin(
+                problem,
+                &mut machines,
+                &mut seq,
+                &mut end,
+                &mut committed,
+                o,
+            );
+            // Counted when the job's pointer passes it.
+            continue;
+        }
+        seq.machine_of[o.idx()] = m;
+        seq.order[m.idx()].push(o);
+        end[o.idx()] = chosen.end;
+        committed[o.idx()] = true;
+        let ms = &mut machines[m.idx()];
+        ms.free = chosen.end;
+        ms.family = problem.op(o).family;
+    }
+    seq
+}
+
+/// Puts pinned operation `p` on its machine at its pin.
+fn commit_pin(
+    problem: &Problem,
+    machines: &mut [MachineState],
+    seq: &mut Sequence,
+    end: &mut [Minute],
+    committed: &mut [bool],
+    p: OpId,
+) {
+    if committed[p.idx()] {
+        return;
+    }
+    let op = problem.op(p);
+    let pin = op.pinned.expect("pinned");
+    let m = pin.machine;
+    let ms = &mut machines[m.idx()];
+    ms.pending_pins.retain(|&x| x != p);
+    let d = op.duration_on(m).unwrap_or(0);
+    let setup = problem.changeover(m, ms.family, op.family);
+    let pl = place(
+        &problem.machine(m).availability,
+        ms.free,
+        pin.start,
+        setup,
+        d,
+        op.atomic,
+    );
+    seq.machine_of[p.idx()] = m;
+    seq.order[m.idx()].push(p);
+    end[p.idx()] = pl.end;
+    committed[p.idx()] = true;
+    ms.free = pl.end;
+    ms.family = op.family;
+}
+
+/// The earliest-completing machine for `o` given the machines' states.
+fn best_mode(
+    problem: &Problem,
+    machines: &[MachineState],
+    seq: &Sequence,
+    end: &[Minute],
+    o: OpId,
+) -> Option<Candidate> {
+    let op = problem.op(o);
+    let job = problem.job(op.job);
+    let pred = problem.pred(o);
+    let mut best: Option<Candidate> = None;
+    for mode in &op.modes {
+        let m = mode.machine;
+        if let Some(pin) = op.pinned {
+            if pin.machine != m {
+                continue;
+            }
+        }
+        let av = &problem.machine(m).availability;
+        let ms = &machines[m.idx()];
+        let mut ready = job.release;
+        if let Some(p) = pred {
+            ready = ready.max(end[p.idx()] + problem.transfer_time(seq.machine_of[p.idx()], m));
+        }
+        if let Some(pin) = op.pinned {
+            ready = ready.max(pin.start);
+        }
+        let setup = problem.changeover(m, ms.family, op.family);
+        let mut pl = place(av, ms.free, ready, setup, mode.duration, op.atomic);
+        let mut cand_setup = setup;
+        let mut after_pin = None;
+        if op.pinned.is_none() {
+            if let Some(&p) = ms.pending_pins.last() {
+                let pop = problem.op(p);
+                let pin = pop.pinned.unwrap();
+                let c = problem.changeover(m, op.family, pop.family);
+                let latest_end = if c > 0 {
+                    av.retreat(pin.start, c).unwrap_or(Minute::MIN)
+                } else {
+                    pin.start
+                };
+                if pl.end > latest_end {
+                    // Goes after the pinned operation instead.
+                    let pd = pop.duration_on(m).unwrap_or(0);
+                    let psetup = problem.changeover(m, ms.family, pop.family);
+                    let ppl = place(av, ms.free, pin.start, psetup, pd, pop.atomic);
+                    cand_setup = problem.changeover(m, pop.family, op.family);
+                    pl = place(av, ppl.end, ready, cand_setup, mode.duration, op.atomic);
+                    after_pin = Some(p);
+                }
+            }
+        }
+        let c = Candidate {
+            op: o,
+            machine: m,
+            setup: cand_setup,
+            start: pl.start,
+            end: pl.end,
+            duration: mode.duration,
+            after_pin,
+        };
+        if best.is_none_or(|b| (c.end, c.start) < (b.end, b.start)) {
+            best = Some(c);
+        }
+    }
+    best
+}
+
+fn priority(
+    problem: &Problem,
+    rule: Rule,
+    c: &Candidate,
+    remaining: &[Minute],
+    mean_dur: f64,
+    mean_setup: f64,
+) -> f64 {
+    let job = problem.job(problem.op(c.op).job);
+    let due = job.due.or(job.deadline);
+    let p = (c.duration as f64).max(1.0);
+    // Slack of the job if the rest of its routing ran back to back from this operation's start.
+    let slack = |d: Minute| (d - c.start - remaining[c.op.idx()]).max(0) as f64;
+    match rule {
+        Rule::Mwkr => remaining[c.op.idx()] as f64,
+        Rule::Spt => -(c.duration as f64),
+        Rule::Edd => -(due.unwrap_or(Minute::MAX / 4) as f64),
+        Rule::Deadline => -(job.deadline.or(job.due).unwrap_or(Minute::MAX / 4) as f64),
+        Rule::Atc(k) => {
+            let urgency = due.map_or(0.0, |d| (-slack(d) / (k * mean_dur)).exp());
+            job.weight / p * urgency + 1e-9 * remaining[c.op.idx()] as f64
+        }
+        Rule::Atcs(k1, k2) => {
+            let urgency = due.map_or(0.0, |d| (-slack(d) / (k1 * mean_dur)).exp());
+            let setup = (-(c.setup as f64) / (k2 * mean_setup)).exp();
+            job.weight / p * urgency * setup + 1e-9 * remaining[c.op.idx()] as f64
+        }
+    }
+}
+
+/// Mean positive changeover time over all matrices (1 when there are none).
+fn mean_setup(problem: &Problem) -> f64 {
+    let vals: Vec<Minute> = problem
+        .changeover_matrices
+        .iter()
+        .flat_map(|m| m.minutes.iter().flatten().flatten().copied())
+        .filter(|&v| v > 0)
+        .collect();
+    if vals.is_empty() {
+        1.0
+    } else {
+        vals.iter().sum::<Minute>() as f64 / vals.len() as f64
+    }
+}

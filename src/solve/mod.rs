@@ -1,0 +1,82 @@
+//! Solvers. Each returns a [`SolveResult`] whose schedule went through the one evaluator.
+
+pub mod dispatch;
+
+use crate::eval::{Decoder, Evaluation, Sequence};
+use crate::model::Problem;
+use crate::schedule::Schedule;
+
+/// A solver's answer: the schedule, its evaluation, and the sequence it came from.
+#[derive(Debug, Clone)]
+pub struct SolveResult {
+    pub schedule: Schedule,
+    pub sequence: Sequence,
+    pub evaluation: Evaluation,
+    /// What produced it (e.g. the winning dispatching rule).
+    pub method: String,
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum SolveError {
+    #[error("no schedule found: {0}")]
+    NoSchedule(String),
+}
+
+/// Decodes and evaluates a sequence into a result.
+pub fn finish(
+    problem: &Problem,
+    sequence: Sequence,
+    method: String,
+) -> Result<SolveResult, SolveError> {
+    let mut dec = Decoder::new(problem);
+    dec.decode(problem, &sequence)
+        .map_err(|e| SolveError::NoSchedule(describe(problem, &e)))?;
+    let evaluation = dec.evaluate(problem);
+    let schedule = dec.to_schedule(&sequence);
+    Ok(SolveResult {
+        schedule,
+        sequence,
+        evaluation,
+        method,
+    })
+}
+
+/// A decode error in the instance's names.
+pub fn describe(problem: &Problem, e: &crate::eval::DecodeError) -> String {
+    use crate::eval::DecodeError::*;
+    match e {
+        PinMissed { op, pin, earliest } => format!(
+            "pinned operation {} cannot start at {} (earliest feasible {})",
+            problem.op_name(*op),
+            problem.datetime(*pin),
+            problem.datetime(*earliest)
+        ),
+        BadAssignment(op) => format!(
+            "operation {} is not properly assigned",
+            problem.op_name(*op)
+        ),
+        Cycle(n) => format!("machine sequences contradict routings ({n} operations unplaceable)"),
+    }
+}
+
+/// Runs every dispatching rule and keeps the best schedule (hard deadlines first, then the
+/// objective). Fails only if no rule yields a schedule (e.g. pins that cannot all hold).
+pub fn solve_dispatch(problem: &Problem) -> Result<SolveResult, SolveError> {
+    let mut best: Option<SolveResult> = None;
+    let mut last_err = None;
+    for rule in dispatch::Rule::ALL {
+        let seq = dispatch::construct(problem, rule);
+        match finish(problem, seq, format!("dispatch {}", rule.name())) {
+            Ok(r) => {
+                if best
+                    .as_ref()
+                    .is_none_or(|b| r.evaluation.better_than(&b.evaluation))
+                {
+                    best = Some(r);
+                }
+            }
+            Err(e) => last_err = Some(e),
+        }
+    }
+    best.ok_or_else(|| last_err.unwrap_or(SolveError::NoSchedule("no rule ran".into())))
+}

@@ -1,0 +1,171 @@
+//! Random small instances for property and brute-force tests, written as YAML so that they go
+//! through the same parser and validation as users' files.
+#![allow(dead_code)]
+
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+use std::fmt::Write;
+use takt::model::{parse_instance, Problem};
+
+pub struct GenOptions {
+    pub max_jobs: usize,
+    pub max_ops_per_job: usize,
+    pub max_machines: usize,
+    /// Include the earliness term (non-regular; brute force over sequences would not be exact).
+    pub earliness: bool,
+}
+
+/// A random instance using calendars (with night shifts, holidays, overtime, downtime),
+/// two plants with transfers, families with changeovers, atomic operations, alternative
+/// machines, release and due dates, weights and a multi-term objective.
+pub fn random_instance(seed: u64, opt: &GenOptions) -> Problem {
+    let mut r = StdRng::seed_from_u64(seed);
+    let mut y = String::new();
+    writeln!(y, "name: random-{seed}").unwrap();
+    // Horizon starts on a Monday at 06:00 or a Wednesday at 13:30.
+    let start = if r.random_bool(0.5) {
+        "2026-11-23T06:00"
+    } else {
+        "2026-11-25T13:30"
+    };
+    writeln!(y, "horizon: {{start: {start}}}").unwrap();
+    let mut terms = vec![
+        format!("makespan: {}", r.random_range(0..3)),
+        format!("weighted_tardiness: {}", r.random_range(1..4)),
+        format!("late_jobs: {}", r.random_range(0..50)),
+        format!("flow_time: {}", r.random_range(0..2)),
+        format!("changeover_time: {}", r.random_range(0..2)),
+    ];
+    if opt.earliness {
+        terms.push(format!("earliness: {}", r.random_range(0..2)));
+    }
+    writeln!(y, "objective: {{{}}}", terms.join(", ")).unwrap();
+    writeln!(y, "plants: [{{id: p1}}, {{id: p2}}]").unwrap();
+    writeln!(
+        y,
+        "transfers: [{{from: p1, to: p2, time: {}}}, {{from: p2, to: p1, time: {}}}, {{from: p1, to: p1, time: {}}}]",
+        r.random_range(0..300),
+        r.random_range(0..300),
+        r.random_range(0..20)
+    )
+    .unwrap();
+    // Calendars: day shifts (some days), a night shift crossing midnight, holidays, overtime.
+    writeln!(y, "calendars:").unwrap();
+    writeln!(
+        y,
+        "  - {{id: day, weekly: [{{days: [mon, tue, wed, thu, fri], from: \"06:00\", to: \"{}\"}}], holidays: [{{from: 2026-11-26, to: 2026-11-26}}], overtime: [{{from: 2026-11-28T08:00, to: 2026-11-28T12:00}}]}}",
+        ["14:00", "22:00", "16:30"][r.random_range(0..3)]
+    )
+    .unwrap();
+    writeln!(
+        y,
+        "  - {{id: night, weekly: [{{days: [sun, mon, tue, wed, thu], from: \"22:00\", to: \"06:00\"}}, {{days: [sat], from: \"10:00\", to: \"10:00\"}}]}}"
+    )
+    .unwrap();
+    writeln!(y, "families: [a, b, c]").unwrap();
+    writeln!(y, "changeovers:").unwrap();
+    let mut mat = Vec::new();
+    for f in ["a", "b", "c"] {
+        let row: Vec<String> = ["a", "b", "c"]
+            .iter()
+            .map(|g| format!("{g}: {}", if f == *g { 0 } else { r.random_range(0..60) }))
+            .collect();
+        mat.push(format!("{f}: {{{}}}", row.join(", ")));
+    }
+    writeln!(y, "  - {{id: setups, matrix: {{{}}}}}", mat.join(", ")).unwrap();
+
+    let n_m = r.random_range(1..=opt.max_machines);
+    writeln!(y, "machines:").unwrap();
+    for m in 0..n_m {
+        let mut fields = vec![format!("id: M{m}"), format!("plant: p{}", 1 + m % 2)];
+        match r.random_range(0..3) {
+            0 => fields.push("calendar: day".into()),
+            1 => fields.push("calendar: night".into()),
+            _ => {}
+        }
+        if r.random_bool(0.6) {
+            fields.push("changeovers: setups".into());
+            if r.random_bool(0.5) {
+                fields.push(format!(
+                    "initial_family: {}",
+                    ["a", "b", "c"][r.random_range(0..3)]
+                ));
+            }
+        }
+        if r.random_bool(0.4) {
+            let a = r.random_range(0..3000);
+            fields.push(format!(
+                "downtime: [{{from: {a}, to: {}}}]",
+                a + r.random_range(1..600)
+            ));
+        }
+        writeln!(y, "  - {{{}}}", fields.join(", ")).unwrap();
+    }
+    let n_j = r.random_range(1..=opt.max_jobs);
+    writeln!(y, "jobs:").unwrap();
+    for j in 0..n_j {
+        writeln!(y, "  - id: J{j}").unwrap();
+        writeln!(y, "    release: {}", r.random_range(0..600)).unwrap();
+        if r.random_bool(0.8) {
+            writeln!(y, "    due: {}", r.random_range(0..4000)).unwrap();
+        }
+        writeln!(y, "    weight: {}", r.random_range(1..5)).unwrap();
+        if r.random_bool(0.7) {
+            writeln!(y, "    family: {}", ["a", "b", "c"][r.random_range(0..3)]).unwrap();
+        }
+        writeln!(y, "    operations:").unwrap();
+        for o in 0..r.random_range(1..=opt.max_ops_per_job) {
+            let k = r.random_range(1..=n_m.min(2));
+            let first = r.random_range(0..n_m);
+            let ms: Vec<String> = (0..k)
+                .map(|i| format!("M{}: {}", (first + i) % n_m, r.random_range(0..180)))
+                .collect();
+            let mut extra = String::new();
+            if r.random_bool(0.25) {
+                extra.push_str(", atomic: true");
+            }
+            if r.random_bool(0.2) {
+                extra.push_str(&format!(
+                    ", family: {}",
+                    ["a", "b", "c"][r.random_range(0..3)]
+                ));
+            }
+            writeln!(
+                y,
+                "      - {{id: o{o}, machines: {{{}}}{extra}}}",
+                ms.join(", ")
+            )
+            .unwrap();
+        }
+    }
+    parse_instance(&y, "random.yaml")
+        .unwrap_or_else(|e| panic!("generator wrote a bad instance:\n{e}\n{y}"))
+}
+
+/// A random sequence that respects routings: a random interleaving of jobs, each operation on a
+/// random eligible machine, machines processing in interleaving order.
+pub fn random_sequence(problem: &Problem, seed: u64) -> takt::eval::Sequence {
+    use takt::model::{MachineId, OpId};
+    let mut r = StdRng::seed_from_u64(seed);
+    let mut next: Vec<u32> = problem.jobs.iter().map(|j| j.first_op).collect();
+    let mut machine_of = vec![MachineId(0); problem.ops.len()];
+    let mut order = vec![Vec::new(); problem.machines.len()];
+    loop {
+        let open: Vec<usize> = (0..problem.jobs.len())
+            .filter(|&j| next[j] < problem.jobs[j].first_op + problem.jobs[j].op_count)
+            .collect();
+        if open.is_empty() {
+            break;
+        }
+        let j = open[r.random_range(0..open.len())];
+        let o = OpId(next[j]);
+        next[j] += 1;
+        let modes = &problem.op(o).modes;
+        let m = modes[r.random_range(0..modes.len())].machine;
+        machine_of[o.idx()] = m;
+        order[m.idx()].push(o);
+    }
+    takt::eval::Sequence { machine_of, order }
+}
+
+pub mod naive;
