@@ -397,3 +397,78 @@ fn best_known_values() {
         assert_eq!(p.name, b.instance);
     }
 }
+
+#[test]
+fn truncated_or_corrupted_files_never_panic() {
+    let ft06 = std::fs::read_to_string(bench("jssp/ft06.txt")).unwrap();
+    let mk01 = std::fs::read_to_string(bench("fjsp/mk01.fjs")).unwrap();
+    let tai = std::fs::read_to_string(fixture("taillard_ta01.txt")).unwrap();
+    let wt = "1 2 3\n4 5 6\n7 8 9\n3 2 1\n6 5 4\n9 8 7\n";
+    let parse = |kind: usize, text: &str| -> Result<Problem, InputError> {
+        match kind {
+            0 | 2 => formats::jssp::parse(text, "f", "f", None),
+            1 => formats::fjsp::parse(text, "f", "f"),
+            _ => formats::smwt::parse(text, "f", 3, Some(2), "f"),
+        }
+    };
+    let mut failures = 0;
+    for (kind, text) in [&ft06, &mk01, &tai, &wt.to_string()]
+        .into_iter()
+        .enumerate()
+    {
+        assert!(parse(kind, text).is_ok());
+        // Every prefix.
+        for cut in (0..text.len()).filter(|&c| text.is_char_boundary(c)) {
+            if let Err(e) = parse(kind, &text[..cut]) {
+                failures += 1;
+                let d = &e.diagnostics()[0];
+                assert!(d.location.is_some() || !d.message.is_empty());
+            }
+        }
+        // Every word replaced by something bad.
+        let words: Vec<(usize, usize)> = text
+            .char_indices()
+            .filter(|&(i, c)| {
+                !c.is_whitespace() && (i == 0 || text[..i].ends_with(char::is_whitespace))
+            })
+            .map(|(i, _)| {
+                (
+                    i,
+                    text[i..]
+                        .find(char::is_whitespace)
+                        .map_or(text.len(), |e| i + e),
+                )
+            })
+            .collect();
+        for &(a, b) in words.iter().step_by(3) {
+            for bad in ["x", "-1", "0", "99999999999999999999", "1.5", "1000001"] {
+                let t = format!("{}{bad}{}", &text[..a], &text[b..]);
+                if parse(kind, &t).is_err() {
+                    failures += 1;
+                }
+            }
+        }
+    }
+    assert!(failures > 1000, "{failures}");
+}
+
+#[test]
+fn layout_detection() {
+    use formats::jssp::{layout, Layout};
+    let ft06 = std::fs::read_to_string(bench("jssp/ft06.txt")).unwrap();
+    let tai = std::fs::read_to_string(fixture("taillard_ta01.txt")).unwrap();
+    assert_eq!(layout(&ft06), Layout::Standard);
+    assert_eq!(
+        layout(&format!("# a comment header\n{ft06}")),
+        Layout::Standard
+    );
+    assert_eq!(layout(&tai), Layout::Taillard);
+    // Without the label line, the `Times` line still tells.
+    let bare = tai.split_once('\n').unwrap().1;
+    assert_eq!(layout(bare), Layout::Taillard);
+    let p = formats::jssp::parse(bare, "t.txt", "t", None).unwrap();
+    assert_eq!(modes(&p, 0, 0), one("M7", 94));
+    // A stray title line in a standard file is reported, not guessed around.
+    let e = formats::jssp::parse(&format!("ft06\n{ft06}"), "t.txt", "t", None).unwrap_err();
+    assert_eq!(error_at(e).0, (1, 1));
+}

@@ -20,7 +20,7 @@ pub(super) fn check(cx: &mut Ctx) {
         if completion > deadline {
             let by = completion.saturating_sub(deadline);
             let msg = format!(
-                "job {} completes at {} (end of {}), {by} min after its deadline {}",
+                "job {} completes at {} with {}, {by} min after its deadline {}",
                 job.id,
                 cx.at(completion),
                 cx.name(last),

@@ -46,7 +46,7 @@ pub(super) fn check(cx: &mut Ctx) {
                 let by = ready.saturating_sub(s.start);
                 let plus = if t > 0 {
                     format!(
-                        " + {t} min transfer ({} -> {})",
+                        " + {t} min transfer {} -> {}",
                         cx.problem.plants[cx.problem.machine(p.machine).plant.idx()].id,
                         cx.problem.plants[cx.problem.machine(s.machine).plant.idx()].id
                     )
@@ -54,7 +54,7 @@ pub(super) fn check(cx: &mut Ctx) {
                     String::new()
                 };
                 let msg = format!(
-                    "{} on {} starts {by} min before its predecessor {} on {} ends{plus} (starts at {}, may start at {})",
+                    "{} on {} starts {by} min before its predecessor {} on {} ends{plus}: starts at {}, may start at {}",
                     cx.name(op),
                     cx.machine(s),
                     cx.name(pred),

@@ -107,7 +107,7 @@ pub(super) fn check(cx: &mut Ctx, windows: &[Option<WorkingTime>]) {
                 let idle = len - w.working_minutes(s.start, s.end);
                 if idle > 0 {
                     let msg = format!(
-                        "{name} on {m} is atomic but {span} is not one working interval: it holds {idle} non-working min"
+                        "{name} on {m} is atomic but {span} is not one working interval: {idle} min of it are not working time"
                     );
                     cx.report(Rule::Atomic, Some(s.op), Some(idle), msg);
                 }

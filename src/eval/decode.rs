@@ -120,6 +120,17 @@ pub fn place(
     }
 }
 
+/// What set an operation's start in the last decode: the machine (its previous operation, with
+/// the changeover), the job (its routing predecessor plus transfer), or neither (release, pin,
+/// minute 0). Local search walks these links back to find critical paths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Cause {
+    Machine,
+    Job,
+    #[default]
+    Release,
+}
+
 /// Reusable decoding state and its result (times per operation).
 #[derive(Debug, Clone, Default)]
 pub struct Decoder {
@@ -130,6 +141,8 @@ pub struct Decoder {
     pub setup: Vec<Minute>,
     /// Completion of each job (end of its last operation).
     pub completion: Vec<Minute>,
+    /// What set each operation's start.
+    pub cause: Vec<Cause>,
     done: Vec<bool>,
     next: Vec<usize>,
     stack: Vec<MachineId>,
@@ -144,6 +157,7 @@ impl Decoder {
             end: vec![0; n],
             setup: vec![0; n],
             completion: vec![0; problem.jobs.len()],
+            cause: vec![Cause::Release; n],
             done: vec![false; n],
             next: vec![0; problem.machines.len()],
             stack: Vec::with_capacity(problem.machines.len()),
@@ -210,10 +224,15 @@ impl Decoder {
         let op = problem.op(o);
         let machine = problem.machine(m);
         let duration = op.duration_on(m).ok_or(DecodeError::BadAssignment(o))?;
-        let mut ready = problem.job(op.job).release;
+        let release = problem.job(op.job).release;
+        let mut ready = release;
+        let mut job_bound = false;
         if let Some(p) = pred {
-            ready =
-                ready.max(self.end[p.idx()] + problem.transfer_time(seq.machine_of[p.idx()], m));
+            let after_pred = self.end[p.idx()] + problem.transfer_time(seq.machine_of[p.idx()], m);
+            if after_pred > release {
+                ready = after_pred;
+                job_bound = true;
+            }
         }
         let (free, family_before): (Minute, Option<FamilyId>) = match prev {
             Some(q) => (self.end[q.idx()], problem.op(q).family),
@@ -248,6 +267,15 @@ impl Decoder {
         self.start[i] = pl.start;
         self.end[i] = pl.end;
         self.setup[i] = setup;
+        // The machine binds when the operation could not have started earlier for it alone.
+        // (Calendars can delay both; this is a guide for move selection, not a proof.)
+        self.cause[i] = if prev.is_some() && free + setup >= ready {
+            Cause::Machine
+        } else if job_bound {
+            Cause::Job
+        } else {
+            Cause::Release
+        };
         Ok(())
     }
 

@@ -6,6 +6,6 @@ pub mod decode;
 pub mod kpi;
 pub mod objective;
 
-pub use decode::{place, DecodeError, Decoder, Placement, Sequence};
+pub use decode::{place, Cause, DecodeError, Decoder, Placement, Sequence};
 pub use kpi::{compute_kpis, Kpis};
 pub use objective::{evaluate_schedule, Evaluation, Terms};

@@ -72,6 +72,7 @@ fn parse_shop(text: &str) -> Result<Shop, Vec<Diagnostic>> {
 }
 
 fn header_counts(l: &Line) -> Result<(usize, usize), Diagnostic> {
+    let n = text::int_in(&l.toks[0], "number of jobs", 1, i64::MAX)?;
     if l.toks.len() < 2 {
         return Err(diag_at(
             l.end(),
@@ -87,7 +88,6 @@ fn header_counts(l: &Line) -> Result<(usize, usize), Diagnostic> {
             ),
         ));
     }
-    let n = text::int_in(&l.toks[0], "number of jobs", 1, i64::MAX)?;
     let m = text::int_in(&l.toks[1], "number of machines", 1, text::MAX_MACHINES)?;
     if let Some(t) = l.toks.get(2) {
         if !t.s.parse::<f64>().is_ok_and(f64::is_finite) {

@@ -23,10 +23,11 @@ pub enum Layout {
     Taillard,
 }
 
-/// Tells the layout from the content: Taillard's files carry a `Times` line or a label line.
+/// Tells the layout from the content: Taillard's files carry a `Times` line, and usually start
+/// with the label line `Nb of jobs, ...`.
 pub fn layout(text: &str) -> Layout {
     let lines = text::lines(text, true);
-    let taillard = lines.first().is_some_and(|l| l.is_label())
+    let taillard = lines.first().is_some_and(|l| is_word(l, "nb"))
         || lines
             .iter()
             .any(|l| l.toks.len() == 1 && is_word(l, "times"));
@@ -89,13 +90,13 @@ fn is_word(l: &Line, word: &str) -> bool {
 
 /// Reads `n_jobs n_machines` from the first two words of `l`.
 fn counts(l: &Line) -> Result<(usize, usize), Diagnostic> {
+    let n = text::int_in(&l.toks[0], "number of jobs", 1, i64::MAX)?;
     if l.toks.len() < 2 {
         return Err(diag_at(
             l.end(),
             "header must give the number of jobs and the number of machines",
         ));
     }
-    let n = text::int_in(&l.toks[0], "number of jobs", 1, i64::MAX)?;
     let m = text::int_in(&l.toks[1], "number of machines", 1, text::MAX_MACHINES)?;
     Ok((n as usize, m as usize))
 }

@@ -400,7 +400,11 @@ pub fn to_yaml(problem: &Problem) -> String {
             let _ = writeln!(w, "    holidays:");
             for &(a, b) in &c.holidays {
                 let from = crate::model::time::datetime_at(p.horizon_start, a).date();
-                let to = crate::model::time::datetime_at(p.horizon_start, b.max(a + 1) - 1).date();
+                let to = crate::model::time::datetime_at(
+                    p.horizon_start,
+                    b.max(a.saturating_add(1)).saturating_sub(1),
+                )
+                .date();
                 let _ = writeln!(w, "      - {{from: \"{from}\", to: \"{to}\"}}");
             }
         }

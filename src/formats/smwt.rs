@@ -103,12 +103,12 @@ fn check(diags: &mut Diags, (tok, v): (Tok, i64), what: &str) -> i64 {
 
 /// Every number of the file, checked to be integers filling whole instances of `n` jobs.
 fn numbers<'a>(text: &'a str, file: &str, n: usize) -> Result<Vec<(Tok<'a>, i64)>, InputError> {
-    if n == 0 {
+    if n == 0 || n > usize::MAX / 3 {
         return Err(InputError::invalid(
             file,
             vec![crate::model::Diagnostic::at(
                 "",
-                "the number of jobs must be at least 1",
+                format!("{n} is not a usable number of jobs per instance"),
             )],
         ));
     }

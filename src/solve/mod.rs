@@ -80,3 +80,5 @@ pub fn solve_dispatch(problem: &Problem) -> Result<SolveResult, SolveError> {
     }
     best.ok_or_else(|| last_err.unwrap_or(SolveError::NoSchedule("no rule ran".into())))
 }
+pub mod neighbourhood;
+pub mod search;

@@ -1,0 +1,230 @@
+//! Moves on the (assignment, per-machine sequence) representation and the neighbourhoods that
+//! generate them from the last decoded schedule: critical-block swaps and insertions (N5/N7
+//! style, Nowicki–Smutnicki / Balas–Vazacopoulos), reassignment of critical operations to other
+//! eligible machines (how capacity moves between plants), and family-grouping insertions that
+//! cut changeovers.
+
+use crate::eval::{Cause, Decoder, Sequence};
+use crate::model::{MachineId, OpId, Problem};
+use rand::{Rng, RngExt};
+
+/// A change to a sequence. Every move has an exact inverse (`undo`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Move {
+    /// Move the operation at `from` to index `to` on machine `m` (others shift).
+    Shift { m: MachineId, from: usize, to: usize },
+    /// Take the operation at `from_pos` on `from` and insert it at `to_pos` on `to`.
+    Reassign {
+        op: OpId,
+        from: MachineId,
+        from_pos: usize,
+        to: MachineId,
+        to_pos: usize,
+    },
+}
+
+impl Move {
+    pub fn apply(&self, seq: &mut Sequence) {
+        match *self {
+            Move::Shift { m, from, to } => shift(&mut seq.order[m.idx()], from, to),
+            Move::Reassign {
+                op,
+                from,
+                from_pos,
+                to,
+                to_pos,
+            } => {
+                let o = seq.order[from.idx()].remove(from_pos);
+                debug_assert_eq!(o, op);
+                seq.order[to.idx()].insert(to_pos, op);
+                seq.machine_of[op.idx()] = to;
+            }
+        }
+    }
+
+    pub fn undo(&self, seq: &mut Sequence) {
+        match *self {
+            Move::Shift { m, from, to } => shift(&mut seq.order[m.idx()], to, from),
+            Move::Reassign {
+                op,
+                from,
+                from_pos,
+                to,
+                to_pos,
+            } => {
+                seq.order[to.idx()].remove(to_pos);
+                seq.order[from.idx()].insert(from_pos, op);
+                seq.machine_of[op.idx()] = from;
+            }
+        }
+    }
+
+    /// The operation this move displaces (the tabu attribute).
+    pub fn moved_op(&self, seq: &Sequence) -> OpId {
+        match *self {
+            Move::Shift { m, from, .. } => seq.order[m.idx()][from],
+            Move::Reassign { op, .. } => op,
+        }
+    }
+}
+
+fn shift(v: &mut [OpId], from: usize, to: usize) {
+    if from < to {
+        v[from..=to].rotate_left(1);
+    } else if to < from {
+        v[to..=from].rotate_right(1);
+    }
+}
+
+/// Position of each operation on its machine.
+pub fn positions(seq: &Sequence, pos: &mut Vec<usize>) {
+    pos.resize(seq.machine_of.len(), 0);
+    for order in &seq.order {
+        for (i, o) in order.iter().enumerate() {
+            pos[o.idx()] = i;
+        }
+    }
+}
+
+/// The chain of operations that set `last`'s start, from its first link to `last`.
+pub fn critical_path(
+    problem: &Problem,
+    seq: &Sequence,
+    dec: &Decoder,
+    pos: &[usize],
+    last: OpId,
+    path: &mut Vec<OpId>,
+) {
+    path.clear();
+    let mut o = last;
+    loop {
+        path.push(o);
+        match dec.cause[o.idx()] {
+            Cause::Machine => {
+                let m = seq.machine_of[o.idx()];
+                let p = pos[o.idx()];
+                if p == 0 {
+                    break;
+                }
+                o = seq.order[m.idx()][p - 1];
+            }
+            Cause::Job => match problem.pred(o) {
+                Some(p) => o = p,
+                None => break,
+            },
+            Cause::Release => break,
+        }
+        if path.len() > seq.machine_of.len() {
+            break; // defensive: causes always point backwards in time
+        }
+    }
+    path.reverse();
+}
+
+/// Moves from the critical blocks of `path` (maximal runs on one machine): swap the first two
+/// and the last two operations of each block, and move inner operations to the block's ends.
+pub fn block_moves(seq: &Sequence, pos: &[usize], path: &[OpId], out: &mut Vec<Move>) {
+    let mut i = 0;
+    while i < path.len() {
+        let m = seq.machine_of[path[i].idx()];
+        let mut j = i;
+        while j + 1 < path.len()
+            && seq.machine_of[path[j + 1].idx()] == m
+            && pos[path[j + 1].idx()] == pos[path[j].idx()] + 1
+        {
+            j += 1;
+        }
+        if j > i {
+            let first = pos[path[i].idx()];
+            let last = pos[path[j].idx()];
+            out.push(Move::Shift { m, from: first, to: first + 1 });
+            if last - 1 != first {
+                out.push(Move::Shift { m, from: last, to: last - 1 });
+            }
+            // Insertions (N7): inner operations to the front or the back of the block, and the
+            // block's ends into its inside.
+            for k in first + 1..last {
+                out.push(Move::Shift { m, from: k, to: first });
+                out.push(Move::Shift { m, from: k, to: last });
+            }
+            if last > first + 1 {
+                out.push(Move::Shift { m, from: first, to: last });
+                out.push(Move::Shift { m, from: last, to: first });
+            }
+        }
+        i = j + 1;
+    }
+}
+
+/// Reassign operations of `path` to other eligible machines, at the position matching their
+/// current start (and one later).
+pub fn reassign_moves(
+    problem: &Problem,
+    seq: &Sequence,
+    dec: &Decoder,
+    pos: &[usize],
+    path: &[OpId],
+    out: &mut Vec<Move>,
+) {
+    for &o in path {
+        let op = problem.op(o);
+        if op.modes.len() < 2 || op.pinned.is_some() {
+            continue;
+        }
+        let from = seq.machine_of[o.idx()];
+        for mode in &op.modes {
+            let to = mode.machine;
+            if to == from {
+                continue;
+            }
+            let order = &seq.order[to.idx()];
+            let start = dec.start[o.idx()];
+            let at = order.partition_point(|q| dec.start[q.idx()] < start);
+            for to_pos in [at, (at + 1).min(order.len())] {
+                out.push(Move::Reassign {
+                    op: o,
+                    from,
+                    from_pos: pos[o.idx()],
+                    to,
+                    to_pos,
+                });
+                if at == order.len() {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Family grouping: on a random machine with changeovers, move an operation next to the nearest
+/// earlier operation of its family.
+pub fn family_moves(
+    problem: &Problem,
+    seq: &Sequence,
+    rng: &mut impl Rng,
+    tries: usize,
+    out: &mut Vec<Move>,
+) {
+    let machines: Vec<usize> = (0..problem.machines.len())
+        .filter(|&m| problem.machines[m].changeovers.is_some() && seq.order[m].len() > 2)
+        .collect();
+    if machines.is_empty() {
+        return;
+    }
+    for _ in 0..tries {
+        let m = machines[rng.random_range(0..machines.len())];
+        let order = &seq.order[m];
+        let k = rng.random_range(1..order.len());
+        let fam = problem.op(order[k]).family;
+        if fam.is_none() || problem.op(order[k - 1]).family == fam {
+            continue;
+        }
+        if let Some(j) = (0..k - 1).rev().find(|&j| problem.op(order[j]).family == fam) {
+            out.push(Move::Shift {
+                m: MachineId(m as u32),
+                from: k,
+                to: j + 1,
+            });
+        }
+    }
+}

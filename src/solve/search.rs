@@ -1,0 +1,431 @@
+//! Anytime local search: a tabu search over critical-path neighbourhoods, evaluated by the one
+//! decoder, with restarts from the best schedule after a perturbation when it stagnates.
+//!
+//! Threads run diverse searches (their own seeds) and meet at fixed iteration epochs, where the
+//! best schedule is shared: a thread that stagnates restarts from it. Because threads only meet
+//! at epoch boundaries and the shared choice is deterministic (best key, then thread index), a
+//! run with `iterations` and a seed is bit-for-bit reproducible whatever the thread timing.
+
+use super::neighbourhood::{block_moves, critical_path, family_moves, positions, reassign_moves, Move};
+use super::{finish, solve_dispatch, SolveError, SolveResult};
+use crate::eval::{Decoder, Evaluation, Sequence};
+use crate::model::{MachineId, OpId, Problem};
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Barrier, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long and how wide to search.
+#[derive(Debug, Clone)]
+pub struct SearchConfig {
+    pub time_limit: Option<Duration>,
+    /// Total iterations over all threads (each thread runs its share).
+    pub iterations: Option<u64>,
+    pub threads: usize,
+    pub seed: u64,
+    /// Progress every second on stderr unless quiet.
+    pub quiet: bool,
+    /// Set from outside (Ctrl-C) to stop and return the best so far.
+    pub stop: Option<Arc<AtomicBool>>,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            time_limit: Some(Duration::from_secs(10)),
+            iterations: None,
+            threads: 1,
+            seed: 0,
+            quiet: true,
+            stop: None,
+        }
+    }
+}
+
+/// The search's answer.
+#[derive(Debug, Clone)]
+pub struct SearchOutcome {
+    pub result: SolveResult,
+    /// (seconds, objective) at each improvement of the best schedule, for plotting.
+    pub history: Vec<(f64, f64)>,
+    pub iterations: u64,
+    pub seconds: f64,
+}
+
+const EPOCH: u64 = 64;
+
+/// Ordering key: minutes past hard deadlines first, then the objective.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+struct Key(i64, f64);
+
+fn key(e: &Evaluation) -> Key {
+    Key(e.terms.deadline_excess, e.value)
+}
+
+struct Shared {
+    best: Option<(Key, usize, Sequence)>,
+    /// The best as of the last epoch boundary, read by every thread.
+    snapshot: Option<(Key, Sequence)>,
+    finished: bool,
+    history: Vec<(f64, f64)>,
+}
+
+/// Runs the dispatching rules, then local search from the best of them.
+pub fn search(problem: &Problem, cfg: &SearchConfig) -> Result<SearchOutcome, SolveError> {
+    let started = Instant::now();
+    let initial = solve_dispatch(problem)?;
+    let threads = cfg.threads.max(1);
+    let deadline = cfg.time_limit.map(|t| started + t);
+    let stop = cfg.stop.clone().unwrap_or_default();
+    let total_iters = AtomicU64::new(0);
+    let best_bits = AtomicU64::new(initial.evaluation.value.to_bits());
+    let shared = Mutex::new(Shared {
+        best: None,
+        snapshot: None,
+        finished: false,
+        history: vec![(started.elapsed().as_secs_f64(), initial.evaluation.value)],
+    });
+    let barrier = Barrier::new(threads);
+    let per_thread = cfg.iterations.map(|i| i.div_ceil(threads as u64));
+    let workers_done = AtomicBool::new(false);
+
+    std::thread::scope(|s| {
+        for t in 0..threads {
+            let (initial, shared, barrier, stop, total_iters, best_bits) =
+                (&initial, &shared, &barrier, &stop, &total_iters, &best_bits);
+            s.spawn(move || {
+                let mut w = Worker::new(problem, initial.sequence.clone(), cfg.seed, t);
+                loop {
+                    for _ in 0..EPOCH {
+                        if per_thread.is_some_and(|l| w.iterations >= l) || stop.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        if deadline.is_some_and(|d| Instant::now() >= d) {
+                            stop.store(true, Ordering::Relaxed);
+                            break;
+                        }
+                        if w.step() {
+                            let v = w.best_key.1;
+                            if w.best_key.0 == 0 && v < f64::from_bits(best_bits.load(Ordering::Relaxed)) {
+                                best_bits.store(v.to_bits(), Ordering::Relaxed);
+                                shared.lock().unwrap().history.push((started.elapsed().as_secs_f64(), v));
+                            }
+                        }
+                        total_iters.fetch_add(1, Ordering::Relaxed);
+                    }
+                    {
+                        let mut sh = shared.lock().unwrap();
+                        let better = match &sh.best {
+                            None => true,
+                            Some((k, tt, _)) => (w.best_key, t) < (*k, *tt) && w.best_key != *k || (w.best_key == *k && t < *tt),
+                        };
+                        if better {
+                            sh.best = Some((w.best_key, t, w.best.clone()));
+                        }
+                    }
+                    if barrier.wait().is_leader() {
+                        let mut sh = shared.lock().unwrap();
+                        let (k, _, seq) = sh.best.clone().expect("offered");
+                        sh.snapshot = Some((k, seq));
+                        // Nothing can beat 0 (every term is ≥ 0) with every deadline kept.
+                        let optimal = k.0 == 0 && k.1 <= 0.0;
+                        sh.finished = stop.load(Ordering::Relaxed)
+                            || per_thread.is_some_and(|l| w.iterations >= l)
+                            || optimal;
+                    }
+                    barrier.wait();
+                    let (finished, snap) = {
+                        let sh = shared.lock().unwrap();
+                        (sh.finished, sh.snapshot.clone())
+                    };
+                    if finished {
+                        break;
+                    }
+                    if let Some((k, seq)) = snap {
+                        w.share(k, seq);
+                    }
+                }
+            });
+        }
+        // Progress on stderr, once a second.
+        if !cfg.quiet {
+            s.spawn(|| {
+                let mut last = Instant::now();
+                let mut last_iters = 0;
+                while !workers_done.load(Ordering::Relaxed) {
+                    std::thread::sleep(Duration::from_millis(50));
+                    if last.elapsed() >= Duration::from_secs(1) {
+                        let it = total_iters.load(Ordering::Relaxed);
+                        eprintln!(
+                            "[{:6.1}s] best objective {:.2}  iterations {}  ({:.0}/s)",
+                            started.elapsed().as_secs_f64(),
+                            f64::from_bits(best_bits.load(Ordering::Relaxed)),
+                            it,
+                            (it - last_iters) as f64 / last.elapsed().as_secs_f64()
+                        );
+                        last = Instant::now();
+                        last_iters = it;
+                    }
+                }
+            });
+        }
+        // Wait for workers (the scope joins them), then release the progress thread.
+        s.spawn(|| {});
+    });
+    workers_done.store(true, Ordering::Relaxed);
+
+    let sh = shared.into_inner().unwrap();
+    let (_, _, seq) = sh.best.expect("at least one epoch ran");
+    let mut result = finish(problem, seq, "local search".into())?;
+    if !key(&result.evaluation).lt(&key(&initial.evaluation)) {
+        result = initial.clone();
+        result.method = format!("{} (local search found no improvement)", initial.method);
+    } else {
+        result.method = format!("local search from {}", initial.method);
+    }
+    Ok(SearchOutcome {
+        result,
+        history: sh.history,
+        iterations: total_iters.load(Ordering::Relaxed),
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// One thread's search state.
+struct Worker<'a> {
+    problem: &'a Problem,
+    rng: StdRng,
+    dec: Decoder,
+    cur: Sequence,
+    cur_key: Key,
+    best: Sequence,
+    best_key: Key,
+    tabu_until: Vec<u64>,
+    pos: Vec<usize>,
+    path: Vec<OpId>,
+    moves: Vec<Move>,
+    iterations: u64,
+    since_improvement: u64,
+    patience: u64,
+}
+
+impl<'a> Worker<'a> {
+    fn new(problem: &'a Problem, start: Sequence, seed: u64, thread: usize) -> Self {
+        let mut dec = Decoder::new(problem);
+        dec.decode(problem, &start).expect("the start decodes");
+        let k = key(&dec.evaluate(problem));
+        let n = problem.ops.len();
+        let mut w = Worker {
+            problem,
+            rng: StdRng::seed_from_u64(seed ^ (thread as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)),
+            dec,
+            cur: start.clone(),
+            cur_key: k,
+            best: start,
+            best_key: k,
+            tabu_until: vec![0; n],
+            pos: Vec::with_capacity(n),
+            path: Vec::new(),
+            moves: Vec::new(),
+            iterations: 0,
+            since_improvement: 0,
+            patience: 200 + 2 * n as u64,
+        };
+        if thread > 0 {
+            // Diversity: each helper thread starts from its own perturbation.
+            w.perturb(3 + thread);
+        }
+        w
+    }
+
+    fn evaluate(&mut self, seq_is_cur: bool) -> Option<Key> {
+        let _ = seq_is_cur;
+        self.dec.decode(self.problem, &self.cur).ok()?;
+        Some(key(&self.dec.evaluate(self.problem)))
+    }
+
+    /// Adopts the shared best when stagnating.
+    fn share(&mut self, k: Key, seq: Sequence) {
+        if k < self.best_key {
+            self.best = seq.clone();
+            self.best_key = k;
+        }
+        if self.since_improvement > self.patience / 2 && k <= self.cur_key {
+            self.cur = seq;
+            self.cur_key = k;
+            self.perturb(2);
+        }
+    }
+
+    /// The end operations whose completion the objective cares about most.
+    fn targets(&mut self) -> Vec<OpId> {
+        let p = self.problem;
+        let w = &p.objective;
+        let d = &self.dec;
+        let mut t = Vec::new();
+        let mut late: Vec<(f64, OpId)> = Vec::new();
+        for job in &p.jobs {
+            let c = d.completion[job.first_op as usize..][..0].len() as i64 + d.end[job.last_op().idx()];
+            if let Some(dl) = job.deadline {
+                if c > dl {
+                    late.push((1e12 + (c - dl) as f64, job.last_op()));
+                    continue;
+                }
+            }
+            if let Some(due) = job.due {
+                if c > due && (w.weighted_tardiness > 0.0 || w.late_jobs > 0.0) {
+                    late.push((job.weight * ((c - due) as f64 * w.weighted_tardiness + w.late_jobs), job.last_op()));
+                }
+            }
+        }
+        late.sort_by(|a, b| b.0.total_cmp(&a.0));
+        // The worst few, and a random other one for diversity.
+        t.extend(late.iter().take(2).map(|x| x.1));
+        if late.len() > 2 {
+            t.push(late[self.rng.random_range(2..late.len())].1);
+        }
+        if w.makespan > 0.0 || t.is_empty() {
+            if let Some(o) = (0..p.ops.len()).max_by_key(|&o| (d.end[o], std::cmp::Reverse(o))) {
+                t.push(OpId(o as u32));
+            }
+        }
+        if w.flow_time > 0.0 || w.earliness > 0.0 {
+            let j = self.rng.random_range(0..p.jobs.len());
+            t.push(p.jobs[j].last_op());
+        }
+        t.sort_unstable();
+        t.dedup();
+        t
+    }
+
+    /// One tabu-search iteration. Returns whether the best improved.
+    fn step(&mut self) -> bool {
+        self.iterations += 1;
+        let it = self.iterations;
+        // The decoder holds `cur`'s times here (kept so after every accepted move).
+        positions(&self.cur, &mut self.pos);
+        self.moves.clear();
+        let targets = self.targets();
+        let mut path = std::mem::take(&mut self.path);
+        for &o in &targets {
+            critical_path(self.problem, &self.cur, &self.dec, &self.pos, o, &mut path);
+            block_moves(&self.cur, &self.pos, &path, &mut self.moves);
+            reassign_moves(self.problem, &self.cur, &self.dec, &self.pos, &path, &mut self.moves);
+        }
+        self.path = path;
+        if self.problem.objective.changeover_time > 0.0 || self.rng.random_bool(0.2) {
+            let mut moves = std::mem::take(&mut self.moves);
+            family_moves(self.problem, &self.cur, &mut self.rng, 4, &mut moves);
+            self.moves = moves;
+        }
+        self.moves.sort_unstable();
+        self.moves.dedup();
+        let pinned = |o: OpId| self.problem.op(o).pinned.is_some();
+        let mut chosen: Option<(Key, Move)> = None;
+        let moves = std::mem::take(&mut self.moves);
+        for &mv in &moves {
+            let moved = mv.moved_op(&self.cur);
+            if pinned(moved) {
+                continue;
+            }
+            mv.apply(&mut self.cur);
+            let k = self.evaluate(false);
+            mv.undo(&mut self.cur);
+            let Some(k) = k else { continue };
+            let tabu = self.tabu_until[moved.idx()] > it;
+            if tabu && !(k < self.best_key) {
+                continue;
+            }
+            if chosen.as_ref().is_none_or(|(ck, _)| k < *ck) {
+                chosen = Some((k, mv));
+            }
+        }
+        self.moves = moves;
+        let improved = match chosen {
+            Some((k, mv)) => {
+                let moved = mv.moved_op(&self.cur);
+                mv.apply(&mut self.cur);
+                self.cur_key = k;
+                let n = self.problem.ops.len() as u64;
+                self.tabu_until[moved.idx()] = it + 2 + self.rng.random_range(0..(4 + n / 20));
+                if k < self.best_key {
+                    self.best = self.cur.clone();
+                    self.best_key = k;
+                    true
+                } else {
+                    false
+                }
+            }
+            None => false,
+        };
+        if improved {
+            self.since_improvement = 0;
+        } else {
+            self.since_improvement += 1;
+            if chosen.is_none() || self.since_improvement > self.patience {
+                self.cur = self.best.clone();
+                let strength = 2 + self.rng.random_range(0..4);
+                self.perturb(strength);
+                self.since_improvement = 0;
+            }
+        }
+        // Leave the decoder holding `cur`'s times for the next iteration.
+        match self.evaluate(true) {
+            Some(k) => self.cur_key = k,
+            None => {
+                self.cur = self.best.clone();
+                self.cur_key = self.evaluate(true).expect("best decodes");
+            }
+        }
+        improved
+    }
+
+    /// `k` random moves that keep the sequence decodable: adjacent swaps and reassignments.
+    fn perturb(&mut self, k: usize) {
+        let p = self.problem;
+        for _ in 0..k * 3 {
+            let mv = if self.rng.random_bool(0.7) {
+                let m = self.rng.random_range(0..p.machines.len());
+                let len = self.cur.order[m].len();
+                if len < 2 {
+                    continue;
+                }
+                let i = self.rng.random_range(0..len - 1);
+                Move::Shift {
+                    m: MachineId(m as u32),
+                    from: i,
+                    to: i + 1,
+                }
+            } else {
+                let o = OpId(self.rng.random_range(0..p.ops.len()) as u32);
+                let op = p.op(o);
+                if op.modes.len() < 2 || op.pinned.is_some() {
+                    continue;
+                }
+                let from = self.cur.machine_of[o.idx()];
+                let to = op.modes[self.rng.random_range(0..op.modes.len())].machine;
+                if to == from {
+                    continue;
+                }
+                let from_pos = self.cur.order[from.idx()].iter().position(|&x| x == o).unwrap();
+                let to_pos = self.rng.random_range(0..=self.cur.order[to.idx()].len());
+                Move::Reassign {
+                    op: o,
+                    from,
+                    from_pos,
+                    to,
+                    to_pos,
+                }
+            };
+            if p.op(mv.moved_op(&self.cur)).pinned.is_some() {
+                continue;
+            }
+            mv.apply(&mut self.cur);
+            if self.evaluate(false).is_none() {
+                mv.undo(&mut self.cur);
+            }
+        }
+        self.cur_key = self.evaluate(true).unwrap_or(Key(i64::MAX, f64::INFINITY));
+    }
+}

@@ -1,0 +1,90 @@
+//! End-to-end: every shipped example is solved by the CLI, the schedule file is written in both
+//! formats, and the referee (`takt check`) accepts it; the file reads back to the same schedule.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn takt(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_takt"))
+        .args(args)
+        .output()
+        .expect("takt runs")
+}
+
+fn examples() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("instances/examples");
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_example_solves_and_passes_the_referee() {
+    let tmp = tempfile::tempdir().unwrap();
+    let list = examples();
+    assert!(list.len() >= 4, "expected at least 4 examples, found {}", list.len());
+    for ex in list {
+        let ex_s = ex.to_str().unwrap();
+        for ext in ["yaml", "csv"] {
+            let out = tmp.path().join(format!(
+                "{}.{ext}",
+                ex.file_stem().unwrap().to_str().unwrap()
+            ));
+            let out_s = out.to_str().unwrap();
+            let r = takt(&["solve", ex_s, "-o", out_s, "--quiet"]);
+            let stdout = String::from_utf8_lossy(&r.stdout);
+            assert_eq!(r.status.code(), Some(0), "{ex_s}: {stdout}{}", String::from_utf8_lossy(&r.stderr));
+            assert!(stdout.contains("objective"), "{ex_s}: KPIs printed");
+            assert!(out.exists());
+            let c = takt(&["check", ex_s, out_s]);
+            assert_eq!(
+                c.status.code(),
+                Some(0),
+                "{ex_s} {ext}: {}",
+                String::from_utf8_lossy(&c.stdout)
+            );
+            // The file reads back to the schedule the solver found.
+            let p = takt::model::load_instance(&ex).unwrap();
+            let read = takt::schedule::read_schedule(&p, &out).unwrap();
+            let mut again = takt::solve::solve_dispatch(&p).unwrap().schedule;
+            let mut read_ops = read.ops.clone();
+            read_ops.sort_by_key(|s| s.op);
+            again.ops.sort_by_key(|s| s.op);
+            assert_eq!(read_ops, again.ops, "{ex_s} {ext}: round trip");
+        }
+    }
+}
+
+#[test]
+fn check_reports_violations_with_exit_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ex = Path::new(env!("CARGO_MANIFEST_DIR")).join("instances/examples/two-plant-demo.yaml");
+    let out = tmp.path().join("s.csv");
+    let r = takt(&["solve", ex.to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"]);
+    assert_eq!(r.status.code(), Some(0));
+    // Move every operation 1 minute earlier than allowed: start at -1.
+    let text = std::fs::read_to_string(&out).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let cols: Vec<&str> = lines[1].split(',').collect();
+    let mut cols: Vec<String> = cols.iter().map(|s| s.to_string()).collect();
+    cols[5] = "-1".into(); // start
+    lines[1] = cols.join(",");
+    std::fs::write(&out, lines.join("\n")).unwrap();
+    let c = takt(&["check", ex.to_str().unwrap(), out.to_str().unwrap()]);
+    assert_eq!(c.status.code(), Some(1), "{}", String::from_utf8_lossy(&c.stdout));
+}
+
+#[test]
+fn output_with_unknown_extension_is_refused_before_solving() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ex = Path::new(env!("CARGO_MANIFEST_DIR")).join("instances/examples/two-plant-demo.yaml");
+    let out = tmp.path().join("s.txt");
+    let r = takt(&["solve", ex.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("s.txt"));
+    assert!(!out.exists());
+}
