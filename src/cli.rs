@@ -7,8 +7,18 @@ use crate::eval::compute_kpis;
 use crate::model::{load_instance, InputError, Problem};
 use crate::report::kpi_table;
 use crate::schedule::{read_schedule, write_schedule, Format};
+use crate::solve::search::{search, SearchConfig};
 use crate::solve::solve_dispatch;
 use std::path::{Path, PathBuf};
+
+/// Which solver `takt solve` runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SolverChoice {
+    /// Best of the dispatching rules only (instant).
+    Dispatch,
+    /// Dispatching rules, then local search until the time or iteration limit.
+    Heuristic,
+}
 
 /// Options of `takt solve`.
 #[derive(Debug, Clone)]
@@ -16,6 +26,17 @@ pub struct SolveOptions {
     pub instance: PathBuf,
     pub output: Option<PathBuf>,
     pub quiet: bool,
+    pub solver: SolverChoice,
+    pub search: SearchConfig,
+}
+
+/// Reads an instance: takt YAML by extension (`.yaml`, `.yml`), else a benchmark file whose
+/// format is guessed from its name (`.txt` job shop, `.fjs` flexible job shop, `wtNN.txt#k`).
+pub fn load_any(path: &Path) -> Result<Problem, InputError> {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("yaml") | Some("yml") => load_instance(path),
+        _ => crate::formats::read(&path.display().to_string(), None),
+    }
 }
 
 fn check_output_path(path: &Path) -> Result<(), InputError> {
@@ -47,12 +68,16 @@ pub fn solve(opts: &SolveOptions) -> Result<bool, InputError> {
     if let Some(o) = &opts.output {
         check_output_path(o)?;
     }
-    let problem = load_instance(&opts.instance)?;
+    let problem = load_any(&opts.instance)?;
     if !opts.quiet {
         eprintln!("{}", summary(&problem));
     }
     let started = std::time::Instant::now();
-    let mut result = match solve_dispatch(&problem) {
+    let outcome = match opts.solver {
+        SolverChoice::Dispatch => solve_dispatch(&problem),
+        SolverChoice::Heuristic => search(&problem, &opts.search).map(|o| o.result),
+    };
+    let mut result = match outcome {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{}: {e}", opts.instance.display());
@@ -94,9 +119,14 @@ pub fn solve(opts: &SolveOptions) -> Result<bool, InputError> {
     let kpis = compute_kpis(&problem, &result.schedule);
     println!("{}", summary(&problem));
     println!(
-        "solver: {} ({} s)",
+        "solver: {} ({} s); status: {}",
         result.method,
-        format_secs(started.elapsed().as_secs_f64())
+        format_secs(started.elapsed().as_secs_f64()),
+        if ev.feasible() {
+            "feasible (no optimality proof)"
+        } else {
+            "hard deadlines missed"
+        }
     );
     if !ev.feasible() {
         println!(
@@ -120,7 +150,7 @@ fn format_secs(s: f64) -> String {
 
 /// `takt check`: the referee. Prints every violation; `Ok(false)` if any.
 pub fn check_command(instance: &Path, schedule: &Path) -> Result<bool, InputError> {
-    let problem = load_instance(instance)?;
+    let problem = load_any(instance)?;
     let sched = read_schedule(&problem, schedule)?;
     let violations = check(&problem, &sched);
     if violations.is_empty() {

@@ -1,8 +1,12 @@
 //! The `takt` command line: argument parsing only; every command is a library call in `takt::cli`.
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use takt::cli::{SolveOptions, SolverChoice};
+use takt::solve::search::SearchConfig;
 
 #[derive(Parser)]
 #[command(
@@ -15,14 +19,35 @@ struct Cli {
     command: Command,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum Solver {
+    /// Dispatching rules then local search (the default).
+    Heuristic,
+    /// Dispatching rules only: instant.
+    Dispatch,
+}
+
 #[derive(Subcommand)]
 enum Command {
-    /// Solve an instance; print KPIs; write the schedule with -o (.yaml or .csv).
+    /// Solve an instance (takt YAML, or a benchmark file: .txt job shop, .fjs, wtNN.txt#k);
+    /// print KPIs; write the schedule with -o (.yaml or .csv).
     Solve {
         instance: PathBuf,
         /// Where to write the schedule (.yaml, .yml or .csv); written atomically.
         #[arg(short, long)]
         output: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "heuristic")]
+        solver: Solver,
+        /// Wall-clock limit, e.g. 30s, 2m, 500ms (default 10s unless --iterations is given).
+        #[arg(long, value_parser = parse_time_limit)]
+        time_limit: Option<std::time::Duration>,
+        /// Iteration limit over all threads: with a seed, the result is reproducible.
+        #[arg(long)]
+        iterations: Option<u64>,
+        #[arg(long, default_value_t = 1)]
+        threads: usize,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
         /// No progress on stderr.
         #[arg(short, long)]
         quiet: bool,
@@ -32,6 +57,20 @@ enum Command {
         instance: PathBuf,
         schedule: PathBuf,
     },
+}
+
+/// `30s`, `2m`, `500ms`, `1h`, or plain seconds.
+fn parse_time_limit(s: &str) -> Result<std::time::Duration, String> {
+    if let Ok(secs) = s.parse::<f64>() {
+        if secs.is_finite() && secs >= 0.0 {
+            return Ok(std::time::Duration::from_secs_f64(secs));
+        }
+    }
+    let span: jiff::Span = s
+        .parse()
+        .map_err(|e| format!("`{s}` is not a duration like 30s or 2m: {e}"))?;
+    let d = jiff::SignedDuration::try_from(span).map_err(|e| format!("`{s}`: {e}"))?;
+    std::time::Duration::try_from(d).map_err(|e| format!("`{s}`: {e}"))
 }
 
 fn main() -> ExitCode {
@@ -50,12 +89,39 @@ fn main() -> ExitCode {
         Command::Solve {
             instance,
             output,
+            solver,
+            time_limit,
+            iterations,
+            threads,
+            seed,
             quiet,
-        } => takt::cli::solve(&takt::cli::SolveOptions {
-            instance,
-            output,
-            quiet,
-        }),
+        } => {
+            // Ctrl-C stops the search, which then returns (and writes) the best schedule so far.
+            let stop = Arc::new(AtomicBool::new(false));
+            let flag = stop.clone();
+            let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
+            let time_limit = match (time_limit, iterations) {
+                (None, None) => Some(std::time::Duration::from_secs(10)),
+                (t, _) => t,
+            };
+            takt::cli::solve(&SolveOptions {
+                instance,
+                output,
+                quiet,
+                solver: match solver {
+                    Solver::Heuristic => SolverChoice::Heuristic,
+                    Solver::Dispatch => SolverChoice::Dispatch,
+                },
+                search: SearchConfig {
+                    time_limit,
+                    iterations,
+                    threads: threads.max(1),
+                    seed,
+                    quiet,
+                    stop: Some(stop),
+                },
+            })
+        }
         Command::Check { instance, schedule } => takt::cli::check_command(&instance, &schedule),
     };
     match result {

@@ -26,7 +26,11 @@ fn examples() -> Vec<PathBuf> {
 fn every_example_solves_and_passes_the_referee() {
     let tmp = tempfile::tempdir().unwrap();
     let list = examples();
-    assert!(list.len() >= 4, "expected at least 4 examples, found {}", list.len());
+    assert!(
+        list.len() >= 4,
+        "expected at least 4 examples, found {}",
+        list.len()
+    );
     for ex in list {
         let ex_s = ex.to_str().unwrap();
         for ext in ["yaml", "csv"] {
@@ -37,7 +41,12 @@ fn every_example_solves_and_passes_the_referee() {
             let out_s = out.to_str().unwrap();
             let r = takt(&["solve", ex_s, "-o", out_s, "--quiet"]);
             let stdout = String::from_utf8_lossy(&r.stdout);
-            assert_eq!(r.status.code(), Some(0), "{ex_s}: {stdout}{}", String::from_utf8_lossy(&r.stderr));
+            assert_eq!(
+                r.status.code(),
+                Some(0),
+                "{ex_s}: {stdout}{}",
+                String::from_utf8_lossy(&r.stderr)
+            );
             assert!(stdout.contains("objective"), "{ex_s}: KPIs printed");
             assert!(out.exists());
             let c = takt(&["check", ex_s, out_s]);
@@ -64,7 +73,13 @@ fn check_reports_violations_with_exit_1() {
     let tmp = tempfile::tempdir().unwrap();
     let ex = Path::new(env!("CARGO_MANIFEST_DIR")).join("instances/examples/two-plant-demo.yaml");
     let out = tmp.path().join("s.csv");
-    let r = takt(&["solve", ex.to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"]);
+    let r = takt(&[
+        "solve",
+        ex.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
     assert_eq!(r.status.code(), Some(0));
     // Move every operation 1 minute earlier than allowed: start at -1.
     let text = std::fs::read_to_string(&out).unwrap();
@@ -75,7 +90,12 @@ fn check_reports_violations_with_exit_1() {
     lines[1] = cols.join(",");
     std::fs::write(&out, lines.join("\n")).unwrap();
     let c = takt(&["check", ex.to_str().unwrap(), out.to_str().unwrap()]);
-    assert_eq!(c.status.code(), Some(1), "{}", String::from_utf8_lossy(&c.stdout));
+    assert_eq!(
+        c.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&c.stdout)
+    );
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+use takt::check::calendar::first_monday;
 use takt::check::{check, Rule, Violation};
 use takt::model::{load_instance, parse_instance, Minute, OpId, Problem};
 use takt::schedule::{parse_schedule, read_schedule, Format, Schedule, ScheduledOp};
@@ -344,6 +345,9 @@ machines:
     }
     let p = parse_instance(&y, "large.yaml").unwrap();
     assert_eq!(p.ops.len(), 2000);
+    // Horizon start on a Wednesday 13:00: both agree where the week begins.
+    assert_eq!(first_monday(p.horizon_start), p.week.monday);
+    assert_eq!(p.week.monday, -(2 * 24 * 60 + 13 * 60));
 
     // Greedy: each operation on its first machine, as early as the rules allow.
     let mut free = vec![0 as Minute; machines];

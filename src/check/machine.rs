@@ -61,7 +61,7 @@ pub(super) fn check(cx: &mut Ctx, windows: &[Option<WorkingTime>]) {
             if reach.is_none_or(|r| s.end > entries[r].end) {
                 reach = Some(i);
             }
-            family_before = family.or(family_before);
+            family_before = family;
         }
     }
 }

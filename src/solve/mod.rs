@@ -1,6 +1,7 @@
 //! Solvers. Each returns a [`SolveResult`] whose schedule went through the one evaluator.
 
 pub mod dispatch;
+pub mod mip;
 
 use crate::eval::{Decoder, Evaluation, Sequence};
 use crate::model::Problem;

@@ -12,7 +12,11 @@ use rand::{Rng, RngExt};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Move {
     /// Move the operation at `from` to index `to` on machine `m` (others shift).
-    Shift { m: MachineId, from: usize, to: usize },
+    Shift {
+        m: MachineId,
+        from: usize,
+        to: usize,
+    },
     /// Take the operation at `from_pos` on `from` and insert it at `to_pos` on `to`.
     Reassign {
         op: OpId,
@@ -137,19 +141,43 @@ pub fn block_moves(seq: &Sequence, pos: &[usize], path: &[OpId], out: &mut Vec<M
         if j > i {
             let first = pos[path[i].idx()];
             let last = pos[path[j].idx()];
-            out.push(Move::Shift { m, from: first, to: first + 1 });
+            out.push(Move::Shift {
+                m,
+                from: first,
+                to: first + 1,
+            });
             if last - 1 != first {
-                out.push(Move::Shift { m, from: last, to: last - 1 });
+                out.push(Move::Shift {
+                    m,
+                    from: last,
+                    to: last - 1,
+                });
             }
             // Insertions (N7): inner operations to the front or the back of the block, and the
             // block's ends into its inside.
             for k in first + 1..last {
-                out.push(Move::Shift { m, from: k, to: first });
-                out.push(Move::Shift { m, from: k, to: last });
+                out.push(Move::Shift {
+                    m,
+                    from: k,
+                    to: first,
+                });
+                out.push(Move::Shift {
+                    m,
+                    from: k,
+                    to: last,
+                });
             }
             if last > first + 1 {
-                out.push(Move::Shift { m, from: first, to: last });
-                out.push(Move::Shift { m, from: last, to: first });
+                out.push(Move::Shift {
+                    m,
+                    from: first,
+                    to: last,
+                });
+                out.push(Move::Shift {
+                    m,
+                    from: last,
+                    to: first,
+                });
             }
         }
         i = j + 1;
@@ -219,7 +247,10 @@ pub fn family_moves(
         if fam.is_none() || problem.op(order[k - 1]).family == fam {
             continue;
         }
-        if let Some(j) = (0..k - 1).rev().find(|&j| problem.op(order[j]).family == fam) {
+        if let Some(j) = (0..k - 1)
+            .rev()
+            .find(|&j| problem.op(order[j]).family == fam)
+        {
             out.push(Move::Shift {
                 m: MachineId(m as u32),
                 from: k,

@@ -6,7 +6,9 @@
 //! at epoch boundaries and the shared choice is deterministic (best key, then thread index), a
 //! run with `iterations` and a seed is bit-for-bit reproducible whatever the thread timing.
 
-use super::neighbourhood::{block_moves, critical_path, family_moves, positions, reassign_moves, Move};
+use super::neighbourhood::{
+    block_moves, critical_path, family_moves, positions, reassign_moves, Move,
+};
 use super::{finish, solve_dispatch, SolveError, SolveResult};
 use crate::eval::{Decoder, Evaluation, Sequence};
 use crate::model::{MachineId, OpId, Problem};
@@ -91,14 +93,17 @@ pub fn search(problem: &Problem, cfg: &SearchConfig) -> Result<SearchOutcome, So
     let workers_done = AtomicBool::new(false);
 
     std::thread::scope(|s| {
+        let mut workers = Vec::new();
         for t in 0..threads {
             let (initial, shared, barrier, stop, total_iters, best_bits) =
                 (&initial, &shared, &barrier, &stop, &total_iters, &best_bits);
-            s.spawn(move || {
+            workers.push(s.spawn(move || {
                 let mut w = Worker::new(problem, initial.sequence.clone(), cfg.seed, t);
                 loop {
                     for _ in 0..EPOCH {
-                        if per_thread.is_some_and(|l| w.iterations >= l) || stop.load(Ordering::Relaxed) {
+                        if per_thread.is_some_and(|l| w.iterations >= l)
+                            || stop.load(Ordering::Relaxed)
+                        {
                             break;
                         }
                         if deadline.is_some_and(|d| Instant::now() >= d) {
@@ -107,9 +112,15 @@ pub fn search(problem: &Problem, cfg: &SearchConfig) -> Result<SearchOutcome, So
                         }
                         if w.step() {
                             let v = w.best_key.1;
-                            if w.best_key.0 == 0 && v < f64::from_bits(best_bits.load(Ordering::Relaxed)) {
+                            if w.best_key.0 == 0
+                                && v < f64::from_bits(best_bits.load(Ordering::Relaxed))
+                            {
                                 best_bits.store(v.to_bits(), Ordering::Relaxed);
-                                shared.lock().unwrap().history.push((started.elapsed().as_secs_f64(), v));
+                                shared
+                                    .lock()
+                                    .unwrap()
+                                    .history
+                                    .push((started.elapsed().as_secs_f64(), v));
                             }
                         }
                         total_iters.fetch_add(1, Ordering::Relaxed);
@@ -118,7 +129,10 @@ pub fn search(problem: &Problem, cfg: &SearchConfig) -> Result<SearchOutcome, So
                         let mut sh = shared.lock().unwrap();
                         let better = match &sh.best {
                             None => true,
-                            Some((k, tt, _)) => (w.best_key, t) < (*k, *tt) && w.best_key != *k || (w.best_key == *k && t < *tt),
+                            Some((k, tt, _)) => {
+                                (w.best_key, t) < (*k, *tt) && w.best_key != *k
+                                    || (w.best_key == *k && t < *tt)
+                            }
                         };
                         if better {
                             sh.best = Some((w.best_key, t, w.best.clone()));
@@ -146,7 +160,7 @@ pub fn search(problem: &Problem, cfg: &SearchConfig) -> Result<SearchOutcome, So
                         w.share(k, seq);
                     }
                 }
-            });
+            }));
         }
         // Progress on stderr, once a second.
         if !cfg.quiet {
@@ -170,10 +184,15 @@ pub fn search(problem: &Problem, cfg: &SearchConfig) -> Result<SearchOutcome, So
                 }
             });
         }
-        // Wait for workers (the scope joins them), then release the progress thread.
-        s.spawn(|| {});
+        // Wait for the workers, then release the progress thread.
+        for w in workers {
+            if let Err(panic) = w.join() {
+                workers_done.store(true, Ordering::Relaxed);
+                std::panic::resume_unwind(panic);
+            }
+        }
+        workers_done.store(true, Ordering::Relaxed);
     });
-    workers_done.store(true, Ordering::Relaxed);
 
     let sh = shared.into_inner().unwrap();
     let (_, _, seq) = sh.best.expect("at least one epoch ran");
@@ -265,8 +284,8 @@ impl<'a> Worker<'a> {
         let d = &self.dec;
         let mut t = Vec::new();
         let mut late: Vec<(f64, OpId)> = Vec::new();
-        for job in &p.jobs {
-            let c = d.completion[job.first_op as usize..][..0].len() as i64 + d.end[job.last_op().idx()];
+        for (j, job) in p.jobs.iter().enumerate() {
+            let c = d.completion[j];
             if let Some(dl) = job.deadline {
                 if c > dl {
                     late.push((1e12 + (c - dl) as f64, job.last_op()));
@@ -275,7 +294,10 @@ impl<'a> Worker<'a> {
             }
             if let Some(due) = job.due {
                 if c > due && (w.weighted_tardiness > 0.0 || w.late_jobs > 0.0) {
-                    late.push((job.weight * ((c - due) as f64 * w.weighted_tardiness + w.late_jobs), job.last_op()));
+                    late.push((
+                        job.weight * ((c - due) as f64 * w.weighted_tardiness + w.late_jobs),
+                        job.last_op(),
+                    ));
                 }
             }
         }
@@ -311,7 +333,14 @@ impl<'a> Worker<'a> {
         for &o in &targets {
             critical_path(self.problem, &self.cur, &self.dec, &self.pos, o, &mut path);
             block_moves(&self.cur, &self.pos, &path, &mut self.moves);
-            reassign_moves(self.problem, &self.cur, &self.dec, &self.pos, &path, &mut self.moves);
+            reassign_moves(
+                self.problem,
+                &self.cur,
+                &self.dec,
+                &self.pos,
+                &path,
+                &mut self.moves,
+            );
         }
         self.path = path;
         if self.problem.objective.changeover_time > 0.0 || self.rng.random_bool(0.2) {
@@ -408,7 +437,10 @@ impl<'a> Worker<'a> {
                 if to == from {
                     continue;
                 }
-                let from_pos = self.cur.order[from.idx()].iter().position(|&x| x == o).unwrap();
+                let from_pos = self.cur.order[from.idx()]
+                    .iter()
+                    .position(|&x| x == o)
+                    .unwrap();
                 let to_pos = self.rng.random_range(0..=self.cur.order[to.idx()].len());
                 Move::Reassign {
                     op: o,

@@ -1,0 +1,867 @@
+//! The disjunctive model with continuous start times, built with good_lp. The mathematics, with
+//! the reasons for each big-M, is in `models/disjunctive.md`; the names there (S, a, x, y, p,
+//! T, E, U, C_max) are the column prefixes here.
+//!
+//! Every column is recorded with its meaning ([`Col`]), so that a schedule (the warm start) can
+//! be written as a full column vector and a solution read back without guessing.
+
+use super::bounds::{self, Bounds, ModeInfo};
+use super::MipError;
+use crate::eval::Sequence;
+use crate::model::{JobId, MachineId, Minute, OpId, Problem};
+use good_lp::{variable, Constraint, Expression, ProblemVariables, Variable};
+use std::collections::HashMap;
+
+/// What a column means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Col {
+    /// S_o: start of operation o (minutes).
+    Start(OpId),
+    /// a_om: operation o runs on machine m.
+    Assign(OpId, MachineId),
+    /// x_ij (i < j): i before j if both run on one machine.
+    Order(OpId, OpId),
+    /// y^m_ij: j directly follows i on m (`None`: j is first on m).
+    Succ(MachineId, Option<OpId>, OpId),
+    /// p_o: rank of a zero-duration operation on its machine (breaks zero-length cycles).
+    Rank(OpId),
+    /// C_max.
+    Makespan,
+    /// T_j.
+    Tardiness(JobId),
+    /// E_j.
+    Earliness(JobId),
+    /// U_j.
+    Late(JobId),
+}
+
+/// A 0/1 quantity that is either a column or fixed at 1.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Lit {
+    One,
+    Var(Variable),
+}
+
+impl Lit {
+    fn expr(self) -> Expression {
+        match self {
+            Lit::One => Expression::from(1.0),
+            Lit::Var(v) => Expression::from(v),
+        }
+    }
+}
+
+/// One eligible machine of an operation in the model.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ModeCol {
+    pub machine: MachineId,
+    pub duration: Minute,
+    pub lit: Lit,
+}
+
+/// Sizes, for messages and tests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ModelStats {
+    pub columns: usize,
+    pub binaries: usize,
+    pub rows: usize,
+}
+
+/// The model, ready to be handed to HiGHS.
+pub(crate) struct Formulation {
+    pub vars: ProblemVariables,
+    pub rows: Vec<Constraint>,
+    pub objective: Expression,
+    pub meta: Meta,
+}
+
+/// Everything about the model but the good_lp objects (kept after they go to HiGHS).
+pub(crate) struct Meta {
+    /// Meaning and name of each column, in column order.
+    pub cols: Vec<Col>,
+    pub col_names: Vec<String>,
+    /// Column index of each variable (good_lp keeps its own private).
+    pub index: HashMap<Variable, usize>,
+    pub row_names: Vec<String>,
+    /// Constant part of the objective (−w_flow Σ w_j r_j).
+    pub offset: f64,
+    pub modes: Vec<Vec<ModeCol>>,
+    pub order: HashMap<(OpId, OpId), Variable>,
+    pub bounds: Bounds,
+    pub binaries: usize,
+    /// Machines sorted into groups of identical machines (each group sorted by id), for the
+    /// symmetry-breaking rows; the warm start is relabelled to match.
+    pub identical_groups: Vec<Vec<MachineId>>,
+}
+
+impl Meta {
+    /// The value of a variable in a column vector.
+    pub fn value(&self, values: &[f64], v: Variable) -> f64 {
+        values[self.index[&v]]
+    }
+
+    pub fn stats(&self) -> ModelStats {
+        ModelStats {
+            columns: self.cols.len(),
+            binaries: self.binaries,
+            rows: self.row_names.len(),
+        }
+    }
+}
+
+/// Instance features the model handles exactly; anything else is refused by name.
+pub(crate) fn check_supported(problem: &Problem) -> Result<(), MipError> {
+    let mut bad = Vec::new();
+    for m in &problem.machines {
+        if m.availability.interval_after(0) != (0, Minute::MAX) {
+            let what = match (m.calendar, m.downtime.is_empty()) {
+                (Some(c), true) => format!("calendar `{}`", problem.calendars[c].id),
+                (Some(c), false) => format!("calendar `{}` and downtime", problem.calendars[c].id),
+                (None, _) => "downtime".to_string(),
+            };
+            bad.push(format!("{what} on machine {}", m.id));
+        }
+    }
+    if bad.is_empty() {
+        return Ok(());
+    }
+    let more = if bad.len() > 3 {
+        format!(" (and {} more)", bad.len() - 3)
+    } else {
+        String::new()
+    };
+    bad.truncate(3);
+    Err(MipError::Unsupported(format!(
+        "working-time calendars: {}{more}; the MIP models always-available machines only",
+        bad.join(", ")
+    )))
+}
+
+/// `[A-Za-z0-9_]` only, so that LP and MPS readers accept every name.
+fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
+}
+
+struct Builder {
+    vars: ProblemVariables,
+    cols: Vec<Col>,
+    col_names: Vec<String>,
+    rows: Vec<Constraint>,
+    row_names: Vec<String>,
+    binaries: usize,
+    index: HashMap<Variable, usize>,
+    op_names: Vec<String>,
+    machine_names: Vec<String>,
+}
+
+impl Builder {
+    fn col(&mut self, col: Col, name: String, lo: f64, hi: f64, binary: bool) -> Variable {
+        let def = if binary {
+            self.binaries += 1;
+            variable().binary()
+        } else {
+            variable().min(lo).max(hi)
+        };
+        let v = self.vars.add(def);
+        self.index.insert(v, self.cols.len());
+        self.cols.push(col);
+        self.col_names.push(name);
+        v
+    }
+
+    fn row(&mut self, c: Constraint, name: String) {
+        self.rows.push(c);
+        self.row_names.push(name);
+    }
+
+    fn op(&self, o: OpId) -> &str {
+        &self.op_names[o.idx()]
+    }
+
+    fn mach(&self, m: MachineId) -> &str {
+        &self.machine_names[m.idx()]
+    }
+}
+
+/// Groups of interchangeable machines: same plant, same changeover matrix and initial family,
+/// the same operations with the same durations, and no pinned operation. (Calendars are refused
+/// before we get here, so every machine is always available.)
+fn identical_machines(problem: &Problem, modes: &[Vec<ModeInfo>]) -> Vec<Vec<MachineId>> {
+    let mut ops_on: Vec<Vec<(u32, Minute)>> = vec![Vec::new(); problem.machines.len()];
+    let mut has_pin = vec![false; problem.machines.len()];
+    for (o, ms) in modes.iter().enumerate() {
+        for mode in ms {
+            ops_on[mode.machine.idx()].push((o as u32, mode.duration));
+        }
+        if let Some(p) = problem.ops[o].pinned {
+            has_pin[p.machine.idx()] = true;
+        }
+    }
+    let mut groups: HashMap<_, Vec<MachineId>> = HashMap::new();
+    for (i, m) in problem.machines.iter().enumerate() {
+        if has_pin[i] || ops_on[i].is_empty() {
+            continue;
+        }
+        let key = (m.plant, m.changeovers, m.initial_family, ops_on[i].clone());
+        groups.entry(key).or_default().push(MachineId(i as u32));
+    }
+    let mut out: Vec<Vec<MachineId>> = groups.into_values().filter(|g| g.len() > 1).collect();
+    for g in &mut out {
+        g.sort();
+    }
+    out.sort();
+    out
+}
+
+/// Builds the model. `incumbent` is the objective of a deadline-feasible schedule, if known
+/// (it tightens the horizon and the big-M constants).
+pub(crate) fn build(problem: &Problem, incumbent: Option<f64>) -> Result<Formulation, MipError> {
+    check_supported(problem)?;
+    if problem.ops.is_empty() {
+        return Err(MipError::Unsupported(
+            "an instance without operations".into(),
+        ));
+    }
+    let minfo = bounds::model_modes(problem);
+    let b = bounds::compute(problem, &minfo, incumbent)?;
+    let w = problem.objective;
+    let n = problem.ops.len();
+    let op_names: Vec<String> = (0..n)
+        .map(|o| {
+            let op = &problem.ops[o];
+            format!(
+                "{o}_{}_{}",
+                clean(&problem.jobs[op.job.idx()].id),
+                clean(&op.id)
+            )
+        })
+        .collect();
+    let machine_names = problem.machines.iter().map(|m| clean(&m.id)).collect();
+    let mut bd = Builder {
+        vars: ProblemVariables::new(),
+        cols: Vec::new(),
+        col_names: Vec::new(),
+        rows: Vec::new(),
+        row_names: Vec::new(),
+        binaries: 0,
+        index: HashMap::new(),
+        op_names,
+        machine_names,
+    };
+
+    // Start times.
+    let mut start = Vec::with_capacity(n);
+    for o in 0..n {
+        let o = OpId(o as u32);
+        let (lo, hi) = match problem.op(o).pinned {
+            Some(p) => (p.start, p.start),
+            None => (b.start_lb[o.idx()], b.start_ub[o.idx()]),
+        };
+        let name = format!("S_{}", bd.op(o));
+        start.push(bd.col(Col::Start(o), name, lo as f64, hi as f64, false));
+    }
+
+    // Machine assignment.
+    let mut modes: Vec<Vec<ModeCol>> = Vec::with_capacity(n);
+    for (o, ms) in minfo.iter().enumerate() {
+        let o = OpId(o as u32);
+        let mut v = Vec::with_capacity(ms.len());
+        for mode in ms {
+            let lit = if ms.len() == 1 {
+                Lit::One
+            } else {
+                let name = format!("a_{}_{}", bd.op(o), bd.mach(mode.machine));
+                Lit::Var(bd.col(Col::Assign(o, mode.machine), name, 0.0, 1.0, true))
+            };
+            v.push(ModeCol {
+                machine: mode.machine,
+                duration: mode.duration,
+                lit,
+            });
+        }
+        if ms.len() > 1 {
+            let mut sum = Expression::default();
+            for m in &v {
+                sum += m.lit.expr();
+            }
+            let name = format!("assign_{}", bd.op(o));
+            bd.row(sum.eq(1.0), name);
+        }
+        modes.push(v);
+    }
+    let assign = |o: OpId, m: MachineId| -> Option<Lit> {
+        modes[o.idx()]
+            .iter()
+            .find(|x| x.machine == m)
+            .map(|x| x.lit)
+    };
+    // End of o as an expression: S_o + Σ_m d_om a_om.
+    let end_expr = |o: OpId| -> Expression {
+        let mut e = Expression::from(start[o.idx()]);
+        for m in &modes[o.idx()] {
+            e += m.lit.expr() * m.duration as f64;
+        }
+        e
+    };
+
+    // Latest end of flexible operations (a row; single-mode ones have it as a column bound).
+    for o in 0..n {
+        let o = OpId(o as u32);
+        if modes[o.idx()].len() > 1 {
+            let name = format!("end_ub_{}", bd.op(o));
+            bd.row(end_expr(o).leq(b.end_ub[o.idx()] as f64), name);
+        }
+    }
+
+    // Routing order and transfers.
+    for o in 0..n {
+        let o = OpId(o as u32);
+        let Some(p) = problem.pred(o) else { continue };
+        let name = format!("route_{}", bd.op(o));
+        bd.row(Expression::from(start[o.idx()]).geq(end_expr(p)), name);
+        // Plant pairs with a positive transfer time.
+        let plants = |x: OpId| -> Vec<crate::model::PlantId> {
+            let mut v: Vec<_> = modes[x.idx()]
+                .iter()
+                .map(|m| problem.machine(m.machine).plant)
+                .collect();
+            v.sort();
+            v.dedup();
+            v
+        };
+        for pp in plants(p) {
+            for po in plants(o) {
+                let t = problem.transfer[pp.idx()][po.idx()].unwrap_or(0);
+                if t <= 0 {
+                    continue;
+                }
+                // S_o ≥ E_p + t (π_pP + π_oQ − 1), π = Σ of a over the plant's machines.
+                let mut rhs = end_expr(p) - t as f64;
+                for m in &modes[p.idx()] {
+                    if problem.machine(m.machine).plant == pp {
+                        rhs += m.lit.expr() * t as f64;
+                    }
+                }
+                for m in &modes[o.idx()] {
+                    if problem.machine(m.machine).plant == po {
+                        rhs += m.lit.expr() * t as f64;
+                    }
+                }
+                let name = format!(
+                    "transfer_{}_{}_{}",
+                    bd.op(o),
+                    clean(&problem.plants[pp.idx()].id),
+                    clean(&problem.plants[po.idx()].id)
+                );
+                bd.row(Expression::from(start[o.idx()]).geq(rhs), name);
+            }
+        }
+    }
+
+    // Ops per machine, in the model (pins applied).
+    let mut on_machine: Vec<Vec<(OpId, Minute, Lit)>> = vec![Vec::new(); problem.machines.len()];
+    for (o, ms) in modes.iter().enumerate() {
+        for m in ms {
+            on_machine[m.machine.idx()].push((OpId(o as u32), m.duration, m.lit));
+        }
+    }
+    let ub_s = |o: OpId| -> f64 {
+        match problem.op(o).pinned {
+            Some(p) => p.start as f64,
+            None => b.start_ub[o.idx()] as f64,
+        }
+    };
+    let lb_s = |o: OpId| -> f64 {
+        match problem.op(o).pinned {
+            Some(p) => p.start as f64,
+            None => b.start_lb[o.idx()] as f64,
+        }
+    };
+    let same_job = |i: OpId, j: OpId| problem.op(i).job == problem.op(j).job;
+
+    // Order variables x_ij for pairs of different jobs that share a machine.
+    let mut order: HashMap<(OpId, OpId), Variable> = HashMap::new();
+    for list in &on_machine {
+        for (a, &(i, _, _)) in list.iter().enumerate() {
+            for &(j, _, _) in &list[a + 1..] {
+                let (i, j) = if i < j { (i, j) } else { (j, i) };
+                if same_job(i, j) || order.contains_key(&(i, j)) {
+                    continue;
+                }
+                let name = format!("x_{}_{}", bd.op(i), bd.op(j));
+                let v = bd.col(Col::Order(i, j), name, 0.0, 1.0, true);
+                order.insert((i, j), v);
+            }
+        }
+    }
+    // "i before j" as an expression (i, j different; constant for the same job).
+    let before = |i: OpId, j: OpId| -> Expression {
+        if same_job(i, j) {
+            Expression::from(if i < j { 1.0 } else { 0.0 })
+        } else if i < j {
+            Expression::from(order[&(i, j)])
+        } else {
+            1.0 - Expression::from(order[&(j, i)])
+        }
+    };
+
+    // Disjunctions, per machine and pair: S_j ≥ S_i + d_im − M (3 − before − a_im − a_jm).
+    for (mi, list) in on_machine.iter().enumerate() {
+        let m = MachineId(mi as u32);
+        for (a, &(i, di, li)) in list.iter().enumerate() {
+            for &(j, dj, lj) in &list[a + 1..] {
+                if same_job(i, j) {
+                    continue; // the routing already orders them
+                }
+                for (u, du, lu, v, lv, tag) in [(i, di, li, j, lj, "a"), (j, dj, lj, i, li, "b")] {
+                    let big_m = ub_s(u) + du as f64 - lb_s(v);
+                    if big_m <= 0.0 {
+                        continue; // always holds
+                    }
+                    let slack = 3.0 - before(u, v) - lu.expr() - lv.expr();
+                    let name = format!("disj_{}_{}_{}_{tag}", bd.mach(m), bd.op(i), bd.op(j));
+                    let lhs = Expression::from(start[v.idx()]);
+                    let rhs = Expression::from(start[u.idx()]) + du as f64 - slack * big_m;
+                    bd.row(lhs.geq(rhs), name);
+                }
+            }
+        }
+    }
+
+    // Zero-duration operations could form a cycle of the order at one instant: ranks break it.
+    let mut rank: HashMap<OpId, Variable> = HashMap::new();
+    let big_k = (n + 1) as f64;
+    for (mi, list) in on_machine.iter().enumerate() {
+        let m = MachineId(mi as u32);
+        let zero: Vec<(OpId, Lit)> = list
+            .iter()
+            .filter(|x| x.1 == 0)
+            .map(|x| (x.0, x.2))
+            .collect();
+        if zero.len() < 2 {
+            continue;
+        }
+        for &(o, _) in &zero {
+            if !rank.contains_key(&o) {
+                let name = format!("p_{}", bd.op(o));
+                let v = bd.col(Col::Rank(o), name, 0.0, n as f64, false);
+                rank.insert(o, v);
+            }
+        }
+        for (a, &(i, li)) in zero.iter().enumerate() {
+            for &(j, lj) in &zero[a + 1..] {
+                for (u, v, tag) in [(i, j, "a"), (j, i, "b")] {
+                    if same_job(u, v) && u > v {
+                        continue;
+                    }
+                    let slack = 3.0 - before(u, v) - li.expr() - lj.expr();
+                    let name = format!("rank_{}_{}_{}_{tag}", bd.mach(m), bd.op(i), bd.op(j));
+                    let lhs = Expression::from(rank[&v]);
+                    let rhs = Expression::from(rank[&u]) + 1.0 - slack * big_k;
+                    bd.row(lhs.geq(rhs), name);
+                }
+            }
+        }
+    }
+
+    // Changeovers: immediate-successor arcs on machines where some changeover is positive.
+    let mut changeover_obj = Expression::default();
+    for (mi, list) in on_machine.iter().enumerate() {
+        let m = MachineId(mi as u32);
+        let fam = |o: OpId| problem.op(o).family;
+        let init = problem.machine(m).initial_family;
+        let setup = |i: Option<OpId>, j: OpId| -> Minute {
+            problem.changeover(m, i.map_or(init, fam), fam(j))
+        };
+        let needed = list.iter().any(|&(j, _, _)| {
+            setup(None, j) > 0
+                || list
+                    .iter()
+                    .any(|&(i, _, _)| i != j && setup(Some(i), j) > 0)
+        });
+        if !needed {
+            continue;
+        }
+        let mut first_sum = Expression::default();
+        let mut out_sum: HashMap<OpId, Expression> = HashMap::new();
+        for &(j, _, lj) in list {
+            let mut in_sum = Expression::default();
+            // j first on m.
+            let c0 = setup(None, j);
+            let ub_start_j = b.end_ub[j.idx()] as f64
+                - modes[j.idx()]
+                    .iter()
+                    .find(|x| x.machine == m)
+                    .map_or(0, |x| x.duration) as f64;
+            if (c0 as f64) <= ub_start_j.min(ub_s(j)) {
+                let name = format!("y_{}_first_{}", bd.mach(m), bd.op(j));
+                let y = bd.col(Col::Succ(m, None, j), name, 0.0, 1.0, true);
+                first_sum += y;
+                in_sum += y;
+                if c0 > 0 {
+                    changeover_obj.add_mul(c0 as f64, y);
+                    let name = format!("setup_first_{}_{}", bd.mach(m), bd.op(j));
+                    bd.row(
+                        Expression::from(start[j.idx()]).geq(Expression::from(y) * c0 as f64),
+                        name,
+                    );
+                }
+            }
+            for &(i, di, _) in list {
+                if i == j || (same_job(i, j) && j < i) {
+                    continue;
+                }
+                let c = setup(Some(i), j);
+                // The arc is impossible if j cannot start that late.
+                if lb_s(i) + (di + c) as f64 > ub_start_j.min(ub_s(j)) {
+                    continue;
+                }
+                let name = format!("y_{}_{}_{}", bd.mach(m), bd.op(i), bd.op(j));
+                let y = bd.col(Col::Succ(m, Some(i), j), name, 0.0, 1.0, true);
+                in_sum += y;
+                *out_sum.entry(i).or_default() += y;
+                // An arc goes forwards in the order.
+                if !same_job(i, j) {
+                    let name = format!("arc_order_{}_{}_{}", bd.mach(m), bd.op(i), bd.op(j));
+                    bd.row(Expression::from(y).leq(before(i, j)), name);
+                }
+                if c > 0 {
+                    changeover_obj.add_mul(c as f64, y);
+                    let big_m = ub_s(i) + (di + c) as f64 - lb_s(j);
+                    if big_m > 0.0 {
+                        let name = format!("setup_{}_{}_{}", bd.mach(m), bd.op(i), bd.op(j));
+                        let rhs = Expression::from(start[i.idx()]) + (di + c) as f64
+                            - (1.0 - Expression::from(y)) * big_m;
+                        bd.row(Expression::from(start[j.idx()]).geq(rhs), name);
+                    }
+                }
+            }
+            let name = format!("pred_{}_{}", bd.mach(m), bd.op(j));
+            bd.row(in_sum.eq(lj.expr()), name);
+        }
+        for &(i, _, li) in list {
+            if let Some(s) = out_sum.remove(&i) {
+                let name = format!("succ_{}_{}", bd.mach(m), bd.op(i));
+                bd.row(s.leq(li.expr()), name);
+            }
+        }
+        let name = format!("first_{}", bd.mach(m));
+        bd.row(first_sum.leq(1.0), name);
+    }
+
+    // Symmetry breaking on identical machines: the r-th operation (by id) of the group's
+    // operations may use only the group's first r machines.
+    let identical_groups = identical_machines(problem, &minfo);
+    for g in &identical_groups {
+        let ops: Vec<OpId> = on_machine[g[0].idx()].iter().map(|x| x.0).collect();
+        for (r, &o) in ops.iter().enumerate() {
+            for &m in &g[(r + 1).min(g.len())..] {
+                if let Some(Lit::Var(v)) = assign(o, m) {
+                    let name = format!("sym_{}_{}", bd.op(o), bd.mach(m));
+                    bd.row(Expression::from(v).eq(0.0), name);
+                }
+            }
+        }
+    }
+
+    // Objective.
+    let mut objective = Expression::default();
+    let mut offset = 0.0;
+    let lb_c = |j: &crate::model::Job| -> Minute {
+        let last = j.last_op();
+        b.start_lb[last.idx()]
+            + modes[last.idx()]
+                .iter()
+                .map(|m| m.duration)
+                .min()
+                .unwrap_or(0)
+    };
+    if w.makespan > 0.0 {
+        let lo = problem.jobs.iter().map(lb_c).max().unwrap_or(0).max(0);
+        let hi = b.completion_ub.iter().copied().max().unwrap_or(0).max(lo);
+        let cmax = bd.col(Col::Makespan, "Cmax".into(), lo as f64, hi as f64, false);
+        objective.add_mul(w.makespan, cmax);
+        for job in &problem.jobs {
+            let name = format!("cmax_{}", clean(&job.id));
+            bd.row(
+                Expression::from(cmax).geq(end_expr(job.last_op())),
+                format!("{name}_{}", job.last_op().0),
+            );
+        }
+        // Machine load: C_max ≥ min head + Σ_o d_om a_om + min tail on m.
+        for (mi, list) in on_machine.iter().enumerate() {
+            if list.len() < 2 {
+                continue;
+            }
+            let m = MachineId(mi as u32);
+            let head = list.iter().map(|x| lb_s(x.0)).fold(f64::INFINITY, f64::min);
+            let tail = list
+                .iter()
+                .map(|x| {
+                    let job = problem.job(problem.op(x.0).job);
+                    // Minimal work after x in its job.
+                    let mut t = 0;
+                    let mut o = x.0;
+                    while o != job.last_op() {
+                        let next = OpId(o.0 + 1);
+                        let step = modes[o.idx()]
+                            .iter()
+                            .flat_map(|a| {
+                                modes[next.idx()].iter().map(move |c| {
+                                    problem.transfer_time(a.machine, c.machine) + c.duration
+                                })
+                            })
+                            .min()
+                            .unwrap_or(0);
+                        t += step;
+                        o = next;
+                    }
+                    t
+                })
+                .min()
+                .unwrap_or(0);
+            let mut load = Expression::default();
+            for &(_, d, l) in list {
+                load += l.expr() * d as f64;
+            }
+            let name = format!("load_{}", bd.mach(m));
+            bd.row(Expression::from(cmax).geq(load + head + tail as f64), name);
+        }
+    }
+    for (ji, job) in problem.jobs.iter().enumerate() {
+        let j = JobId(ji as u32);
+        let wj = job.weight;
+        if wj <= 0.0 {
+            continue;
+        }
+        let c = end_expr(job.last_op());
+        let cname = clean(&job.id);
+        if w.flow_time > 0.0 {
+            objective += c.clone() * (w.flow_time * wj);
+            offset -= w.flow_time * wj * job.release as f64;
+        }
+        let Some(due) = job.due else { continue };
+        let ub = b.completion_ub[ji];
+        let lb = lb_c(job);
+        if w.weighted_tardiness > 0.0 && ub > due {
+            let t = bd.col(
+                Col::Tardiness(j),
+                format!("T_{ji}_{cname}"),
+                (lb - due).max(0) as f64,
+                (ub - due) as f64,
+                false,
+            );
+            objective.add_mul(w.weighted_tardiness * wj, t);
+            bd.row(
+                Expression::from(t).geq(c.clone() - due as f64),
+                format!("tardy_{ji}_{cname}"),
+            );
+        }
+        if w.earliness > 0.0 && lb < due {
+            let e = bd.col(
+                Col::Earliness(j),
+                format!("E_{ji}_{cname}"),
+                (due - ub).max(0) as f64,
+                (due - lb) as f64,
+                false,
+            );
+            objective.add_mul(w.earliness * wj, e);
+            bd.row(
+                Expression::from(e).geq(due as f64 - c.clone()),
+                format!("early_{ji}_{cname}"),
+            );
+        }
+        if w.late_jobs > 0.0 {
+            if lb > due {
+                offset += w.late_jobs * wj; // late whatever we do
+            } else if ub > due {
+                let u = bd.col(Col::Late(j), format!("U_{ji}_{cname}"), 0.0, 1.0, true);
+                objective.add_mul(w.late_jobs * wj, u);
+                bd.row(
+                    c.clone()
+                        .leq(Expression::from(u) * (ub - due) as f64 + due as f64),
+                    format!("late_{ji}_{cname}"),
+                );
+            }
+        }
+    }
+    if w.changeover_time > 0.0 {
+        objective += changeover_obj * w.changeover_time;
+    }
+    // good_lp passes only the linear part to HiGHS: the constant goes into the offset.
+    {
+        use good_lp::IntoAffineExpression;
+        offset += objective.constant();
+    }
+
+    Ok(Formulation {
+        vars: bd.vars,
+        rows: bd.rows,
+        objective,
+        meta: Meta {
+            cols: bd.cols,
+            col_names: bd.col_names,
+            index: bd.index,
+            row_names: bd.row_names,
+            offset,
+            modes,
+            order,
+            bounds: b,
+            binaries: bd.binaries,
+            identical_groups,
+        },
+    })
+}
+
+/// A schedule in the model's terms: assignment, per-machine order and times.
+pub(crate) struct View {
+    pub machine_of: Vec<MachineId>,
+    /// Position of each operation on its machine.
+    pub pos: Vec<usize>,
+    /// The operation directly before each operation on its machine.
+    pub prev: Vec<Option<OpId>>,
+    pub start: Vec<Minute>,
+    pub completion: Vec<Minute>,
+}
+
+impl View {
+    /// From a sequence and its decoded start times / job completions.
+    pub fn new(seq: &Sequence, start: &[Minute], completion: &[Minute]) -> View {
+        let n = seq.machine_of.len();
+        let mut pos = vec![0; n];
+        let mut prev = vec![None; n];
+        for order in &seq.order {
+            for (k, &o) in order.iter().enumerate() {
+                pos[o.idx()] = k;
+                prev[o.idx()] = k.checked_sub(1).map(|q| order[q]);
+            }
+        }
+        View {
+            machine_of: seq.machine_of.clone(),
+            pos,
+            prev,
+            start: start.to_vec(),
+            completion: completion.to_vec(),
+        }
+    }
+}
+
+/// Relabels identical machines so that a sequence satisfies the symmetry-breaking rows: within
+/// each group, machines are renamed in the order of the smallest operation each one runs.
+pub(crate) fn relabel(seq: &Sequence, groups: &[Vec<MachineId>]) -> Sequence {
+    let mut out = seq.clone();
+    for g in groups {
+        let mut by_first: Vec<(u32, MachineId)> = g
+            .iter()
+            .map(|&m| {
+                let first = seq.order[m.idx()]
+                    .iter()
+                    .map(|o| o.0)
+                    .min()
+                    .unwrap_or(u32::MAX);
+                (first, m)
+            })
+            .collect();
+        by_first.sort();
+        // The machine with the r-th smallest first operation becomes g[r].
+        for (r, &(_, old)) in by_first.iter().enumerate() {
+            let new = g[r];
+            out.order[new.idx()] = seq.order[old.idx()].clone();
+            for &o in &seq.order[old.idx()] {
+                out.machine_of[o.idx()] = new;
+            }
+        }
+    }
+    out
+}
+
+/// The full column vector of a schedule (the warm start).
+pub(crate) fn column_values(problem: &Problem, meta: &Meta, v: &View) -> Vec<f64> {
+    let b = |x: bool| if x { 1.0 } else { 0.0 };
+    meta.cols
+        .iter()
+        .map(|&c| match c {
+            Col::Start(o) => v.start[o.idx()] as f64,
+            Col::Assign(o, m) => b(v.machine_of[o.idx()] == m),
+            Col::Order(i, j) => {
+                if v.machine_of[i.idx()] == v.machine_of[j.idx()] {
+                    b(v.pos[i.idx()] < v.pos[j.idx()])
+                } else {
+                    b((v.start[i.idx()], i) < (v.start[j.idx()], j))
+                }
+            }
+            Col::Succ(m, None, j) => b(v.machine_of[j.idx()] == m && v.pos[j.idx()] == 0),
+            Col::Succ(m, Some(i), j) => b(v.machine_of[j.idx()] == m && v.prev[j.idx()] == Some(i)),
+            Col::Rank(o) => v.pos[o.idx()] as f64,
+            Col::Makespan => v.completion.iter().copied().max().unwrap_or(0) as f64,
+            Col::Tardiness(j) => {
+                let due = problem.job(j).due.unwrap_or(0);
+                (v.completion[j.idx()] - due).max(0) as f64
+            }
+            Col::Earliness(j) => {
+                let due = problem.job(j).due.unwrap_or(0);
+                (due - v.completion[j.idx()]).max(0) as f64
+            }
+            Col::Late(j) => {
+                let due = problem.job(j).due.unwrap_or(0);
+                b(v.completion[j.idx()] > due)
+            }
+        })
+        .collect()
+}
+
+/// Rows a column vector violates (by more than `tol`), by name: a self-check of the model
+/// against a known-valid schedule.
+pub(crate) fn violated_rows(
+    rows: &[Constraint],
+    meta: &Meta,
+    values: &[f64],
+    tol: f64,
+) -> Vec<String> {
+    let names = &meta.row_names;
+    use good_lp::IntoAffineExpression;
+    let mut out = Vec::new();
+    for (c, name) in rows.iter().zip(names) {
+        let e = c.expression();
+        let mut act = e.constant();
+        for (var, coef) in e.linear_coefficients() {
+            act += coef * meta.value(values, var);
+        }
+        // Normalised to `act <= 0` or `act == 0`.
+        let bad = if c.is_equality() {
+            act.abs() > tol
+        } else {
+            act > tol
+        };
+        if bad {
+            out.push(format!("{name} (by {act})"));
+        }
+    }
+    out
+}
+
+/// Column-bound check of a column vector (names of the columns out of bounds).
+pub(crate) fn violated_bounds(
+    vars: &ProblemVariables,
+    meta: &Meta,
+    values: &[f64],
+    tol: f64,
+) -> Vec<String> {
+    vars.iter_variables_with_def()
+        .filter(|(v, def)| {
+            let x = meta.value(values, *v);
+            x < def.get_min() - tol || x > def.get_max() + tol
+        })
+        .map(|(v, def)| {
+            format!(
+                "{} = {} not in [{}, {}]",
+                meta.col_names[meta.index[&v]],
+                meta.value(values, v),
+                def.get_min(),
+                def.get_max()
+            )
+        })
+        .collect()
+}

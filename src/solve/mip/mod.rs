@@ -1,0 +1,369 @@
+//! The exact solver: the instance as a mixed-integer model (a disjunctive model with continuous
+//! start times, `models/disjunctive.md`), built with good_lp and solved by HiGHS.
+//!
+//! * [`solve_mip`] runs the dispatching heuristic first (its objective tightens the horizon and
+//!   the big-M constants, its schedule is the warm start), then HiGHS. The schedule returned went
+//!   through the one decoder: the MIP gives the machine assignment and each machine's order.
+//! * [`export_model`] writes the same model as an `.lp` or `.mps` file, as HiGHS reads it.
+//! * [`supports`] says whether the model is exact for an instance; if not, every call refuses
+//!   with [`MipError::Unsupported`] naming the feature (then use the heuristic).
+//!
+//! The status is [`MipStatus::Optimal`] only when HiGHS proved optimality and the returned
+//! schedule's objective meets the dual bound; a time limit is never optimal.
+
+mod bounds;
+mod extract;
+mod formulation;
+mod highs;
+
+pub use formulation::ModelStats;
+
+use crate::eval::{Decoder, Evaluation};
+use crate::model::Problem;
+use crate::schedule::SolveInfo;
+use crate::solve::{solve_dispatch, SolveResult};
+use formulation::View;
+use std::path::Path;
+use std::time::Instant;
+
+/// Options of the exact solver.
+#[derive(Debug, Clone)]
+pub struct MipOptions {
+    /// Seconds HiGHS may spend (the heuristic and model building come on top; both are fast).
+    pub time_limit: Option<f64>,
+    /// HiGHS stops when (incumbent − bound) / |incumbent| is at most this.
+    pub rel_gap: f64,
+    /// HiGHS threads (`None`: HiGHS decides).
+    pub threads: Option<u32>,
+    /// No progress lines on stderr.
+    pub quiet: bool,
+    /// Start HiGHS from the heuristic's schedule.
+    pub warm_start: bool,
+}
+
+impl Default for MipOptions {
+    fn default() -> Self {
+        MipOptions {
+            time_limit: None,
+            rel_gap: 1e-6,
+            threads: None,
+            quiet: false,
+            warm_start: true,
+        }
+    }
+}
+
+/// How the search ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MipStatus {
+    /// Proven optimal: the schedule's objective equals the dual bound (within 1e-6 relative).
+    Optimal,
+    /// HiGHS stopped at the requested relative gap; the schedule is within `gap` of optimal.
+    GapLimit,
+    /// The time limit was reached; `bound` and `gap` say how good the schedule is.
+    TimeLimit,
+    /// Another limit or an interrupt stopped HiGHS.
+    Stopped,
+}
+
+impl MipStatus {
+    /// `optimal`, `gap-limit`, `time-limit`, `stopped` (the schedule file's `status`).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            MipStatus::Optimal => "optimal",
+            MipStatus::GapLimit => "gap-limit",
+            MipStatus::TimeLimit => "time-limit",
+            MipStatus::Stopped => "stopped",
+        }
+    }
+}
+
+/// Why the exact solver gives no schedule.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum MipError {
+    /// The instance uses a feature the model cannot represent exactly (named in the message).
+    #[error("the MIP cannot model this instance exactly: {0}")]
+    Unsupported(String),
+    /// Proven: no schedule keeps every hard deadline and pin.
+    #[error("infeasible: {0}")]
+    Infeasible(String),
+    /// HiGHS stopped (time limit) before finding any schedule, and the heuristic has none that
+    /// keeps every deadline.
+    #[error("no schedule found before the limit (best bound {})", bound.map_or("-".to_string(), |b| b.to_string()))]
+    NoSolution { bound: Option<f64> },
+    #[error("{0}")]
+    Solver(String),
+    #[error("cannot write the model to {path}: {message}")]
+    Export { path: String, message: String },
+    /// A self-check failed: a bug, never a property of the instance.
+    #[error("internal error in the MIP: {0}")]
+    Internal(String),
+}
+
+/// The exact solver's answer.
+#[derive(Debug, Clone)]
+pub struct MipOutcome {
+    /// The schedule (decoded by the evaluator), its evaluation and sequence. Its
+    /// `schedule.info` is filled: solver, status, objective, terms, bound, gap, seconds.
+    pub result: SolveResult,
+    pub status: MipStatus,
+    /// HiGHS's incumbent objective (`None` when HiGHS found none and the heuristic's schedule
+    /// is returned).
+    pub mip_objective: Option<f64>,
+    /// The dual bound: no schedule is better than this.
+    pub bound: Option<f64>,
+    /// (objective − bound) / |objective| of the returned schedule.
+    pub gap: Option<f64>,
+    /// The heuristic's objective, when it seeded the model (deadline-feasible).
+    pub heuristic_objective: Option<f64>,
+    /// Whether a warm start was passed (after the model checked it satisfies every row).
+    pub warm_started: bool,
+    /// Seconds from HiGHS's start to its first incumbent (about 0 with a warm start).
+    pub first_incumbent_seconds: Option<f64>,
+    /// Seconds in HiGHS.
+    pub solve_seconds: f64,
+    /// Seconds in all (heuristic, model building, HiGHS, decoding).
+    pub seconds: f64,
+    pub stats: ModelStats,
+}
+
+/// `Ok` if the model is exact for this instance, else the named unsupported feature.
+pub fn supports(problem: &Problem) -> Result<(), MipError> {
+    formulation::check_supported(problem)
+}
+
+/// Solves with the heuristic's schedule ([`solve_dispatch`]) as bounds and warm start.
+pub fn solve_mip(problem: &Problem, opts: &MipOptions) -> Result<MipOutcome, MipError> {
+    solve_mip_from(problem, opts, None)
+}
+
+/// Solves, seeded by `start` (any solver's result, e.g. a local search's); without one the
+/// dispatching heuristic runs first.
+pub fn solve_mip_from(
+    problem: &Problem,
+    opts: &MipOptions,
+    start: Option<&SolveResult>,
+) -> Result<MipOutcome, MipError> {
+    let t0 = Instant::now();
+    supports(problem)?;
+    let heuristic: Option<SolveResult> = match start {
+        Some(r) => Some(r.clone()),
+        None => solve_dispatch(problem).ok(),
+    }
+    .filter(|r| r.evaluation.feasible());
+    let incumbent = heuristic.as_ref().map(|h| h.evaluation.value);
+    let f = formulation::build(problem, incumbent)?;
+
+    // The warm start: the heuristic's schedule as a full column vector, checked against every
+    // row and bound of the model first (a violated row would be a modelling error).
+    let mut warm = None;
+    if let (Some(h), true) = (&heuristic, opts.warm_start) {
+        let seq = formulation::relabel(&h.sequence, &f.meta.identical_groups);
+        let mut dec = Decoder::new(problem);
+        if dec.decode(problem, &seq).is_ok() {
+            let view = View::new(&seq, &dec.start, &dec.completion);
+            let values = formulation::column_values(problem, &f.meta, &view);
+            let mut bad = formulation::violated_rows(&f.rows, &f.meta, &values, 1e-6);
+            bad.extend(formulation::violated_bounds(
+                &f.vars, &f.meta, &values, 1e-6,
+            ));
+            if !bad.is_empty() {
+                return Err(MipError::Internal(format!(
+                    "the heuristic's schedule violates the model: {}",
+                    bad.into_iter().take(5).collect::<Vec<_>>().join("; ")
+                )));
+            }
+            warm = Some(values);
+        }
+    }
+    let stats = f.meta.stats();
+    if !opts.quiet {
+        eprintln!(
+            "mip: {} columns ({} binary), {} rows; horizon {} min{}",
+            stats.columns,
+            stats.binaries,
+            stats.rows,
+            f.meta.bounds.horizon,
+            match (&heuristic, &warm) {
+                (Some(h), Some(_)) => format!("; warm start {} ({})", h.evaluation.value, h.method),
+                (Some(h), None) => format!("; heuristic {} ({})", h.evaluation.value, h.method),
+                _ => String::new(),
+            }
+        );
+    }
+    let prepared = highs::prepare(f)?;
+    let run_opts = highs::RunOptions {
+        time_limit: opts.time_limit,
+        rel_gap: opts.rel_gap,
+        threads: opts.threads,
+        quiet: opts.quiet,
+    };
+    let (run, meta) = highs::run(prepared, &run_opts, warm.as_deref())?;
+
+    match run.status {
+        highs::RunStatus::Infeasible => {
+            if heuristic.is_some() {
+                return Err(MipError::Internal(
+                    "HiGHS says infeasible, but the heuristic's schedule is feasible".into(),
+                ));
+            }
+            return Err(MipError::Infeasible(
+                "no schedule keeps every hard deadline and pinned start (proven by HiGHS)".into(),
+            ));
+        }
+        highs::RunStatus::Error(s) => {
+            return Err(MipError::Solver(format!(
+                "HiGHS ended with model status {s}"
+            )))
+        }
+        _ => {}
+    }
+
+    if std::env::var("TAKT_MIP_DUMP").is_ok() {
+        if let Some(v) = &run.values {
+            for (n, x) in meta.col_names.iter().zip(v) {
+                eprintln!("  {n} = {x}");
+            }
+        }
+    }
+    let extracted = match &run.values {
+        Some(values) => Some(extract::extract(problem, &meta, values).ok_or_else(|| {
+            MipError::Internal("the MIP's machine sequences do not decode".into())
+        })?),
+        None => None,
+    };
+    let regular = problem.objective.earliness == 0.0;
+    if let (Some(e), Some(obj)) = (&extracted, run.objective) {
+        // The decoded schedule is never worse than the MIP's for a regular objective; with
+        // earliness, the MIP's own times are tried as well, so the same holds.
+        let tol = 1e-6 * obj.abs().max(1.0);
+        if e.evaluation.value > obj + tol && (regular || e.timed) {
+            return Err(MipError::Internal(format!(
+                "the decoded schedule's objective {} exceeds the MIP's {obj}",
+                e.evaluation.value
+            )));
+        }
+        if !e.evaluation.feasible() {
+            return Err(MipError::Internal(
+                "the MIP's schedule misses a hard deadline".into(),
+            ));
+        }
+    }
+
+    // The best of the MIP's schedule and the heuristic's.
+    let mip_method = "mip (HiGHS)".to_string();
+    let (mut result, from_mip) = match (extracted, heuristic.clone()) {
+        (Some(e), Some(h)) if h.evaluation.better_than(&e.evaluation) => (h, false),
+        (Some(e), _) => (
+            SolveResult {
+                schedule: e.schedule,
+                sequence: e.sequence,
+                evaluation: e.evaluation,
+                method: mip_method,
+            },
+            true,
+        ),
+        (None, Some(h)) => (h, false),
+        (None, None) => return Err(MipError::NoSolution { bound: run.bound }),
+    };
+    if !from_mip {
+        result.method = format!("{} (the MIP found nothing better)", result.method);
+    }
+
+    let value = result.evaluation.value;
+    let tol = 1e-6 * value.abs().max(1.0);
+    // An LP (no binaries, e.g. one machine per operation and no sequencing choice) has no MIP
+    // dual bound; solved to optimality, its objective is the bound.
+    let bound = match (stats.binaries, run.status) {
+        (0, highs::RunStatus::Optimal) => run.objective,
+        (0, _) => None,
+        _ => run.bound,
+    };
+    let gap = bound.map(|b| {
+        if value - b <= tol {
+            0.0
+        } else {
+            (value - b) / value.abs().max(1e-9)
+        }
+    });
+    let status = match run.status {
+        highs::RunStatus::Optimal if gap == Some(0.0) => MipStatus::Optimal,
+        highs::RunStatus::Optimal => MipStatus::GapLimit,
+        highs::RunStatus::TimeLimit => MipStatus::TimeLimit,
+        _ => MipStatus::Stopped,
+    };
+    let seconds = t0.elapsed().as_secs_f64();
+    result.schedule.info = info(
+        problem,
+        &result.evaluation,
+        status,
+        bound,
+        gap,
+        seconds,
+        &result.method,
+    );
+    Ok(MipOutcome {
+        result,
+        status,
+        mip_objective: run.objective,
+        bound,
+        gap,
+        heuristic_objective: incumbent,
+        warm_started: warm.is_some(),
+        first_incumbent_seconds: run.first_incumbent,
+        solve_seconds: run.seconds,
+        seconds,
+        stats,
+    })
+}
+
+fn info(
+    problem: &Problem,
+    ev: &Evaluation,
+    status: MipStatus,
+    bound: Option<f64>,
+    gap: Option<f64>,
+    seconds: f64,
+    method: &str,
+) -> SolveInfo {
+    SolveInfo {
+        solver: Some(method.to_string()),
+        status: Some(status.as_str().to_string()),
+        objective: Some(ev.value),
+        terms: ev
+            .named_terms()
+            .iter()
+            .zip(problem.objective.as_array())
+            .filter(|(_, w)| *w != 0.0)
+            .map(|((n, v), _)| (n.to_string(), *v))
+            .collect(),
+        bound,
+        gap,
+        seconds: Some(seconds),
+    }
+}
+
+/// Writes the model (as [`solve_mip`] would build it, seeded by the heuristic's bounds) to
+/// `path`; `.lp` or `.mps`, as HiGHS writes them. Returns the model's size.
+pub fn export_model(problem: &Problem, path: &Path) -> Result<ModelStats, MipError> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase());
+    if !matches!(ext.as_deref(), Some("lp") | Some("mps")) {
+        return Err(MipError::Export {
+            path: path.display().to_string(),
+            message: "unknown model format: use .lp or .mps".into(),
+        });
+    }
+    supports(problem)?;
+    let incumbent = solve_dispatch(problem)
+        .ok()
+        .filter(|r| r.evaluation.feasible())
+        .map(|r| r.evaluation.value);
+    let f = formulation::build(problem, incumbent)?;
+    let stats = f.meta.stats();
+    let mut prepared = highs::prepare(f)?;
+    highs::write_model(&mut prepared, path)?;
+    Ok(stats)
+}

@@ -1,0 +1,662 @@
+//! The exact solver (issue 5): brute force on tiny instances, the referee on every MIP schedule,
+//! a classic benchmark to proven optimality, infeasibility, refusal of what the model cannot
+//! represent, and the exported model.
+
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+use std::fmt::Write;
+use takt::check::check;
+use takt::eval::{Decoder, Sequence};
+use takt::model::{parse_instance, MachineId, OpId, Problem};
+use takt::solve::mip::{export_model, solve_mip, supports, MipError, MipOptions, MipStatus};
+
+/// One thread throughout: HiGHS keeps a worker pool per calling thread.
+fn opts() -> MipOptions {
+    MipOptions {
+        threads: Some(1),
+        quiet: true,
+        ..Default::default()
+    }
+}
+
+struct Gen {
+    max_jobs: usize,
+    max_ops_per_job: usize,
+    max_machines: usize,
+    earliness: bool,
+    deadlines: bool,
+    pins: bool,
+}
+
+/// A random instance with always-available machines and every other feature: two plants with
+/// transfers (and a same-plant move time), families with changeovers and initial families,
+/// alternative machines across plants, releases, due dates, weights, optional deadlines and
+/// pins, zero durations now and then, and a multi-term objective.
+fn random_instance(seed: u64, g: &Gen) -> Problem {
+    let mut r = StdRng::seed_from_u64(seed);
+    let mut y = String::new();
+    writeln!(y, "name: mip-random-{seed}").unwrap();
+    writeln!(y, "horizon: {{start: 2026-11-23T06:00}}").unwrap();
+    let mut terms = vec![
+        format!("makespan: {}", r.random_range(0..3)),
+        format!("weighted_tardiness: {}", r.random_range(1..4)),
+        format!("late_jobs: {}", r.random_range(0..50)),
+        format!("flow_time: {}", r.random_range(0..2)),
+        format!("changeover_time: {}", r.random_range(0..2)),
+    ];
+    if g.earliness {
+        terms.push(format!("earliness: {}", r.random_range(1..3)));
+    }
+    writeln!(y, "objective: {{{}}}", terms.join(", ")).unwrap();
+    writeln!(y, "plants: [{{id: p1}}, {{id: p2}}]").unwrap();
+    writeln!(
+        y,
+        "transfers: [{{from: p1, to: p2, time: {}}}, {{from: p2, to: p1, time: {}}}, {{from: p1, to: p1, time: {}}}]",
+        r.random_range(0..300),
+        r.random_range(0..300),
+        r.random_range(0..20)
+    )
+    .unwrap();
+    writeln!(y, "families: [a, b, c]").unwrap();
+    let mut mat = Vec::new();
+    for f in ["a", "b", "c"] {
+        let row: Vec<String> = ["a", "b", "c"]
+            .iter()
+            .map(|h| {
+                let c = if f == *h {
+                    // Now and then a same-family changeover (cleaning).
+                    if r.random_bool(0.15) {
+                        r.random_range(1..20)
+                    } else {
+                        0
+                    }
+                } else {
+                    r.random_range(0..60)
+                };
+                format!("{h}: {c}")
+            })
+            .collect();
+        mat.push(format!("{f}: {{{}}}", row.join(", ")));
+    }
+    writeln!(
+        y,
+        "changeovers: [{{id: setups, matrix: {{{}}}}}]",
+        mat.join(", ")
+    )
+    .unwrap();
+    let n_m = r.random_range(1..=g.max_machines);
+    writeln!(y, "machines:").unwrap();
+    for m in 0..n_m {
+        let mut fields = vec![format!("id: M{m}"), format!("plant: p{}", 1 + m % 2)];
+        if r.random_bool(0.7) {
+            fields.push("changeovers: setups".into());
+            if r.random_bool(0.5) {
+                fields.push(format!(
+                    "initial_family: {}",
+                    ["a", "b", "c"][r.random_range(0..3)]
+                ));
+            }
+        }
+        writeln!(y, "  - {{{}}}", fields.join(", ")).unwrap();
+    }
+    let n_j = r.random_range(1..=g.max_jobs);
+    writeln!(y, "jobs:").unwrap();
+    for j in 0..n_j {
+        writeln!(y, "  - id: J{j}").unwrap();
+        let release = r.random_range(0..400);
+        writeln!(y, "    release: {release}").unwrap();
+        if r.random_bool(0.8) {
+            writeln!(y, "    due: {}", r.random_range(0..1200)).unwrap();
+        }
+        if g.deadlines && r.random_bool(0.3) {
+            writeln!(y, "    deadline: {}", release + r.random_range(100..900)).unwrap();
+        }
+        writeln!(y, "    weight: {}", r.random_range(1..5)).unwrap();
+        if r.random_bool(0.7) {
+            writeln!(y, "    family: {}", ["a", "b", "c"][r.random_range(0..3)]).unwrap();
+        }
+        writeln!(y, "    operations:").unwrap();
+        for o in 0..r.random_range(1..=g.max_ops_per_job) {
+            let k = r.random_range(1..=n_m.min(2));
+            let first = r.random_range(0..n_m);
+            let durs: Vec<(usize, u32)> = (0..k)
+                .map(|i| {
+                    let d = if r.random_bool(0.08) {
+                        0
+                    } else {
+                        r.random_range(1..150)
+                    };
+                    ((first + i) % n_m, d)
+                })
+                .collect();
+            let ms: Vec<String> = durs.iter().map(|(m, d)| format!("M{m}: {d}")).collect();
+            let mut extra = String::new();
+            if r.random_bool(0.2) {
+                extra.push_str(&format!(
+                    ", family: {}",
+                    ["a", "b", "c"][r.random_range(0..3)]
+                ));
+            }
+            if g.pins && o == 0 && r.random_bool(0.25) {
+                let (m, _) = durs[r.random_range(0..durs.len())];
+                extra.push_str(&format!(
+                    ", pinned: {{machine: M{m}, start: {}}}",
+                    release + r.random_range(0..200)
+                ));
+            }
+            writeln!(
+                y,
+                "      - {{id: o{o}, machines: {{{}}}{extra}}}",
+                ms.join(", ")
+            )
+            .unwrap();
+        }
+    }
+    parse_instance(&y, "mip-random.yaml")
+        .unwrap_or_else(|e| panic!("generator wrote a bad instance:\n{e}\n{y}"))
+}
+
+fn permutations(v: &[OpId]) -> Vec<Vec<OpId>> {
+    if v.len() <= 1 {
+        return vec![v.to_vec()];
+    }
+    let mut out = Vec::new();
+    for i in 0..v.len() {
+        let mut rest = v.to_vec();
+        let x = rest.remove(i);
+        for mut p in permutations(&rest) {
+            p.insert(0, x);
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Calls `f` with every sequence (assignment × per-machine permutation).
+fn for_each_sequence(p: &Problem, f: &mut dyn FnMut(&Sequence)) {
+    let n = p.ops.len();
+    let mut choice = vec![0usize; n];
+    loop {
+        let machine_of: Vec<MachineId> =
+            (0..n).map(|o| p.ops[o].modes[choice[o]].machine).collect();
+        let per_machine: Vec<Vec<Vec<OpId>>> = (0..p.machines.len())
+            .map(|m| {
+                let ops: Vec<OpId> = (0..n as u32)
+                    .map(OpId)
+                    .filter(|o| machine_of[o.idx()].idx() == m)
+                    .collect();
+                permutations(&ops)
+            })
+            .collect();
+        let mut pick = vec![0usize; per_machine.len()];
+        loop {
+            let order = per_machine
+                .iter()
+                .zip(&pick)
+                .map(|(ps, &i)| ps[i].clone())
+                .collect();
+            f(&Sequence {
+                machine_of: machine_of.clone(),
+                order,
+            });
+            let mut k = 0;
+            while k < pick.len() {
+                pick[k] += 1;
+                if pick[k] < per_machine[k].len() {
+                    break;
+                }
+                pick[k] = 0;
+                k += 1;
+            }
+            if k == pick.len() {
+                break;
+            }
+        }
+        let mut k = 0;
+        while k < n {
+            choice[k] += 1;
+            if choice[k] < p.ops[k].modes.len() {
+                break;
+            }
+            choice[k] = 0;
+            k += 1;
+        }
+        if k == n {
+            break;
+        }
+    }
+}
+
+/// The best objective over every decodable sequence that keeps every hard deadline.
+fn brute_force(p: &Problem) -> Option<f64> {
+    let mut dec = Decoder::new(p);
+    let mut best: Option<f64> = None;
+    for_each_sequence(p, &mut |seq| {
+        if dec.decode(p, seq).is_ok() {
+            let ev = dec.evaluate(p);
+            if ev.feasible() && best.is_none_or(|b| ev.value < b) {
+                best = Some(ev.value);
+            }
+        }
+    });
+    best
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0)
+}
+
+/// For a regular objective the decoded schedule is the MIP's left-justified: the MIP optimum
+/// equals the brute-force optimum over decoded sequences, the evaluator's objective equals the
+/// MIP's, and the schedule passes the referee. Deadlines and pins included: where no sequence
+/// keeps them, the MIP must prove the instance infeasible.
+#[test]
+fn mip_optimum_equals_brute_force_on_tiny_instances() {
+    let g = Gen {
+        max_jobs: 3,
+        max_ops_per_job: 3,
+        max_machines: 3,
+        earliness: false,
+        deadlines: true,
+        pins: true,
+    };
+    let (mut solved, mut infeasible) = (0, 0);
+    for seed in 0..400u64 {
+        let p = random_instance(seed, &g);
+        if p.ops.len() > 6 || p.ops.len() < 2 {
+            continue;
+        }
+        let brute = brute_force(&p);
+        let out = solve_mip(&p, &opts());
+        match (brute, out) {
+            (Some(best), Ok(out)) => {
+                solved += 1;
+                assert_eq!(out.status, MipStatus::Optimal, "seed {seed}");
+                let value = out.result.evaluation.value;
+                assert!(
+                    close(value, best),
+                    "seed {seed}: MIP schedule {value} != brute-force optimum {best}"
+                );
+                let mip = out.mip_objective.unwrap();
+                assert!(
+                    close(mip, value),
+                    "seed {seed}: MIP objective {mip} != evaluator's {value}"
+                );
+                assert!(close(out.bound.unwrap(), best), "seed {seed}: bound");
+                assert_eq!(out.gap, Some(0.0));
+                if out.heuristic_objective.is_some() {
+                    assert!(out.warm_started, "seed {seed}: warm start not used");
+                }
+                let v = check(&p, &out.result.schedule);
+                assert!(v.is_empty(), "seed {seed}: referee rejects: {v:?}");
+                assert_eq!(out.result.schedule.info.status.as_deref(), Some("optimal"));
+            }
+            (None, Err(MipError::Infeasible(_))) => infeasible += 1,
+            (b, o) => panic!(
+                "seed {seed}: brute force {b:?}, MIP {:?}",
+                o.map(|o| o.status)
+            ),
+        }
+    }
+    assert!(solved >= 100, "only {solved} instances solved");
+    assert!(infeasible >= 3, "only {infeasible} infeasible instances");
+}
+
+/// Earliness is not regular: waiting can pay, so the decoded (left-justified) sequences are not
+/// all the schedules. The MIP's schedule must be at least as good as the best of them, keep its
+/// own objective, and pass the referee.
+#[test]
+fn with_earliness_the_mip_is_at_least_as_good_as_every_decoded_sequence() {
+    let g = Gen {
+        max_jobs: 3,
+        max_ops_per_job: 2,
+        max_machines: 2,
+        earliness: true,
+        deadlines: false,
+        pins: false,
+    };
+    let mut n = 0;
+    for seed in 1000..1120u64 {
+        let p = random_instance(seed, &g);
+        if p.ops.len() > 6 {
+            continue;
+        }
+        n += 1;
+        let best = brute_force(&p).unwrap();
+        let out = solve_mip(&p, &opts()).unwrap();
+        assert_eq!(out.status, MipStatus::Optimal, "seed {seed}");
+        let value = out.result.evaluation.value;
+        assert!(
+            value <= best + 1e-6 * best.abs().max(1.0),
+            "seed {seed}: MIP {value} worse than a decoded sequence {best}"
+        );
+        assert!(close(out.mip_objective.unwrap(), value), "seed {seed}");
+        let v = check(&p, &out.result.schedule);
+        assert!(v.is_empty(), "seed {seed}: referee rejects: {v:?}");
+    }
+    assert!(n >= 50);
+}
+
+#[test]
+fn ft06_is_solved_to_proven_optimality() {
+    let p = takt::formats::read("/work/shared/benchmarks/jssp/ft06.txt", None).unwrap();
+    let out = solve_mip(
+        &p,
+        &MipOptions {
+            time_limit: Some(120.0),
+            ..opts()
+        },
+    )
+    .unwrap();
+    assert_eq!(out.status, MipStatus::Optimal);
+    assert_eq!(out.result.evaluation.value, 55.0);
+    assert!(close(out.bound.unwrap(), 55.0));
+    assert!(close(out.mip_objective.unwrap(), 55.0));
+    assert!(check(&p, &out.result.schedule).is_empty());
+    let info = &out.result.schedule.info;
+    assert_eq!(info.status.as_deref(), Some("optimal"));
+    assert_eq!(info.objective, Some(55.0));
+    assert_eq!(info.gap, Some(0.0));
+}
+
+/// A time limit too short for a proof: never "optimal", and the bound is a valid lower bound.
+#[test]
+fn a_time_limit_is_not_optimal() {
+    let p = takt::formats::read("/work/shared/benchmarks/jssp/ft10.txt", None).unwrap();
+    let out = solve_mip(
+        &p,
+        &MipOptions {
+            time_limit: Some(1.0),
+            ..opts()
+        },
+    )
+    .unwrap();
+    assert_eq!(out.status, MipStatus::TimeLimit);
+    assert_eq!(
+        out.result.schedule.info.status.as_deref(),
+        Some("time-limit")
+    );
+    let bound = out.bound.unwrap();
+    assert!(
+        bound <= 930.0 + 1e-6,
+        "bound {bound} above the known optimum 930"
+    );
+    assert!(out.result.evaluation.value >= 930.0);
+    assert!(out.gap.unwrap() > 0.0);
+    assert!(check(&p, &out.result.schedule).is_empty());
+}
+
+const INFEASIBLE: &str = r#"
+name: impossible-deadline
+horizon: {start: 2026-11-23T06:00}
+plants: [{id: p}]
+machines: [{id: M, plant: p}]
+jobs:
+  - id: A
+    deadline: 100
+    operations: [{id: o1, machines: {M: 60}}]
+  - id: B
+    deadline: 100
+    operations: [{id: o1, machines: {M: 60}}]
+"#;
+
+#[test]
+fn an_impossible_deadline_is_reported_infeasible() {
+    let p = parse_instance(INFEASIBLE, "impossible.yaml").unwrap();
+    match solve_mip(&p, &opts()) {
+        Err(MipError::Infeasible(msg)) => assert!(!msg.is_empty()),
+        other => panic!("expected infeasible, got {:?}", other.map(|o| o.status)),
+    }
+    // One job alone cannot make it either: caught before HiGHS runs, with the job named.
+    let p = parse_instance(
+        &INFEASIBLE.replace(
+            "deadline: 100\n    operations: [{id: o1, machines: {M: 60}}]\n  - id: B",
+            "deadline: 50\n    operations: [{id: o1, machines: {M: 60}}]\n  - id: B",
+        ),
+        "impossible.yaml",
+    )
+    .unwrap();
+    match solve_mip(&p, &opts()) {
+        Err(MipError::Infeasible(msg)) => assert!(msg.contains("job A"), "{msg}"),
+        other => panic!("expected infeasible, got {:?}", other.map(|o| o.status)),
+    }
+}
+
+#[test]
+fn calendars_are_refused_by_name() {
+    let y = r#"
+name: with-calendar
+horizon: {start: 2026-11-23T06:00}
+calendars: [{id: day, weekly: [{days: [mon, tue, wed, thu, fri], from: "06:00", to: "14:00"}]}]
+plants: [{id: p}]
+machines: [{id: M1, plant: p, calendar: day}, {id: M2, plant: p, downtime: [{from: 100, to: 200}]}, {id: M3, plant: p}]
+jobs:
+  - id: A
+    operations: [{id: o1, machines: {M1: 60, M2: 30, M3: 90}}]
+"#;
+    let p = parse_instance(y, "cal.yaml").unwrap();
+    for r in [
+        supports(&p).map(|_| ()),
+        solve_mip(&p, &opts()).map(|_| ()),
+        export_model(&p, &std::env::temp_dir().join("takt-refused.lp")).map(|_| ()),
+    ] {
+        match r {
+            Err(MipError::Unsupported(msg)) => {
+                assert!(msg.contains("calendar `day` on machine M1"), "{msg}");
+                assert!(msg.contains("downtime on machine M2"), "{msg}");
+                assert!(!msg.contains("M3"), "{msg}");
+            }
+            other => panic!("expected Unsupported, got {other:?}"),
+        }
+    }
+    // A calendar that works around the clock is always available: accepted.
+    let y24 = y
+        .replace(
+            "from: \"06:00\", to: \"14:00\"",
+            "from: \"00:00\", to: \"00:00\"",
+        )
+        .replace(
+            "[mon, tue, wed, thu, fri]",
+            "[mon, tue, wed, thu, fri, sat, sun]",
+        )
+        .replace(", downtime: [{from: 100, to: 200}]", "");
+    let p = parse_instance(&y24, "cal24.yaml").unwrap();
+    assert!(supports(&p).is_ok());
+    let out = solve_mip(&p, &opts()).unwrap();
+    assert_eq!(out.result.evaluation.value, 30.0);
+}
+
+#[test]
+fn the_model_is_exported_as_lp_and_mps() {
+    let p = takt::formats::read("/work/shared/benchmarks/jssp/ft06.txt", None).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for ext in ["lp", "mps"] {
+        let path = dir.path().join(format!("ft06.{ext}"));
+        let stats = export_model(&p, &path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(stats.columns > 36 && stats.binaries > 0 && stats.rows > 0);
+        // Named columns: starts, order variables, the makespan.
+        assert!(text.contains("S_0_J1_o1"), "{ext}: no start column name");
+        assert!(text.contains("x_0_J1_o1_"), "{ext}: no order column name");
+        assert!(text.contains("Cmax"), "{ext}");
+        assert!(text.contains("disj_"), "{ext}: no row names");
+    }
+    let lp = std::fs::read_to_string(dir.path().join("ft06.lp")).unwrap();
+    assert!(lp.contains("min") || lp.contains("MIN") || lp.contains("minimize"));
+    assert!(matches!(
+        export_model(&p, &dir.path().join("ft06.txt")),
+        Err(MipError::Export { .. })
+    ));
+}
+
+/// The warm start is accepted (HiGHS's first incumbent is the heuristic's schedule), and without
+/// it the MIP still reaches the optimum.
+#[test]
+fn warm_start_is_used_and_optional() {
+    let p = takt::formats::read("/work/shared/benchmarks/jssp/ft06.txt", None).unwrap();
+    let warm = solve_mip(&p, &opts()).unwrap();
+    assert!(warm.warm_started);
+    assert!(warm.first_incumbent_seconds.is_some());
+    let cold = solve_mip(
+        &p,
+        &MipOptions {
+            warm_start: false,
+            ..opts()
+        },
+    )
+    .unwrap();
+    assert!(!cold.warm_started);
+    assert_eq!(cold.status, MipStatus::Optimal);
+    assert_eq!(cold.result.evaluation.value, 55.0);
+}
+
+/// Single-machine weighted tardiness goes through the same model: nine jobs of OR-Library's
+/// wt40 #1 (due dates scaled to nine jobs) against exhaustive search over the 9! orders.
+#[test]
+fn single_machine_weighted_tardiness_matches_exhaustive_search() {
+    let full = takt::formats::read("/work/shared/benchmarks/smwt/wt40.txt#1", None).unwrap();
+    let k = 9;
+    let mut y = String::from(
+        "name: wt40-1-cut\nhorizon: {start: 2026-01-05T00:00}\nobjective: {weighted_tardiness: 1}\nplants: [{id: p}]\nmachines: [{id: M, plant: p}]\njobs:\n",
+    );
+    for job in &full.jobs[..k] {
+        let d = full.ops[job.first_op as usize].modes[0].duration;
+        let due = job.due.unwrap() * k as i64 / full.jobs.len() as i64;
+        writeln!(
+            y,
+            "  - {{id: {}, due: {due}, weight: {}, operations: [{{id: o, machines: {{M: {d}}}}}]}}",
+            job.id, job.weight
+        )
+        .unwrap();
+    }
+    let p = parse_instance(&y, "wt-cut.yaml").unwrap();
+    let best = brute_force_single_machine(&p);
+    assert!(best > 0.0, "the cut instance should have some tardiness");
+    let out = solve_mip(&p, &opts()).unwrap();
+    assert_eq!(out.status, MipStatus::Optimal);
+    let value = out.result.evaluation.value;
+    assert!(close(value, best), "{value} != {best}");
+    assert!(check(&p, &out.result.schedule).is_empty());
+}
+
+/// Exhaustive search over job orders on one machine (k! orders).
+fn brute_force_single_machine(p: &Problem) -> f64 {
+    let ops: Vec<OpId> = (0..p.ops.len() as u32).map(OpId).collect();
+    let mut dec = Decoder::new(p);
+    let mut best = f64::INFINITY;
+    let mut perm = ops.clone();
+    heap_permute(&mut perm, ops.len(), &mut |order| {
+        let seq = Sequence {
+            machine_of: vec![MachineId(0); order.len()],
+            order: vec![order.to_vec()],
+        };
+        dec.decode(p, &seq).unwrap();
+        best = best.min(dec.evaluate(p).value);
+    });
+    best
+}
+
+fn heap_permute(v: &mut [OpId], k: usize, f: &mut dyn FnMut(&[OpId])) {
+    if k <= 1 {
+        f(v);
+        return;
+    }
+    for i in 0..k {
+        heap_permute(v, k - 1, f);
+        if k % 2 == 0 {
+            v.swap(i, k - 1);
+        } else {
+            v.swap(0, k - 1);
+        }
+    }
+}
+
+#[test]
+#[ignore]
+fn debug_seed() {
+    let seed: u64 = std::env::var("SEED").unwrap().parse().unwrap();
+    let earl = std::env::var("EARL").is_ok();
+    let g = Gen {
+        max_jobs: 3,
+        max_ops_per_job: if earl { 2 } else { 3 },
+        max_machines: if earl { 2 } else { 3 },
+        earliness: earl,
+        deadlines: !earl,
+        pins: !earl,
+    };
+    let p = random_instance(seed, &g);
+    eprintln!("{}", takt::formats::to_yaml(&p));
+    eprintln!("brute {:?}", brute_force(&p));
+    export_model(&p, std::path::Path::new("/tmp/mipplay/debug.lp")).unwrap();
+    let out = solve_mip(
+        &p,
+        &MipOptions {
+            quiet: false,
+            ..opts()
+        },
+    )
+    .unwrap();
+    eprintln!(
+        "{:?} mip {:?} bound {:?} value {} gap {:?}",
+        out.status, out.mip_objective, out.bound, out.result.evaluation.value, out.gap
+    );
+}
+
+#[test]
+#[ignore]
+fn debug_lp_file() {
+    use std::ffi::CString;
+    let path = std::env::var("LP").unwrap();
+    for presolve in ["on", "off"] {
+        unsafe {
+            let h = highs_sys::Highs_create();
+            let c = CString::new(path.clone()).unwrap();
+            highs_sys::Highs_readModel(h, c.as_ptr());
+            let k = CString::new("presolve").unwrap();
+            let v = CString::new(presolve).unwrap();
+            highs_sys::Highs_setStringOptionValue(h, k.as_ptr(), v.as_ptr());
+            let k = CString::new("output_flag").unwrap();
+            highs_sys::Highs_setBoolOptionValue(h, k.as_ptr(), 0);
+            highs_sys::Highs_run(h);
+            let n = highs_sys::Highs_getNumCol(h) as usize;
+            let m = highs_sys::Highs_getNumRow(h) as usize;
+            let mut x = vec![0.0; n];
+            let mut cd = vec![0.0; n];
+            let mut r = vec![0.0; m];
+            let mut rd = vec![0.0; m];
+            highs_sys::Highs_getSolution(
+                h,
+                x.as_mut_ptr(),
+                cd.as_mut_ptr(),
+                r.as_mut_ptr(),
+                rd.as_mut_ptr(),
+            );
+            let mut cost = vec![0.0; n];
+            let mut lo = vec![0.0; n];
+            let mut hi = vec![0.0; n];
+            let mut nnz = 0;
+            let mut ncol = 0;
+            let mut off = 0.0;
+            highs_sys::Highs_getColsByRange(
+                h,
+                0,
+                n as i32 - 1,
+                &mut ncol,
+                cost.as_mut_ptr(),
+                lo.as_mut_ptr(),
+                hi.as_mut_ptr(),
+                &mut nnz,
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+            );
+            highs_sys::Highs_getObjectiveOffset(h, &mut off);
+            let mine: f64 = cost.iter().zip(&x).map(|(c, v)| c * v).sum::<f64>() + off;
+            eprintln!(
+                "presolve {presolve}: HiGHS objective {} computed {mine} offset {off} x {x:?}",
+                highs_sys::Highs_getObjectiveValue(h)
+            );
+            highs_sys::Highs_destroy(h);
+        }
+    }
+}
