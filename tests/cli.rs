@@ -39,7 +39,17 @@ fn every_example_solves_and_passes_the_referee() {
                 ex.file_stem().unwrap().to_str().unwrap()
             ));
             let out_s = out.to_str().unwrap();
-            let r = takt(&["solve", ex_s, "-o", out_s, "--quiet"]);
+            let r = takt(&[
+                "solve",
+                ex_s,
+                "-o",
+                out_s,
+                "--quiet",
+                "--iterations",
+                "300",
+                "--seed",
+                "3",
+            ]);
             let stdout = String::from_utf8_lossy(&r.stdout);
             assert_eq!(
                 r.status.code(),
@@ -59,7 +69,19 @@ fn every_example_solves_and_passes_the_referee() {
             // The file reads back to the schedule the solver found.
             let p = takt::model::load_instance(&ex).unwrap();
             let read = takt::schedule::read_schedule(&p, &out).unwrap();
-            let mut again = takt::solve::solve_dispatch(&p).unwrap().schedule;
+            // Same seed and iteration limit in the library: the same schedule (reproducible).
+            let cfg = takt::solve::search::SearchConfig {
+                time_limit: None,
+                iterations: Some(300),
+                threads: 1,
+                seed: 3,
+                quiet: true,
+                stop: None,
+            };
+            let mut again = takt::solve::search::search(&p, &cfg)
+                .unwrap()
+                .result
+                .schedule;
             let mut read_ops = read.ops.clone();
             read_ops.sort_by_key(|s| s.op);
             again.ops.sort_by_key(|s| s.op);
@@ -79,6 +101,8 @@ fn check_reports_violations_with_exit_1() {
         "-o",
         out.to_str().unwrap(),
         "-q",
+        "--solver",
+        "dispatch",
     ]);
     assert_eq!(r.status.code(), Some(0));
     // Move every operation 1 minute earlier than allowed: start at -1.

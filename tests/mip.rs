@@ -260,7 +260,7 @@ fn mip_optimum_equals_brute_force_on_tiny_instances() {
         deadlines: true,
         pins: true,
     };
-    let (mut solved, mut infeasible) = (0, 0);
+    let (mut solved, mut infeasible, mut retried) = (0, 0, 0);
     for seed in 0..400u64 {
         let p = random_instance(seed, &g);
         if p.ops.len() > 6 || p.ops.len() < 2 {
@@ -285,8 +285,12 @@ fn mip_optimum_equals_brute_force_on_tiny_instances() {
                 assert!(close(out.bound.unwrap(), best), "seed {seed}: bound");
                 assert_eq!(out.gap, Some(0.0));
                 if out.heuristic_objective.is_some() {
-                    assert!(out.warm_started, "seed {seed}: warm start not used");
+                    assert!(
+                        out.warm_started || out.retried_cold,
+                        "seed {seed}: no warm start"
+                    );
                 }
+                retried += out.retried_cold as usize;
                 let v = check(&p, &out.result.schedule);
                 assert!(v.is_empty(), "seed {seed}: referee rejects: {v:?}");
                 assert_eq!(out.result.schedule.info.status.as_deref(), Some("optimal"));
@@ -298,6 +302,7 @@ fn mip_optimum_equals_brute_force_on_tiny_instances() {
             ),
         }
     }
+    eprintln!("{solved} solved, {infeasible} infeasible, {retried} warm starts HiGHS mishandled");
     assert!(solved >= 100, "only {solved} instances solved");
     assert!(infeasible >= 3, "only {infeasible} infeasible instances");
 }
@@ -592,6 +597,7 @@ fn debug_seed() {
         &p,
         &MipOptions {
             quiet: false,
+            warm_start: std::env::var("COLD").is_err(),
             ..opts()
         },
     )

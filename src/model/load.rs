@@ -31,13 +31,21 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Diagn
         let inner = e.into_inner();
         let location = inner.location().map(|l| (l.line(), l.column()));
         let mut message = inner.to_string();
-        // serde_yaml appends the position and sometimes the path; we print both ourselves.
-        if let Some(i) = message.find(" at line ") {
-            message.truncate(i);
+        // serde_yaml repeats the position (we print it in front) and sometimes a path prefix.
+        if let Some((l, c)) = location {
+            message = message.replacen(&format!(" at line {l} column {c}"), "", 1);
         }
-        if let Some(rest) = message.strip_prefix(&format!("{path}: ")) {
-            message = rest.to_string();
+        if let Some((head, rest)) = message.split_once(": ") {
+            if !head.contains(' ') && path.starts_with(head) {
+                message = rest.to_string();
+            }
         }
+        // Syntax errors leave unknown (`?`) segments in the path.
+        let path = path
+            .split('.')
+            .filter(|s| *s != "?")
+            .collect::<Vec<_>>()
+            .join(".");
         Diagnostic {
             path: if path == "." { String::new() } else { path },
             location,

@@ -57,7 +57,7 @@ impl Ctx {
                 v
             };
             let hint = if known.is_empty() {
-                format!("no {what}s are declared")
+                "none is declared".to_string()
             } else if known.len() <= 8 {
                 format!("known: {}", known.join(", "))
             } else {
@@ -200,7 +200,7 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
             }
             overtime.push((a, b));
         }
-        if weekly.is_empty() {
+        if c.weekly.is_empty() {
             cx.err(
                 format!("{p}.weekly"),
                 format!("calendar `{}` has no weekly working time", c.id),
@@ -368,6 +368,7 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
                     .enumerate()
                     .map(|(k, m)| (m.clone(), format!("{op_path}.machines[{k}]"), d.0))
                     .collect(),
+                (RawEligible::List(v), None) if v.is_empty() => Vec::new(),
                 (RawEligible::List(_), None) => {
                     cx.err(
                         format!("{op_path}.duration"),
@@ -436,6 +437,25 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
                         format!("{pp}.start"),
                         "pinned start is before the horizon start",
                     );
+                } else if start < release {
+                    cx.err(
+                        format!("{pp}.start"),
+                        "pinned start is before the job's release",
+                    );
+                } else {
+                    let av = &machines[m as usize].availability;
+                    if !av.is_working(start) {
+                        let next = av.next_working(start);
+                        cx.err(
+                            format!("{pp}.start"),
+                            format!(
+                                "pinned start {} is not working time on machine `{}` (next working instant: {})",
+                                crate::model::time::format_datetime(crate::model::time::datetime_at(origin, start)),
+                                pin.machine,
+                                crate::model::time::format_datetime(crate::model::time::datetime_at(origin, next)),
+                            ),
+                        );
+                    }
                 }
                 Some(Pin {
                     machine: MachineId(m),

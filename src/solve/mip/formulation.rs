@@ -83,8 +83,10 @@ pub(crate) struct Meta {
     /// Column index of each variable (good_lp keeps its own private).
     pub index: HashMap<Variable, usize>,
     pub row_names: Vec<String>,
-    /// Constant part of the objective (−w_flow Σ w_j r_j).
+    /// Constant part of the objective (−w_flow Σ w_j r_j, and so on).
     pub offset: f64,
+    /// Objective coefficient of each column.
+    pub cost: Vec<f64>,
     pub modes: Vec<Vec<ModeCol>>,
     pub order: HashMap<(OpId, OpId), Variable>,
     pub bounds: Bounds,
@@ -95,6 +97,18 @@ pub(crate) struct Meta {
 }
 
 impl Meta {
+    /// The objective of a column vector, computed here (HiGHS's own report is checked
+    /// against it).
+    pub fn objective(&self, values: &[f64]) -> f64 {
+        self.offset
+            + self
+                .cost
+                .iter()
+                .zip(values)
+                .map(|(c, x)| c * x)
+                .sum::<f64>()
+    }
+
     /// The value of a variable in a column vector.
     pub fn value(&self, values: &[f64], v: Variable) -> f64 {
         values[self.index[&v]]
@@ -691,9 +705,13 @@ pub(crate) fn build(problem: &Problem, incumbent: Option<f64>) -> Result<Formula
         objective += changeover_obj * w.changeover_time;
     }
     // good_lp passes only the linear part to HiGHS: the constant goes into the offset.
+    let mut cost = vec![0.0; bd.cols.len()];
     {
         use good_lp::IntoAffineExpression;
         offset += objective.constant();
+        for (v, c) in objective.clone().linear_coefficients() {
+            cost[bd.index[&v]] += c;
+        }
     }
 
     Ok(Formulation {
@@ -706,6 +724,7 @@ pub(crate) fn build(problem: &Problem, incumbent: Option<f64>) -> Result<Formula
             index: bd.index,
             row_names: bd.row_names,
             offset,
+            cost,
             modes,
             order,
             bounds: b,

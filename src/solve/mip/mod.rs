@@ -107,8 +107,8 @@ pub struct MipOutcome {
     /// `schedule.info` is filled: solver, status, objective, terms, bound, gap, seconds.
     pub result: SolveResult,
     pub status: MipStatus,
-    /// HiGHS's incumbent objective (`None` when HiGHS found none and the heuristic's schedule
-    /// is returned).
+    /// The objective of HiGHS's incumbent, computed from its columns (`None` when HiGHS found
+    /// none and the heuristic's schedule is returned).
     pub mip_objective: Option<f64>,
     /// The dual bound: no schedule is better than this.
     pub bound: Option<f64>,
@@ -116,8 +116,11 @@ pub struct MipOutcome {
     pub gap: Option<f64>,
     /// The heuristic's objective, when it seeded the model (deadline-feasible).
     pub heuristic_objective: Option<f64>,
-    /// Whether a warm start was passed (after the model checked it satisfies every row).
+    /// Whether the final HiGHS run had a warm start (checked first against every row).
     pub warm_started: bool,
+    /// HiGHS mishandled the warm start (its reported objective disagreed with its solution),
+    /// so the model was solved again without it.
+    pub retried_cold: bool,
     /// Seconds from HiGHS's start to its first incumbent (about 0 with a warm start).
     pub first_incumbent_seconds: Option<f64>,
     /// Seconds in HiGHS.
@@ -151,13 +154,195 @@ pub fn solve_mip_from(
         None => solve_dispatch(problem).ok(),
     }
     .filter(|r| r.evaluation.feasible());
-    let incumbent = heuristic.as_ref().map(|h| h.evaluation.value);
-    let f = formulation::build(problem, incumbent)?;
 
+    let mut att = attempt(
+        problem,
+        opts,
+        heuristic.as_ref(),
+        opts.warm_start,
+        opts.time_limit,
+    )?;
+    let mut retried_cold = false;
+    // HiGHS 1.16 can map a MIP start into its presolved space wrongly and then prune with a
+    // wrong incumbent value (the reported objective then differs from the solution's): its
+    // bound cannot be trusted. Solve again without the warm start.
+    if att.warm_started && !att.consistent() {
+        if !opts.quiet {
+            eprintln!(
+                "mip: HiGHS reports objective {} for a solution worth {}: its warm start went \
+                 wrong; solving again without it",
+                att.run.objective.unwrap_or(f64::NAN),
+                att.own_objective().unwrap_or(f64::NAN)
+            );
+        }
+        let left = opts
+            .time_limit
+            .map(|t| (t - t0.elapsed().as_secs_f64()).max(0.0));
+        att = attempt(problem, opts, heuristic.as_ref(), false, left)?;
+        retried_cold = true;
+    }
+    let consistent = att.consistent();
+    let Attempt {
+        run,
+        meta,
+        warm_started,
+        stats,
+    } = att;
+
+    match run.status {
+        highs::RunStatus::Infeasible => {
+            if heuristic.is_some() {
+                return Err(MipError::Internal(
+                    "HiGHS says infeasible, but the heuristic's schedule is feasible".into(),
+                ));
+            }
+            return Err(MipError::Infeasible(
+                "no schedule keeps every hard deadline and pinned start (proven by HiGHS)".into(),
+            ));
+        }
+        highs::RunStatus::Error(s) => {
+            return Err(MipError::Solver(format!(
+                "HiGHS ended with model status {s}"
+            )))
+        }
+        _ => {}
+    }
+
+    let mip_objective = run.values.as_ref().map(|v| meta.objective(v));
+    let extracted = match &run.values {
+        Some(values) => Some(extract::extract(problem, &meta, values).ok_or_else(|| {
+            MipError::Internal("the MIP's machine sequences do not decode".into())
+        })?),
+        None => None,
+    };
+    let regular = problem.objective.earliness == 0.0;
+    if let (Some(e), Some(obj)) = (&extracted, mip_objective) {
+        // The decoded schedule is never worse than the MIP's for a regular objective; with
+        // earliness, the MIP's own times are tried as well, so the same holds.
+        let tol = 1e-6 * obj.abs().max(1.0);
+        if e.evaluation.value > obj + tol && (regular || e.timed) {
+            return Err(MipError::Internal(format!(
+                "the decoded schedule's objective {} exceeds the MIP's {obj}",
+                e.evaluation.value
+            )));
+        }
+        if !e.evaluation.feasible() {
+            return Err(MipError::Internal(
+                "the MIP's schedule misses a hard deadline".into(),
+            ));
+        }
+    }
+
+    // The best of the MIP's schedule and the heuristic's.
+    let (mut result, from_mip) = match (extracted, heuristic.clone()) {
+        (Some(e), Some(h)) if h.evaluation.better_than(&e.evaluation) => (h, false),
+        (Some(e), _) => (
+            SolveResult {
+                schedule: e.schedule,
+                sequence: e.sequence,
+                evaluation: e.evaluation,
+                method: "mip (HiGHS)".to_string(),
+            },
+            true,
+        ),
+        (None, Some(h)) => (h, false),
+        (None, None) => {
+            return Err(MipError::NoSolution {
+                bound: run.bound.filter(|_| consistent),
+            })
+        }
+    };
+    if !from_mip {
+        result.method = format!("{} (the MIP found nothing better)", result.method);
+    }
+
+    let value = result.evaluation.value;
+    let tol = 1e-6 * value.abs().max(1.0);
+    // An LP (no binaries, e.g. one machine per operation and no sequencing choice) has no MIP
+    // dual bound; solved to optimality, its objective is the bound. A run whose reported
+    // objective disagrees with its solution gives no bound at all.
+    let bound = match (stats.binaries, run.status) {
+        _ if !consistent => None,
+        (0, highs::RunStatus::Optimal) => mip_objective,
+        (0, _) => None,
+        _ => run.bound,
+    };
+    let gap = bound.map(|b| {
+        if value - b <= tol {
+            0.0
+        } else {
+            (value - b) / value.abs().max(1e-9)
+        }
+    });
+    let status = match run.status {
+        highs::RunStatus::Optimal if gap == Some(0.0) => MipStatus::Optimal,
+        highs::RunStatus::Optimal if bound.is_some() => MipStatus::GapLimit,
+        highs::RunStatus::TimeLimit => MipStatus::TimeLimit,
+        _ => MipStatus::Stopped,
+    };
+    let seconds = t0.elapsed().as_secs_f64();
+    result.schedule.info = info(
+        problem,
+        &result.evaluation,
+        status,
+        bound,
+        gap,
+        seconds,
+        &result.method,
+    );
+    Ok(MipOutcome {
+        result,
+        status,
+        mip_objective,
+        bound,
+        gap,
+        heuristic_objective: heuristic.as_ref().map(|h| h.evaluation.value),
+        warm_started,
+        retried_cold,
+        first_incumbent_seconds: run.first_incumbent,
+        solve_seconds: run.seconds,
+        seconds,
+        stats,
+    })
+}
+
+/// One HiGHS run on a freshly built model.
+struct Attempt {
+    run: highs::Run,
+    meta: formulation::Meta,
+    warm_started: bool,
+    stats: ModelStats,
+}
+
+impl Attempt {
+    /// The objective of the returned solution, computed from the columns.
+    fn own_objective(&self) -> Option<f64> {
+        self.run.values.as_ref().map(|v| self.meta.objective(v))
+    }
+
+    /// Whether HiGHS's reported objective is the returned solution's.
+    fn consistent(&self) -> bool {
+        match (self.own_objective(), self.run.objective) {
+            (Some(mine), Some(theirs)) => {
+                (mine - theirs).abs() <= 1e-6 * mine.abs().max(theirs.abs()).max(1.0)
+            }
+            _ => true,
+        }
+    }
+}
+
+fn attempt(
+    problem: &Problem,
+    opts: &MipOptions,
+    heuristic: Option<&SolveResult>,
+    warm_start: bool,
+    time_limit: Option<f64>,
+) -> Result<Attempt, MipError> {
+    let f = formulation::build(problem, heuristic.map(|h| h.evaluation.value))?;
     // The warm start: the heuristic's schedule as a full column vector, checked against every
     // row and bound of the model first (a violated row would be a modelling error).
     let mut warm = None;
-    if let (Some(h), true) = (&heuristic, opts.warm_start) {
+    if let (Some(h), true) = (heuristic, warm_start) {
         let seq = formulation::relabel(&h.sequence, &f.meta.identical_groups);
         let mut dec = Decoder::new(problem);
         if dec.decode(problem, &seq).is_ok() {
@@ -184,7 +369,7 @@ pub fn solve_mip_from(
             stats.binaries,
             stats.rows,
             f.meta.bounds.horizon,
-            match (&heuristic, &warm) {
+            match (heuristic, &warm) {
                 (Some(h), Some(_)) => format!("; warm start {} ({})", h.evaluation.value, h.method),
                 (Some(h), None) => format!("; heuristic {} ({})", h.evaluation.value, h.method),
                 _ => String::new(),
@@ -193,126 +378,16 @@ pub fn solve_mip_from(
     }
     let prepared = highs::prepare(f)?;
     let run_opts = highs::RunOptions {
-        time_limit: opts.time_limit,
+        time_limit,
         rel_gap: opts.rel_gap,
         threads: opts.threads,
         quiet: opts.quiet,
     };
     let (run, meta) = highs::run(prepared, &run_opts, warm.as_deref())?;
-
-    match run.status {
-        highs::RunStatus::Infeasible => {
-            if heuristic.is_some() {
-                return Err(MipError::Internal(
-                    "HiGHS says infeasible, but the heuristic's schedule is feasible".into(),
-                ));
-            }
-            return Err(MipError::Infeasible(
-                "no schedule keeps every hard deadline and pinned start (proven by HiGHS)".into(),
-            ));
-        }
-        highs::RunStatus::Error(s) => {
-            return Err(MipError::Solver(format!(
-                "HiGHS ended with model status {s}"
-            )))
-        }
-        _ => {}
-    }
-
-    if std::env::var("TAKT_MIP_DUMP").is_ok() {
-        if let Some(v) = &run.values {
-            for (n, x) in meta.col_names.iter().zip(v) {
-                eprintln!("  {n} = {x}");
-            }
-        }
-    }
-    let extracted = match &run.values {
-        Some(values) => Some(extract::extract(problem, &meta, values).ok_or_else(|| {
-            MipError::Internal("the MIP's machine sequences do not decode".into())
-        })?),
-        None => None,
-    };
-    let regular = problem.objective.earliness == 0.0;
-    if let (Some(e), Some(obj)) = (&extracted, run.objective) {
-        // The decoded schedule is never worse than the MIP's for a regular objective; with
-        // earliness, the MIP's own times are tried as well, so the same holds.
-        let tol = 1e-6 * obj.abs().max(1.0);
-        if e.evaluation.value > obj + tol && (regular || e.timed) {
-            return Err(MipError::Internal(format!(
-                "the decoded schedule's objective {} exceeds the MIP's {obj}",
-                e.evaluation.value
-            )));
-        }
-        if !e.evaluation.feasible() {
-            return Err(MipError::Internal(
-                "the MIP's schedule misses a hard deadline".into(),
-            ));
-        }
-    }
-
-    // The best of the MIP's schedule and the heuristic's.
-    let mip_method = "mip (HiGHS)".to_string();
-    let (mut result, from_mip) = match (extracted, heuristic.clone()) {
-        (Some(e), Some(h)) if h.evaluation.better_than(&e.evaluation) => (h, false),
-        (Some(e), _) => (
-            SolveResult {
-                schedule: e.schedule,
-                sequence: e.sequence,
-                evaluation: e.evaluation,
-                method: mip_method,
-            },
-            true,
-        ),
-        (None, Some(h)) => (h, false),
-        (None, None) => return Err(MipError::NoSolution { bound: run.bound }),
-    };
-    if !from_mip {
-        result.method = format!("{} (the MIP found nothing better)", result.method);
-    }
-
-    let value = result.evaluation.value;
-    let tol = 1e-6 * value.abs().max(1.0);
-    // An LP (no binaries, e.g. one machine per operation and no sequencing choice) has no MIP
-    // dual bound; solved to optimality, its objective is the bound.
-    let bound = match (stats.binaries, run.status) {
-        (0, highs::RunStatus::Optimal) => run.objective,
-        (0, _) => None,
-        _ => run.bound,
-    };
-    let gap = bound.map(|b| {
-        if value - b <= tol {
-            0.0
-        } else {
-            (value - b) / value.abs().max(1e-9)
-        }
-    });
-    let status = match run.status {
-        highs::RunStatus::Optimal if gap == Some(0.0) => MipStatus::Optimal,
-        highs::RunStatus::Optimal => MipStatus::GapLimit,
-        highs::RunStatus::TimeLimit => MipStatus::TimeLimit,
-        _ => MipStatus::Stopped,
-    };
-    let seconds = t0.elapsed().as_secs_f64();
-    result.schedule.info = info(
-        problem,
-        &result.evaluation,
-        status,
-        bound,
-        gap,
-        seconds,
-        &result.method,
-    );
-    Ok(MipOutcome {
-        result,
-        status,
-        mip_objective: run.objective,
-        bound,
-        gap,
-        heuristic_objective: incumbent,
+    Ok(Attempt {
+        run,
+        meta,
         warm_started: warm.is_some(),
-        first_incumbent_seconds: run.first_incumbent,
-        solve_seconds: run.seconds,
-        seconds,
         stats,
     })
 }
