@@ -516,17 +516,20 @@ fn warm_start_is_used_and_optional() {
 }
 
 /// Single-machine weighted tardiness goes through the same model: nine jobs of OR-Library's
-/// wt40 #1 (due dates scaled to nine jobs) against exhaustive search over the 9! orders.
+/// wt40 #80 (due dates scaled to their total processing time, then halved) against exhaustive
+/// search over the 9! orders.
 #[test]
 fn single_machine_weighted_tardiness_matches_exhaustive_search() {
-    let full = takt::formats::read("/work/shared/benchmarks/smwt/wt40.txt#1", None).unwrap();
+    let full = takt::formats::read("/work/shared/benchmarks/smwt/wt40.txt#80", None).unwrap();
     let k = 9;
+    let total: i64 = full.ops.iter().map(|o| o.modes[0].duration).sum();
+    let cut: i64 = full.ops[..k].iter().map(|o| o.modes[0].duration).sum();
     let mut y = String::from(
-        "name: wt40-1-cut\nhorizon: {start: 2026-01-05T00:00}\nobjective: {weighted_tardiness: 1}\nplants: [{id: p}]\nmachines: [{id: M, plant: p}]\njobs:\n",
+        "name: wt40-80-cut\nhorizon: {start: 2026-01-05T00:00}\nobjective: {weighted_tardiness: 1}\nplants: [{id: p}]\nmachines: [{id: M, plant: p}]\njobs:\n",
     );
     for job in &full.jobs[..k] {
         let d = full.ops[job.first_op as usize].modes[0].duration;
-        let due = job.due.unwrap() * k as i64 / full.jobs.len() as i64;
+        let due = job.due.unwrap() * cut / total / 2;
         writeln!(
             y,
             "  - {{id: {}, due: {due}, weight: {}, operations: [{{id: o, machines: {{M: {d}}}}}]}}",
@@ -663,6 +666,49 @@ fn debug_lp_file() {
                 highs_sys::Highs_getObjectiveValue(h)
             );
             highs_sys::Highs_destroy(h);
+        }
+    }
+}
+
+/// Measurements (not run by default): `BENCH="jssp/la01.txt jssp/la02.txt" cargo test --release
+/// --test mip measure -- --ignored --nocapture`; `LIMIT` seconds per instance (default 60).
+#[test]
+#[ignore]
+fn measure() {
+    let limit: f64 = std::env::var("LIMIT").map_or(60.0, |s| s.parse().unwrap());
+    let threads: u32 = std::env::var("THREADS").map_or(1, |s| s.parse().unwrap());
+    let list = std::env::var("BENCH").unwrap_or_else(|_| "jssp/ft06.txt".into());
+    for name in list.split_whitespace() {
+        let p = takt::formats::read(&format!("/work/shared/benchmarks/{name}"), None).unwrap();
+        for warm in [true, false] {
+            if !warm && std::env::var("COLD").is_err() {
+                continue;
+            }
+            let out = solve_mip(
+                &p,
+                &MipOptions {
+                    time_limit: Some(limit),
+                    threads: Some(threads),
+                    quiet: std::env::var("VERBOSE").is_err(),
+                    warm_start: warm,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            assert!(check(&p, &out.result.schedule).is_empty());
+            println!(
+                "{name} warm={warm}: {} value {} bound {:?} gap {:?} heuristic {:?} first incumbent {:?} s, HiGHS {:.1} s, total {:.1} s, {:?}{}",
+                out.status.as_str(),
+                out.result.evaluation.value,
+                out.bound,
+                out.gap,
+                out.heuristic_objective,
+                out.first_incumbent_seconds,
+                out.solve_seconds,
+                out.seconds,
+                out.stats,
+                if out.retried_cold { " (retried cold)" } else { "" }
+            );
         }
     }
 }

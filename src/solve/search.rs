@@ -220,7 +220,11 @@ struct Worker<'a> {
     cur_key: Key,
     best: Sequence,
     best_key: Key,
-    tabu_until: Vec<u64>,
+    /// Arc (a, b) -> iteration until which `a` may not be put before `b` again; for
+    /// reassignments, (op, machine) until which `op` may not return to that machine.
+    tabu: std::collections::HashMap<(u32, u32), u64>,
+    /// Ops the last evaluated move jumped over (scratch).
+    jumped: Vec<OpId>,
     pos: Vec<usize>,
     path: Vec<OpId>,
     moves: Vec<Move>,
@@ -243,7 +247,8 @@ impl<'a> Worker<'a> {
             cur_key: k,
             best: start,
             best_key: k,
-            tabu_until: vec![0; n],
+            tabu: std::collections::HashMap::new(),
+            jumped: Vec::new(),
             pos: Vec::with_capacity(n),
             path: Vec::new(),
             moves: Vec::new(),
@@ -362,7 +367,7 @@ impl<'a> Worker<'a> {
             let k = self.evaluate(false);
             mv.undo(&mut self.cur);
             let Some(k) = k else { continue };
-            let tabu = self.tabu_until[moved.idx()] > it;
+            let tabu = self.is_tabu(&mv, it);
             if tabu && !(k < self.best_key) {
                 continue;
             }
@@ -377,7 +382,9 @@ impl<'a> Worker<'a> {
                 mv.apply(&mut self.cur);
                 self.cur_key = k;
                 let n = self.problem.ops.len() as u64;
-                self.tabu_until[moved.idx()] = it + 2 + self.rng.random_range(0..(4 + n / 20));
+                let tenure = it + 2 + self.rng.random_range(0..(6 + n / 25));
+                self.make_tabu(&mv, tenure);
+                let _ = moved;
                 if k < self.best_key {
                     self.best = self.cur.clone();
                     self.best_key = k;
@@ -408,6 +415,62 @@ impl<'a> Worker<'a> {
             }
         }
         improved
+    }
+
+    /// The arcs a move would create, as (before, after) pairs, in `self.jumped` terms: the moved
+    /// op and the ops it jumps over.
+    fn jumped_over(&mut self, mv: &Move) -> (OpId, bool) {
+        self.jumped.clear();
+        match *mv {
+            Move::Shift { m, from, to } => {
+                let order = &self.cur.order[m.idx()];
+                let x = order[from];
+                if to > from {
+                    self.jumped.extend_from_slice(&order[from + 1..=to]);
+                    (x, true)
+                } else {
+                    self.jumped.extend_from_slice(&order[to..from]);
+                    (x, false)
+                }
+            }
+            Move::Reassign { op, .. } => (op, false),
+        }
+    }
+
+    /// A move is tabu if it restores an order it recently reversed, or returns an operation to a
+    /// machine it recently left.
+    fn is_tabu(&mut self, mv: &Move, it: u64) -> bool {
+        if let Move::Reassign { op, to, .. } = *mv {
+            return self.tabu.get(&(op.0, u32::MAX - to.0)).is_some_and(|&u| u > it);
+        }
+        let (x, forward) = self.jumped_over(mv);
+        self.jumped.iter().any(|&y| {
+            // Moving x forward puts each y before x; backward puts x before each y.
+            let arc = if forward { (y.0, x.0) } else { (x.0, y.0) };
+            self.tabu.get(&arc).is_some_and(|&u| u > it)
+        })
+    }
+
+    /// Forbids undoing `mv` until iteration `until`.
+    fn make_tabu(&mut self, mv: &Move, until: u64) {
+        // `mv` has been applied; describe it on the sequence before it.
+        mv.undo(&mut self.cur);
+        if let Move::Reassign { op, from, .. } = *mv {
+            self.tabu.insert((op.0, u32::MAX - from.0), until);
+        } else {
+            let (x, forward) = self.jumped_over(mv);
+            for i in 0..self.jumped.len() {
+                let y = self.jumped[i];
+                // The reverse of the new arc is forbidden.
+                let arc = if forward { (x.0, y.0) } else { (y.0, x.0) };
+                self.tabu.insert(arc, until);
+            }
+        }
+        mv.apply(&mut self.cur);
+        if self.tabu.len() > 4096 {
+            let it = self.iterations;
+            self.tabu.retain(|_, &mut u| u > it);
+        }
     }
 
     /// `k` random moves that keep the sequence decodable: adjacent swaps and reassignments.
