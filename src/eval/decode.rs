@@ -143,6 +143,8 @@ pub struct Decoder {
     pub completion: Vec<Minute>,
     /// What set each operation's start.
     pub cause: Vec<Cause>,
+    /// Operations in the order they were placed (a topological order of the schedule's arcs).
+    pub placed: Vec<OpId>,
     done: Vec<bool>,
     next: Vec<usize>,
     stack: Vec<MachineId>,
@@ -158,6 +160,7 @@ impl Decoder {
             setup: vec![0; n],
             completion: vec![0; problem.jobs.len()],
             cause: vec![Cause::Release; n],
+            placed: Vec::with_capacity(n),
             done: vec![false; n],
             next: vec![0; problem.machines.len()],
             stack: Vec::with_capacity(problem.machines.len()),
@@ -169,6 +172,7 @@ impl Decoder {
         self.done.iter_mut().for_each(|d| *d = false);
         self.next.iter_mut().for_each(|n| *n = 0);
         self.stack.clear();
+        self.placed.clear();
         self.stack
             .extend((0..problem.machines.len() as u32).rev().map(MachineId));
         let mut placed = 0;
@@ -187,6 +191,7 @@ impl Decoder {
                 }
                 self.place_op(problem, seq, m, o, pred, prev)?;
                 self.done[o.idx()] = true;
+                self.placed.push(o);
                 self.next[m.idx()] += 1;
                 placed += 1;
                 prev = Some(o);

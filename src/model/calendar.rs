@@ -232,6 +232,11 @@ impl Availability {
         Some(Availability { prefix, tail })
     }
 
+    /// Whether the machine works at every minute from 0 on (no calendar, no downtime).
+    pub fn is_always(&self) -> bool {
+        self.prefix.is_empty() && self.tail == Tail::Always { from: 0 }
+    }
+
     /// The first working interval `(s, e)` with `e > t` (`e` is `Minute::MAX` when unbounded).
     /// `t` may lie inside it (then `s <= t`) or before it.
     pub fn interval_after(&self, t: Minute) -> (Minute, Minute) {

@@ -11,7 +11,7 @@ use super::neighbourhood::{
 };
 use super::{finish, solve_dispatch, SolveError, SolveResult};
 use crate::eval::{Decoder, Evaluation, Sequence};
-use crate::model::{MachineId, OpId, Problem};
+use crate::model::{MachineId, Minute, OpId, Problem};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -231,6 +231,28 @@ struct Worker<'a> {
     iterations: u64,
     since_improvement: u64,
     patience: u64,
+    /// Plain makespan instance (no calendars, changeovers, pins, deadlines; makespan only):
+    /// adjacent swaps are scored by the classic head/tail estimate instead of a full decode.
+    fast: bool,
+    /// Longest path from each operation's end to the sink (valid in fast mode).
+    tail: Vec<Minute>,
+    exact: Vec<Move>,
+}
+
+/// Whether the head/tail estimate is valid for this instance.
+fn plain_makespan(p: &Problem) -> bool {
+    let w = &p.objective;
+    w.makespan > 0.0
+        && w.weighted_tardiness == 0.0
+        && w.late_jobs == 0.0
+        && w.flow_time == 0.0
+        && w.changeover_time == 0.0
+        && w.earliness == 0.0
+        && p.jobs.iter().all(|j| j.deadline.is_none())
+        && p.machines
+            .iter()
+            .all(|m| m.availability.is_always() && m.changeovers.is_none())
+        && p.ops.iter().all(|o| o.pinned.is_none())
 }
 
 impl<'a> Worker<'a> {
@@ -255,6 +277,9 @@ impl<'a> Worker<'a> {
             iterations: 0,
             since_improvement: 0,
             patience: 200 + 2 * n as u64,
+            fast: plain_makespan(problem),
+            tail: vec![0; n],
+            exact: Vec::new(),
         };
         if thread > 0 {
             // Diversity: each helper thread starts from its own perturbation.
@@ -355,66 +380,156 @@ impl<'a> Worker<'a> {
         }
         self.moves.sort_unstable();
         self.moves.dedup();
-        let pinned = |o: OpId| self.problem.op(o).pinned.is_some();
+        if self.fast {
+            self.compute_tails();
+        }
         let mut chosen: Option<(Key, Move)> = None;
         let moves = std::mem::take(&mut self.moves);
+        let mut exact = std::mem::take(&mut self.exact);
+        exact.clear();
         for &mv in &moves {
-            let moved = mv.moved_op(&self.cur);
-            if pinned(moved) {
+            if self.problem.op(mv.moved_op(&self.cur)).pinned.is_some() {
                 continue;
             }
+            let k = match mv {
+                Move::Shift { m, from, to } if self.fast && to == from + 1 => {
+                    Key(0, self.swap_estimate(m, from) as f64)
+                }
+                _ => {
+                    exact.push(mv);
+                    continue;
+                }
+            };
+            self.consider(mv, k, it, &mut chosen);
+        }
+        // Exactly evaluated moves cost a full decode each: sample them when there are many.
+        let cap = if self.fast { 6 } else { 48 };
+        if exact.len() > cap {
+            for i in 0..cap {
+                let j = self.rng.random_range(i..exact.len());
+                exact.swap(i, j);
+            }
+            exact.truncate(cap);
+        }
+        for &mv in &exact {
             mv.apply(&mut self.cur);
             let k = self.evaluate(false);
             mv.undo(&mut self.cur);
-            let Some(k) = k else { continue };
-            let tabu = self.is_tabu(&mv, it);
-            if tabu && !(k < self.best_key) {
-                continue;
+            if let Some(k) = k {
+                self.consider(mv, k, it, &mut chosen);
             }
-            if chosen.as_ref().is_none_or(|(ck, _)| k < *ck) {
-                chosen = Some((k, mv));
+        }
+        self.exact = exact;
+        if chosen.is_none() && !moves.is_empty() {
+            // Every move is tabu: take a random one rather than give up on this trajectory.
+            let mv = moves[self.rng.random_range(0..moves.len())];
+            if self.problem.op(mv.moved_op(&self.cur)).pinned.is_none() {
+                chosen = Some((Key(i64::MAX, f64::INFINITY), mv));
             }
         }
         self.moves = moves;
-        let improved = match chosen {
-            Some((k, mv)) => {
-                let moved = mv.moved_op(&self.cur);
-                mv.apply(&mut self.cur);
-                self.cur_key = k;
-                let n = self.problem.ops.len() as u64;
-                let tenure = it + 2 + self.rng.random_range(0..(6 + n / 25));
-                self.make_tabu(&mv, tenure);
-                let _ = moved;
-                if k < self.best_key {
-                    self.best = self.cur.clone();
-                    self.best_key = k;
-                    true
-                } else {
-                    false
+        let mut improved = false;
+        if let Some((_, mv)) = chosen {
+            mv.apply(&mut self.cur);
+            let n = self.problem.ops.len() as u64;
+            let tenure = it + 2 + self.rng.random_range(0..(6 + n / 25));
+            self.make_tabu(&mv, tenure);
+            match self.evaluate(true) {
+                Some(k) => {
+                    self.cur_key = k;
+                    if k < self.best_key {
+                        self.best = self.cur.clone();
+                        self.best_key = k;
+                        improved = true;
+                    }
+                }
+                None => {
+                    mv.undo(&mut self.cur);
+                    chosen = None;
                 }
             }
-            None => false,
-        };
+        }
         if improved {
             self.since_improvement = 0;
         } else {
             self.since_improvement += 1;
             if chosen.is_none() || self.since_improvement > self.patience {
                 self.cur = self.best.clone();
-                let strength = 2 + self.rng.random_range(0..4);
+                let strength = 2 + self
+                    .rng
+                    .random_range(0..(2 + self.problem.machines.len() / 2));
                 self.perturb(strength);
                 self.since_improvement = 0;
             }
         }
-        // Leave the decoder holding `cur`'s times for the next iteration.
-        match self.evaluate(true) {
-            Some(k) => self.cur_key = k,
-            None => {
-                self.cur = self.best.clone();
-                self.cur_key = self.evaluate(true).expect("best decodes");
-            }
-        }
+        // The decoder now holds `cur`'s times (from the accepted move or the perturbation).
         improved
+    }
+
+    /// Keeps the best admissible move: not tabu, unless it beats the best schedule (aspiration).
+    fn consider(&mut self, mv: Move, k: Key, it: u64, chosen: &mut Option<(Key, Move)>) {
+        if self.is_tabu(&mv, it) && !(k < self.best_key) {
+            return;
+        }
+        if chosen.as_ref().is_none_or(|(ck, _)| k < *ck) {
+            *chosen = Some((k, mv));
+        }
+    }
+
+    /// Tails of the decoded `cur`: longest path from each operation's end to the sink.
+    fn compute_tails(&mut self) {
+        let p = self.problem;
+        let d = &self.dec;
+        for &o in d.placed.iter().rev() {
+            let mut q = 0;
+            let m = self.cur.machine_of[o.idx()];
+            let op = p.op(o);
+            if o != p.job(op.job).last_op() {
+                let s = OpId(o.0 + 1);
+                let lag = p.transfer_time(m, self.cur.machine_of[s.idx()]);
+                q = q.max(lag + d.end[s.idx()] - d.start[s.idx()] + self.tail[s.idx()]);
+            }
+            let order = &self.cur.order[m.idx()];
+            if let Some(&s) = order.get(self.pos[o.idx()] + 1) {
+                q = q.max(d.end[s.idx()] - d.start[s.idx()] + self.tail[s.idx()]);
+            }
+            self.tail[o.idx()] = q;
+        }
+    }
+
+    /// Estimated makespan after swapping the operations at `i` and `i + 1` on `m` (Taillard's
+    /// head/tail estimate: exact on the paths through the pair).
+    fn swap_estimate(&self, m: MachineId, i: usize) -> Minute {
+        let p = self.problem;
+        let d = &self.dec;
+        let order = &self.cur.order[m.idx()];
+        let (u, v) = (order[i], order[i + 1]);
+        let dur = |x: OpId| d.end[x.idx()] - d.start[x.idx()];
+        let head_job = |x: OpId| {
+            let rel = p.job(p.op(x).job).release.max(0);
+            match p.pred(x) {
+                Some(q) => {
+                    rel.max(d.end[q.idx()] + p.transfer_time(self.cur.machine_of[q.idx()], m))
+                }
+                None => rel,
+            }
+        };
+        let tail_job = |x: OpId| {
+            let op = p.op(x);
+            if x == p.job(op.job).last_op() {
+                0
+            } else {
+                let s = OpId(x.0 + 1);
+                p.transfer_time(m, self.cur.machine_of[s.idx()]) + dur(s) + self.tail[s.idx()]
+            }
+        };
+        let before = if i > 0 { d.end[order[i - 1].idx()] } else { 0 };
+        let after = order.get(i + 2).map_or(0, |&s| dur(s) + self.tail[s.idx()]);
+        let rv = head_job(v).max(before);
+        let ru = head_job(u).max(rv + dur(v));
+        let qu = tail_job(u).max(after);
+        let qv = tail_job(v).max(dur(u) + qu);
+        (rv + dur(v) + qv).max(ru + dur(u) + qu)
     }
 
     /// The arcs a move would create, as (before, after) pairs, in `self.jumped` terms: the moved
@@ -441,7 +556,10 @@ impl<'a> Worker<'a> {
     /// machine it recently left.
     fn is_tabu(&mut self, mv: &Move, it: u64) -> bool {
         if let Move::Reassign { op, to, .. } = *mv {
-            return self.tabu.get(&(op.0, u32::MAX - to.0)).is_some_and(|&u| u > it);
+            return self
+                .tabu
+                .get(&(op.0, u32::MAX - to.0))
+                .is_some_and(|&u| u > it);
         }
         let (x, forward) = self.jumped_over(mv);
         self.jumped.iter().any(|&y| {

@@ -1,0 +1,95 @@
+//! The local search: every schedule it returns passes the referee, it never returns worse than
+//! its dispatching start, it is reproducible for a seed and an iteration limit whatever the
+//! thread timing, and it reaches a published optimum on a small classic.
+
+mod common;
+use common::{random_instance, GenOptions};
+use proptest::prelude::*;
+use takt::check::check;
+use takt::solve::search::{search, SearchConfig};
+use takt::solve::solve_dispatch;
+
+fn cfg(iterations: u64, threads: usize, seed: u64) -> SearchConfig {
+    SearchConfig {
+        time_limit: None,
+        iterations: Some(iterations),
+        threads,
+        seed,
+        quiet: true,
+        stop: None,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(60))]
+    #[test]
+    fn search_schedules_pass_the_referee_and_never_lose_to_dispatch(seed in any::<u64>(), s in 0u64..1000) {
+        let p = random_instance(seed, &GenOptions { max_jobs: 6, max_ops_per_job: 4, max_machines: 4, earliness: true });
+        let out = search(&p, &cfg(300, 2, s)).unwrap();
+        let v = check(&p, &out.result.schedule);
+        prop_assert!(v.is_empty(), "{:?}", v.iter().map(|v| &v.message).collect::<Vec<_>>());
+        let start = solve_dispatch(&p).unwrap();
+        prop_assert!(!start.evaluation.better_than(&out.result.evaluation));
+        // The reported evaluation is the evaluator's for the returned schedule.
+        prop_assert_eq!(takt::eval::evaluate_schedule(&p, &out.result.schedule), out.result.evaluation);
+    }
+}
+
+#[test]
+fn reproducible_for_a_seed_and_iteration_limit_with_two_threads() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let p =
+        takt::model::load_instance(&root.join("instances/examples/paint-shop-changeovers.yaml"))
+            .unwrap();
+    let a = search(&p, &cfg(3000, 2, 11)).unwrap().result.schedule;
+    let b = search(&p, &cfg(3000, 2, 11)).unwrap().result.schedule;
+    assert_eq!(a, b);
+    let g = takt::generate::generate(&takt::generate::GenConfig {
+        jobs: 30,
+        machines: 8,
+        seed: 5,
+        ..Default::default()
+    });
+    let p = takt::model::parse_instance(&g, "gen").unwrap();
+    let a = search(&p, &cfg(2000, 2, 3)).unwrap().result;
+    let b = search(&p, &cfg(2000, 2, 3)).unwrap().result;
+    assert_eq!(a.schedule, b.schedule);
+    assert!(check(&p, &a.schedule).is_empty());
+}
+
+#[test]
+fn reaches_the_ft06_optimum() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let ft06 = root.join("../shared/benchmarks/jssp/ft06.txt");
+    let p = takt::formats::read(ft06.to_str().unwrap(), None).unwrap();
+    let out = search(&p, &cfg(20_000, 1, 1)).unwrap();
+    // Fisher & Thompson's 6x6 instance: optimum 55 (bks.csv).
+    assert_eq!(out.result.evaluation.value, 55.0);
+    assert!(check(&p, &out.result.schedule).is_empty());
+}
+
+#[test]
+fn an_external_stop_returns_the_best_so_far() {
+    let g = takt::generate::generate(&takt::generate::GenConfig {
+        jobs: 40,
+        machines: 8,
+        seed: 9,
+        ..Default::default()
+    });
+    let p = takt::model::parse_instance(&g, "gen").unwrap();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let out = search(
+        &p,
+        &SearchConfig {
+            time_limit: None,
+            iterations: None,
+            threads: 2,
+            seed: 0,
+            quiet: true,
+            stop: Some(stop),
+        },
+    )
+    .unwrap();
+    // Stopped before any iteration: the dispatching start is returned, valid.
+    assert!(check(&p, &out.result.schedule).is_empty());
+}
