@@ -7,6 +7,7 @@ use takt::eval::Decoder;
 use takt::generate::{generate, GenConfig};
 use takt::model::parse_instance;
 use takt::solve::dispatch::{construct, Rule};
+use takt::solve::neighbourhood::{block_moves, critical_path, positions, reassign_moves, Move};
 
 fn bench_decode(c: &mut Criterion) {
     // ~300 jobs × 6.5 operations ≈ 2,000 operations.
@@ -63,5 +64,64 @@ fn bench_parse(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench_decode, bench_parse);
+/// Move evaluation as the local search does it for moves without a fast estimate: apply the move,
+/// decode, evaluate, undo. Moves are the critical-block and reassignment moves of the makespan
+/// critical path of a dispatching-rule schedule; one iteration evaluates one move (cycling).
+fn bench_moves(c: &mut Criterion) {
+    let generated = parse_instance(
+        &generate(&GenConfig {
+            jobs: 300,
+            machines: 20,
+            plants: 2,
+            seed: 7,
+            ..GenConfig::default()
+        }),
+        "bench",
+    )
+    .unwrap();
+    let ta21 = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/benchmarks/jssp/ta21.txt");
+    let mut cases = vec![("generated", generated)];
+    if let Ok(p) = takt::formats::read(ta21, None) {
+        cases.push(("ta21", p));
+    }
+    let mut g = c.benchmark_group("move_eval");
+    g.throughput(Throughput::Elements(1));
+    for (label, problem) in &cases {
+        let mut seq = construct(problem, Rule::Mwkr);
+        let mut dec = Decoder::new(problem);
+        dec.decode(problem, &seq).unwrap();
+        let mut pos = Vec::new();
+        positions(&seq, &mut pos);
+        let last = (0..problem.ops.len())
+            .max_by_key(|&o| dec.end[o])
+            .map(|o| takt::model::OpId(o as u32))
+            .unwrap();
+        let mut path = Vec::new();
+        critical_path(problem, &seq, &dec, &pos, last, &mut path);
+        let mut moves: Vec<Move> = Vec::new();
+        block_moves(&seq, &pos, &path, &mut moves);
+        reassign_moves(problem, &seq, &dec, &pos, &path, &mut moves);
+        assert!(!moves.is_empty());
+        let mut i = 0;
+        g.bench_function(
+            format!("{label}_{}ops_{}moves", problem.ops.len(), moves.len()),
+            |b| {
+                b.iter(|| {
+                    let mv = moves[i % moves.len()];
+                    i += 1;
+                    mv.apply(&mut seq);
+                    let v = dec
+                        .decode(problem, &seq)
+                        .ok()
+                        .map(|_| dec.evaluate(problem).value);
+                    mv.undo(&mut seq);
+                    black_box(v)
+                })
+            },
+        );
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench_decode, bench_parse, bench_moves);
 criterion_main!(benches);

@@ -3,6 +3,7 @@
 //! Data flow: `model` (parse, validate) -> `solve` -> `schedule::Schedule` -> `eval` (objective,
 //! KPIs) and `check` (the referee, independent of the decoder).
 
+pub mod bench;
 pub mod check;
 pub mod cli;
 pub mod eval;

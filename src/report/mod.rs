@@ -1,177 +1,190 @@
-//! Human-readable output: the KPI table (one column per schedule, best value per row marked).
+//! Reports for people and tools: KPIs side by side (terminal, JSON, CSV), the Gantt chart (SVG),
+//! a self-contained HTML page, per-machine dispatch lists, and why a job finishes when it does.
+//!
+//! Every number comes from `crate::eval` (`compute_kpis`) or straight from the schedule's times;
+//! nothing here recomputes a KPI. Calendar shading and explanations read the machines'
+//! compiled [`Availability`](crate::model::Availability) and the instance's calendar rules.
+//!
+//! - [`compare`]: the KPI rows (one definition for table, CSV, JSON and HTML);
+//! - [`gantt`]: one row per machine grouped by plant, changeovers hatched, breaks shaded;
+//! - [`html`]: one file, no network: Gantt, KPI table, utilisation bars, comparison;
+//! - [`dispatch_list`]: per machine, the ordered operations of a period (CSV, Markdown, HTML);
+//! - [`explain`]: what set each start, walking back from a job's last operation, and the
+//!   machines that late jobs waited for most;
+//! - [`command`]: `takt report` and `takt explain` (argument structs and entry points).
 
-use crate::eval::Kpis;
-use crate::model::Problem;
+pub mod command;
+pub mod compare;
+pub mod dispatch_list;
+pub mod explain;
+pub mod gantt;
+pub mod html;
+pub mod json;
 
-/// One row of the KPI table: label, value per schedule, and whether lower is better (None: no
-/// "best" mark).
-struct Row {
-    label: String,
-    values: Vec<f64>,
-    text: Vec<String>,
-    lower_is_better: Option<bool>,
+pub use command::{explain_command, report_command, ColorBy, ExplainArgs, ReportArgs};
+pub use compare::kpi_table;
+
+use crate::model::calendar::{merge, subtract};
+use crate::model::time::datetime_at;
+use crate::model::{MachineId, Minute, Problem};
+
+/// Why a machine is not working at some time (for shading and explanations).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Closure {
+    /// Outside the weekly shifts (nights, weekends), or before the horizon start.
+    OffShift,
+    /// A holiday of the machine's calendar.
+    Holiday,
+    /// Unplanned downtime of the machine.
+    Downtime,
 }
 
-fn num(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v:.2}")
-    }
-}
-
-fn pct(v: f64) -> String {
-    format!("{:.1}%", v * 100.0)
-}
-
-/// Renders KPIs of one or more schedules side by side.
-pub fn kpi_table(problem: &Problem, columns: &[(&str, &Kpis)]) -> String {
-    let mut rows: Vec<Row> = Vec::new();
-    let mut add = |label: &str,
-                   f: &dyn Fn(&Kpis) -> f64,
-                   fmt: &dyn Fn(f64) -> String,
-                   lower: Option<bool>| {
-        let values: Vec<f64> = columns.iter().map(|(_, k)| f(k)).collect();
-        rows.push(Row {
-            label: label.to_string(),
-            text: values.iter().map(|&v| fmt(v)).collect(),
-            values,
-            lower_is_better: lower,
-        });
-    };
-    add("objective", &|k| k.evaluation.value, &num, Some(true));
-    let w = problem.objective;
-    for ((name, weight), i) in crate::model::ObjectiveWeights::TERMS
-        .iter()
-        .zip(w.as_array())
-        .zip(0..)
-    {
-        if weight != 0.0 {
-            let label = format!("  {weight} × {name}");
-            add(
-                &label,
-                &move |k: &Kpis| k.evaluation.named_terms()[i].1,
-                &num,
-                Some(true),
-            );
+impl Closure {
+    pub fn name(self) -> &'static str {
+        match self {
+            Closure::OffShift => "off-shift",
+            Closure::Holiday => "holiday",
+            Closure::Downtime => "downtime",
         }
     }
-    add(
-        "hard deadlines missed",
-        &|k| k.deadline_misses as f64,
-        &num,
-        Some(true),
-    );
-    add(
-        "weighted tardiness",
-        &|k| k.weighted_tardiness,
-        &num,
-        Some(true),
-    );
-    add(
-        "total tardiness (min)",
-        &|k| k.total_tardiness as f64,
-        &num,
-        Some(true),
-    );
-    add(
-        "max tardiness (min)",
-        &|k| k.max_tardiness as f64,
-        &num,
-        Some(true),
-    );
-    add("late jobs", &|k| k.late_jobs as f64, &num, Some(true));
-    add("on-time rate", &|k| k.on_time_rate, &pct, Some(false));
-    add("makespan (min)", &|k| k.makespan as f64, &num, Some(true));
-    add(
-        "total flow time (min)",
-        &|k| k.total_flow_time as f64,
-        &num,
-        Some(true),
-    );
-    add(
-        "changeovers",
-        &|k| k.changeover_count as f64,
-        &num,
-        Some(true),
-    );
-    add(
-        "changeover minutes",
-        &|k| k.changeover_minutes as f64,
-        &num,
-        Some(true),
-    );
-    add("idle minutes", &|k| k.idle_minutes as f64, &num, None);
-    for (i, p) in problem.plants.iter().enumerate() {
-        add(
-            &format!("utilisation plant {}", p.id),
-            &move |k: &Kpis| k.plants[i].utilisation,
-            &pct,
-            None,
-        );
-    }
-    for (i, m) in problem.machines.iter().enumerate() {
-        add(
-            &format!("  machine {}", m.id),
-            &move |k: &Kpis| k.machines[i].utilisation,
-            &pct,
-            None,
-        );
-    }
+}
 
-    let label_w = rows
-        .iter()
-        .map(|r| r.label.chars().count())
-        .max()
-        .unwrap_or(0);
-    let mark = columns.len() > 1;
-    let col_w: Vec<usize> = columns
-        .iter()
-        .enumerate()
-        .map(|(c, (name, _))| {
-            rows.iter()
-                .map(|r| r.text[c].len() + 2)
-                .chain([name.chars().count()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = format!("{:label_w$}", "");
-    for (c, (name, _)) in columns.iter().enumerate() {
-        out.push_str(&format!("  {:>w$}", name, w = col_w[c]));
-    }
-    out.push('\n');
-    for r in &rows {
-        out.push_str(&format!("{:label_w$}", r.label));
-        let best = r.lower_is_better.map(|lower| {
-            r.values.iter().copied().fold(
-                if lower {
-                    f64::INFINITY
-                } else {
-                    f64::NEG_INFINITY
-                },
-                |a, b| {
-                    if lower {
-                        a.min(b)
-                    } else {
-                        a.max(b)
-                    }
-                },
-            )
-        });
-        for (c, t) in r.text.iter().enumerate() {
-            let star = mark && best == Some(r.values[c]);
-            let cell = if star {
-                format!("{t} *")
-            } else {
-                format!("{t}  ")
-            };
-            out.push_str(&format!("  {:>w$}", cell, w = col_w[c]));
+fn intersect(a: &[(Minute, Minute)], b: &[(Minute, Minute)]) -> Vec<(Minute, Minute)> {
+    subtract(a, &subtract(a, b))
+}
+
+/// The non-working stretches of machine `m` within `[a, b)`, each with its reason: downtime
+/// first, then holidays, the rest off-shift. Read from the machine's `Availability` (what the
+/// decoder and the solvers use), classified with the instance's downtime and holiday rules.
+pub fn closures(
+    problem: &Problem,
+    m: MachineId,
+    a: Minute,
+    b: Minute,
+) -> Vec<(Minute, Minute, Closure)> {
+    let machine = problem.machine(m);
+    let av = &machine.availability;
+    let mut gaps = Vec::new();
+    let mut t = a;
+    while t < b {
+        let (s, e) = av.interval_after(t);
+        if s > t {
+            gaps.push((t, s.min(b)));
         }
-        out.push('\n');
+        if e == Minute::MAX {
+            break;
+        }
+        t = e.max(t + 1);
     }
-    if mark {
-        out.push_str("(* best)\n");
+    if gaps.is_empty() {
+        return Vec::new();
+    }
+    let down = merge(machine.downtime.clone());
+    let holidays = merge(
+        machine
+            .calendar
+            .map(|c| problem.calendars[c].holidays.clone())
+            .unwrap_or_default(),
+    );
+    let mut out = Vec::new();
+    let d = intersect(&gaps, &down);
+    out.extend(d.iter().map(|&(s, e)| (s, e, Closure::Downtime)));
+    let rest = subtract(&gaps, &down);
+    out.extend(
+        intersect(&rest, &holidays)
+            .into_iter()
+            .map(|(s, e)| (s, e, Closure::Holiday)),
+    );
+    out.extend(
+        subtract(&rest, &holidays)
+            .into_iter()
+            .map(|(s, e)| (s, e, Closure::OffShift)),
+    );
+    out.sort_unstable();
+    out
+}
+
+/// A span of minutes for people: `45m`, `2h`, `2h 15m`, `3d 4h`, `-1h 30m`.
+pub fn fmt_minutes(m: Minute) -> String {
+    if m == 0 {
+        return "0m".to_string();
+    }
+    let sign = if m < 0 { "-" } else { "" };
+    let a = m.unsigned_abs();
+    let (d, h, mi) = (a / 1440, (a % 1440) / 60, a % 60);
+    let mut parts = Vec::new();
+    if d > 0 {
+        parts.push(format!("{d}d"));
+    }
+    if h > 0 {
+        parts.push(format!("{h}h"));
+    }
+    if mi > 0 {
+        parts.push(format!("{mi}m"));
+    }
+    format!("{sign}{}", parts.join(" "))
+}
+
+/// An instant for people: `Mon 2026-11-23 06:00`.
+pub fn fmt_when(problem: &Problem, m: Minute) -> String {
+    datetime_at(problem.horizon_start, m)
+        .strftime("%a %Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// Escapes text for HTML element content and double-quoted attributes.
+pub fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
     }
     out
+}
+
+/// A name made safe as a file name (machine ids, labels): anything but letters, digits, `-`,
+/// `_` and `.` becomes `_`.
+pub fn file_safe(s: &str) -> String {
+    let t: String = s
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if t.is_empty() || t.starts_with('.') {
+        format!("_{t}")
+    } else {
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minutes_for_people() {
+        assert_eq!(fmt_minutes(0), "0m");
+        assert_eq!(fmt_minutes(45), "45m");
+        assert_eq!(fmt_minutes(135), "2h 15m");
+        assert_eq!(fmt_minutes(1440 + 60), "1d 1h");
+        assert_eq!(fmt_minutes(-90), "-1h 30m");
+    }
+
+    #[test]
+    fn file_names() {
+        assert_eq!(file_safe("N-CNC1"), "N-CNC1");
+        assert_eq!(file_safe("a/b c"), "a_b_c");
+        assert_eq!(file_safe(".."), "_..");
+    }
 }

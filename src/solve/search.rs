@@ -276,7 +276,7 @@ impl<'a> Worker<'a> {
             moves: Vec::new(),
             iterations: 0,
             since_improvement: 0,
-            patience: 200 + 2 * n as u64,
+            patience: 1000 + 10 * n as u64,
             fast: plain_makespan(problem),
             tail: vec![0; n],
             exact: Vec::new(),

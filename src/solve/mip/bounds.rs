@@ -2,8 +2,10 @@
 //! per-job completion bounds from the incumbent's objective, heads (earliest starts) and latest
 //! ends per operation. See `models/disjunctive.md`, "Bounds and big-M".
 
+use super::calendar;
 use super::MipError;
 use crate::model::{MachineId, Minute, OpId, Problem};
+use std::collections::HashMap;
 
 /// One eligible machine of an operation as the model sees it (a pinned operation keeps only its
 /// pinned machine).
@@ -50,21 +52,13 @@ fn min_duration(modes: &[ModeInfo]) -> Minute {
     modes.iter().map(|m| m.duration).min().unwrap_or(0)
 }
 
-fn max_duration(modes: &[ModeInfo]) -> Minute {
-    modes.iter().map(|m| m.duration).max().unwrap_or(0)
-}
-
-/// The largest changeover any operation can need right before `o` on any of its machines.
-fn max_setup_into(problem: &Problem, modes: &[Vec<ModeInfo>], o: OpId) -> Minute {
+/// The largest changeover operation `o` can need right before it on machine `m`.
+fn max_setup_into(problem: &Problem, m: MachineId, o: OpId) -> Minute {
     let family = problem.op(o).family;
-    let mut best = 0;
-    for mode in &modes[o.idx()] {
-        let m = mode.machine;
-        best = best.max(problem.changeover(m, problem.machine(m).initial_family, family));
-        for &k in &problem.ops_by_machine[m.idx()] {
-            if k != o {
-                best = best.max(problem.changeover(m, problem.op(k).family, family));
-            }
+    let mut best = problem.changeover(m, problem.machine(m).initial_family, family);
+    for &k in &problem.ops_by_machine[m.idx()] {
+        if k != o {
+            best = best.max(problem.changeover(m, problem.op(k).family, family));
         }
     }
     best
@@ -112,7 +106,8 @@ pub(crate) fn compute(
     let w = problem.objective;
     // A semi-active schedule's makespan is at most its latest fixed point (release, pin, and the
     // latest due date when earliness pays for waiting) plus, along its critical chain, each
-    // operation's duration and the larger of its changeover and its transfer.
+    // operation's duration and the larger of its changeover and its transfer (on a calendar:
+    // the longest the operation can take from the moment it may begin, plus its transfer).
     let mut base: Minute = 0;
     for job in &problem.jobs {
         base = base.max(job.release);
@@ -127,8 +122,12 @@ pub(crate) fn compute(
             base = base.max(p.start);
         }
     }
+    // On a calendar, the most an operation can take from the moment it may begin to its end
+    // (waiting for working time included) replaces "duration + changeover".
+    let scan_to = calendar::periodic_from(problem);
+    let mut steps: HashMap<(MachineId, Minute, Minute, bool), Minute> = HashMap::new();
     let mut sum: Minute = 0;
-    for (i, _) in problem.ops.iter().enumerate() {
+    for (i, op) in problem.ops.iter().enumerate() {
         let o = OpId(i as u32);
         let transfer = match problem.pred(o) {
             Some(p) => {
@@ -142,7 +141,24 @@ pub(crate) fn compute(
             }
             None => 0,
         };
-        sum += max_duration(&modes[o.idx()]) + max_setup_into(problem, modes, o).max(transfer);
+        let mut step = 0;
+        for mode in &modes[o.idx()] {
+            let m = mode.machine;
+            let setup = max_setup_into(problem, m, o);
+            let av = &problem.machine(m).availability;
+            let s = if av.interval_after(0) == (0, Minute::MAX) {
+                mode.duration + setup.max(transfer)
+            } else {
+                *steps
+                    .entry((m, setup, mode.duration, op.atomic))
+                    .or_insert_with(|| {
+                        calendar::max_step(av, setup, mode.duration, op.atomic, scan_to)
+                    })
+                    + transfer
+            };
+            step = step.max(s);
+        }
+        sum += step;
     }
     let horizon_safe = base + sum;
 

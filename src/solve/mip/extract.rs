@@ -7,7 +7,7 @@
 //! changeovers are the same because the order is. With earliness, waiting can pay, so the MIP's
 //! own (rounded) times are also tried, through the referee.
 
-use super::formulation::{Col, Lit, Meta};
+use super::formulation::{Col, Meta};
 use crate::check::check;
 use crate::eval::{evaluate_schedule, Decoder, Evaluation, Sequence};
 use crate::model::{MachineId, Minute, OpId, Problem};
@@ -35,12 +35,11 @@ pub(crate) fn sequence_of(problem: &Problem, meta: &Meta, values: &[f64]) -> Seq
         .modes
         .iter()
         .map(|ms| {
-            let val = |l: Lit| match l {
-                Lit::One => 1.0,
-                Lit::Var(v) => meta.value(values, v),
+            let val = |m: &super::formulation::ModeCol| -> f64 {
+                m.pieces.iter().map(|p| meta.lit_value(values, p.lit)).sum()
             };
             ms.iter()
-                .max_by(|a, b| val(a.lit).total_cmp(&val(b.lit)))
+                .max_by(|a, b| val(a).total_cmp(&val(b)))
                 .expect("every operation has a mode")
                 .machine
         })
@@ -99,7 +98,7 @@ fn by_start(problem: &Problem, meta: &Meta, values: &[f64], seq: &Sequence) -> S
     out
 }
 
-/// The MIP's own times, rounded, as a schedule (always-available machines).
+/// The MIP's own start times, rounded, as a schedule (ends and changeovers from the calendar).
 fn timed_schedule(problem: &Problem, meta: &Meta, values: &[f64], seq: &Sequence) -> Schedule {
     let mut start: Vec<Minute> = vec![0; problem.ops.len()];
     for (i, c) in meta.cols.iter().enumerate() {
@@ -116,12 +115,14 @@ fn timed_schedule(problem: &Problem, meta: &Meta, values: &[f64], seq: &Sequence
             let c = problem.changeover(m, family, op.family);
             family = op.family;
             let s = start[o.idx()];
+            let av = &problem.machine(m).availability;
+            let d = op.duration_on(m).unwrap_or(0);
             ops.push(ScheduledOp {
                 op: o,
                 machine: m,
-                setup_start: (c > 0).then_some(s - c),
+                setup_start: if c > 0 { av.retreat(s, c) } else { None },
                 start: s,
-                end: s + op.duration_on(m).unwrap_or(0),
+                end: if op.atomic { s + d } else { av.advance(s, d) },
             });
         }
     }

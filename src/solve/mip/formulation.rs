@@ -6,6 +6,7 @@
 //! be written as a full column vector and a solution read back without guessing.
 
 use super::bounds::{self, Bounds, ModeInfo};
+use super::calendar::{self, PieceSpec, Timeline};
 use super::MipError;
 use crate::eval::Sequence;
 use crate::model::{JobId, MachineId, Minute, OpId, Problem};
@@ -17,8 +18,9 @@ use std::collections::HashMap;
 pub(crate) enum Col {
     /// S_o: start of operation o (minutes).
     Start(OpId),
-    /// a_om: operation o runs on machine m.
-    Assign(OpId, MachineId),
+    /// a_omk: operation o runs on machine m and starts in piece k of its start domain there
+    /// (always-available machines have one piece: this is then the assignment a_om).
+    Piece(OpId, MachineId, usize),
     /// x_ij (i < j): i before j if both run on one machine.
     Order(OpId, OpId),
     /// y^m_ij: j directly follows i on m (`None`: j is first on m).
@@ -51,12 +53,62 @@ impl Lit {
     }
 }
 
-/// One eligible machine of an operation in the model.
+/// A piece of an operation's start domain on one machine, and its 0/1 column.
 #[derive(Debug, Clone, Copy)]
+pub(crate) struct Piece {
+    pub spec: PieceSpec,
+    pub lit: Lit,
+}
+
+/// One eligible machine of an operation in the model.
+#[derive(Debug, Clone)]
 pub(crate) struct ModeCol {
     pub machine: MachineId,
     pub duration: Minute,
-    pub lit: Lit,
+    /// The machine has a working-time calendar (or downtime).
+    pub calendar: bool,
+    pub pieces: Vec<Piece>,
+}
+
+impl ModeCol {
+    /// a_om = Σ_k a_omk.
+    fn assign(&self) -> Expression {
+        let mut e = Expression::default();
+        for p in &self.pieces {
+            e += p.lit.expr();
+        }
+        e
+    }
+
+    /// Σ_k (break time before the start's interval) a_omk: S − this is the start in the
+    /// machine's working time.
+    fn off_start(&self) -> Expression {
+        let mut e = Expression::default();
+        for p in &self.pieces {
+            if p.spec.off_start != 0 {
+                e += p.lit.expr() * p.spec.off_start as f64;
+            }
+        }
+        e
+    }
+
+    fn off_end(&self) -> Expression {
+        let mut e = Expression::default();
+        for p in &self.pieces {
+            if p.spec.off_end != 0 {
+                e += p.lit.expr() * p.spec.off_end as f64;
+            }
+        }
+        e
+    }
+
+    fn max_off_start(&self) -> Minute {
+        self.pieces
+            .iter()
+            .map(|p| p.spec.off_start)
+            .max()
+            .unwrap_or(0)
+    }
 }
 
 /// Sizes, for messages and tests.
@@ -97,23 +149,6 @@ pub(crate) struct Meta {
 }
 
 impl Meta {
-    /// The objective of a column vector, computed here (HiGHS's own report is checked
-    /// against it).
-    pub fn objective(&self, values: &[f64]) -> f64 {
-        self.offset
-            + self
-                .cost
-                .iter()
-                .zip(values)
-                .map(|(c, x)| c * x)
-                .sum::<f64>()
-    }
-
-    /// The value of a variable in a column vector.
-    pub fn value(&self, values: &[f64], v: Variable) -> f64 {
-        values[self.index[&v]]
-    }
-
     pub fn stats(&self) -> ModelStats {
         ModelStats {
             columns: self.cols.len(),
@@ -121,34 +156,31 @@ impl Meta {
             rows: self.row_names.len(),
         }
     }
-}
 
-/// Instance features the model handles exactly; anything else is refused by name.
-pub(crate) fn check_supported(problem: &Problem) -> Result<(), MipError> {
-    let mut bad = Vec::new();
-    for m in &problem.machines {
-        if m.availability.interval_after(0) != (0, Minute::MAX) {
-            let what = match (m.calendar, m.downtime.is_empty()) {
-                (Some(c), true) => format!("calendar `{}`", problem.calendars[c].id),
-                (Some(c), false) => format!("calendar `{}` and downtime", problem.calendars[c].id),
-                (None, _) => "downtime".to_string(),
-            };
-            bad.push(format!("{what} on machine {}", m.id));
+    /// The objective of a column vector, computed here (HiGHS's own report is checked
+    /// against it).
+    pub fn objective(&self, values: &[f64]) -> f64 {
+        self.offset + self.cost.iter().zip(values).map(|(c, x)| c * x).sum::<f64>()
+    }
+
+    /// The value of a variable in a column vector.
+    pub fn value(&self, values: &[f64], v: Variable) -> f64 {
+        values[self.index[&v]]
+    }
+
+    pub fn lit_value(&self, values: &[f64], l: Lit) -> f64 {
+        match l {
+            Lit::One => 1.0,
+            Lit::Var(v) => self.value(values, v),
         }
     }
-    if bad.is_empty() {
-        return Ok(());
-    }
-    let more = if bad.len() > 3 {
-        format!(" (and {} more)", bad.len() - 3)
-    } else {
-        String::new()
-    };
-    bad.truncate(3);
-    Err(MipError::Unsupported(format!(
-        "working-time calendars: {}{more}; the MIP models always-available machines only",
-        bad.join(", ")
-    )))
+}
+
+/// Instance features the model cannot represent exactly, by name. Every feature of the
+/// instance format is modelled now (calendars through time-window pieces); what can still be
+/// refused is size, by [`build`].
+pub(crate) fn check_supported(_problem: &Problem) -> Result<(), MipError> {
+    Ok(())
 }
 
 /// `[A-Za-z0-9_]` only, so that LP and MPS readers accept every name.
@@ -199,9 +231,9 @@ impl Builder {
     }
 }
 
-/// Groups of interchangeable machines: same plant, same changeover matrix and initial family,
-/// the same operations with the same durations, and no pinned operation. (Calendars are refused
-/// before we get here, so every machine is always available.)
+/// Groups of interchangeable machines: same plant, same working time (calendar and downtime),
+/// same changeover matrix and initial family, the same operations with the same durations, and
+/// no pinned operation.
 fn identical_machines(problem: &Problem, modes: &[Vec<ModeInfo>]) -> Vec<Vec<MachineId>> {
     let mut ops_on: Vec<Vec<(u32, Minute)>> = vec![Vec::new(); problem.machines.len()];
     let mut has_pin = vec![false; problem.machines.len()];
@@ -218,7 +250,14 @@ fn identical_machines(problem: &Problem, modes: &[Vec<ModeInfo>]) -> Vec<Vec<Mac
         if has_pin[i] || ops_on[i].is_empty() {
             continue;
         }
-        let key = (m.plant, m.changeovers, m.initial_family, ops_on[i].clone());
+        let key = (
+            m.plant,
+            m.calendar,
+            m.downtime.clone(),
+            m.changeovers,
+            m.initial_family,
+            ops_on[i].clone(),
+        );
         groups.entry(key).or_default().push(MachineId(i as u32));
     }
     let mut out: Vec<Vec<MachineId>> = groups.into_values().filter(|g| g.len() > 1).collect();
@@ -230,18 +269,88 @@ fn identical_machines(problem: &Problem, modes: &[Vec<ModeInfo>]) -> Vec<Vec<Mac
 }
 
 /// Builds the model. `incumbent` is the objective of a deadline-feasible schedule, if known
-/// (it tightens the horizon and the big-M constants).
-pub(crate) fn build(problem: &Problem, incumbent: Option<f64>) -> Result<Formulation, MipError> {
+/// (it tightens the horizon and the big-M constants). `max_binaries` caps the size: a larger
+/// model is refused as [`MipError::Unsupported`].
+pub(crate) fn build(
+    problem: &Problem,
+    incumbent: Option<f64>,
+    max_binaries: usize,
+) -> Result<Formulation, MipError> {
     check_supported(problem)?;
     if problem.ops.is_empty() {
-        return Err(MipError::Unsupported(
-            "an instance without operations".into(),
-        ));
+        return Err(MipError::Unsupported("an instance without operations".into()));
     }
     let minfo = bounds::model_modes(problem);
     let b = bounds::compute(problem, &minfo, incumbent)?;
     let w = problem.objective;
     let n = problem.ops.len();
+    let always: Vec<bool> = problem
+        .machines
+        .iter()
+        .map(|m| m.availability.interval_after(0) == (0, Minute::MAX))
+        .collect();
+
+    // The pieces of every mode (one per mode on an always-available machine).
+    let tl_end = b.end_ub.iter().copied().max().unwrap_or(0) + 1;
+    let mut timelines: HashMap<MachineId, Timeline> = HashMap::new();
+    let mut specs: Vec<Vec<(ModeInfo, Vec<PieceSpec>)>> = Vec::with_capacity(n);
+    let mut total_pieces = 0usize;
+    for (o, ms) in minfo.iter().enumerate() {
+        let op = &problem.ops[o];
+        let (lb, ub_e) = (b.start_lb[o], b.end_ub[o]);
+        let mut v = Vec::with_capacity(ms.len());
+        for &mode in ms {
+            let ub_s = match op.pinned {
+                Some(p) => p.start.min(ub_e - mode.duration),
+                None => ub_e - mode.duration,
+            };
+            let lb = match op.pinned {
+                Some(p) => p.start.max(lb),
+                None => lb,
+            };
+            let ps = if always[mode.machine.idx()] {
+                if lb <= ub_s {
+                    vec![PieceSpec {
+                        lo: lb,
+                        hi: ub_s,
+                        length: mode.duration,
+                        off_start: 0,
+                        off_end: 0,
+                        at_interval_start: false,
+                    }]
+                } else {
+                    Vec::new()
+                }
+            } else {
+                let tl = timelines.entry(mode.machine).or_insert_with(|| {
+                    Timeline::new(&problem.machine(mode.machine).availability, tl_end)
+                });
+                calendar::pieces(tl, lb, ub_s, ub_e, mode.duration, op.atomic)
+            };
+            if !ps.is_empty() {
+                total_pieces += ps.len();
+                v.push((mode, ps));
+            }
+        }
+        if v.is_empty() {
+            let o = OpId(o as u32);
+            return Err(MipError::Infeasible(format!(
+                "operation {} fits on none of its machines between {} and {}",
+                problem.op_name(o),
+                problem.datetime(lb),
+                problem.datetime(ub_e)
+            )));
+        }
+        specs.push(v);
+    }
+    if total_pieces > max_binaries {
+        return Err(MipError::Unsupported(format!(
+            "the model would need {total_pieces} binary time-window variables for its \
+             {} operations over a horizon of {} min (the limit is {max_binaries})",
+            n, b.horizon
+        )));
+    }
+
     let op_names: Vec<String> = (0..n)
         .map(|o| {
             let op = &problem.ops[o];
@@ -277,53 +386,89 @@ pub(crate) fn build(problem: &Problem, incumbent: Option<f64>) -> Result<Formula
         start.push(bd.col(Col::Start(o), name, lo as f64, hi as f64, false));
     }
 
-    // Machine assignment.
+    // Machine assignment and start pieces.
     let mut modes: Vec<Vec<ModeCol>> = Vec::with_capacity(n);
-    for (o, ms) in minfo.iter().enumerate() {
+    for (o, ms) in specs.into_iter().enumerate() {
         let o = OpId(o as u32);
+        let count: usize = ms.iter().map(|(_, ps)| ps.len()).sum();
         let mut v = Vec::with_capacity(ms.len());
-        for mode in ms {
-            let lit = if ms.len() == 1 {
-                Lit::One
-            } else {
-                let name = format!("a_{}_{}", bd.op(o), bd.mach(mode.machine));
-                Lit::Var(bd.col(Col::Assign(o, mode.machine), name, 0.0, 1.0, true))
-            };
+        for (mode, ps) in ms {
+            let m = mode.machine;
+            let single = ps.len() == 1;
+            let pieces = ps
+                .into_iter()
+                .enumerate()
+                .map(|(k, spec)| {
+                    let lit = if count == 1 {
+                        Lit::One
+                    } else {
+                        let name = if single {
+                            format!("a_{}_{}", bd.op(o), bd.mach(m))
+                        } else {
+                            format!("a_{}_{}_{k}", bd.op(o), bd.mach(m))
+                        };
+                        Lit::Var(bd.col(Col::Piece(o, m, k), name, 0.0, 1.0, true))
+                    };
+                    Piece { spec, lit }
+                })
+                .collect();
             v.push(ModeCol {
-                machine: mode.machine,
+                machine: m,
                 duration: mode.duration,
-                lit,
+                calendar: !always[m.idx()],
+                pieces,
             });
         }
-        if ms.len() > 1 {
+        if count > 1 {
             let mut sum = Expression::default();
             for m in &v {
-                sum += m.lit.expr();
+                sum += m.assign();
             }
             let name = format!("assign_{}", bd.op(o));
             bd.row(sum.eq(1.0), name);
         }
+        // The start lies in the chosen piece.
+        if v.iter().any(|m| m.calendar) && count > 1 {
+            let (mut lo, mut hi) = (Expression::default(), Expression::default());
+            for m in &v {
+                for p in &m.pieces {
+                    lo += p.lit.expr() * p.spec.lo as f64;
+                    hi += p.lit.expr() * p.spec.hi as f64;
+                }
+            }
+            let s = Expression::from(start[o.idx()]);
+            let name = format!("window_lo_{}", bd.op(o));
+            bd.row(s.clone().geq(lo), name);
+            let name = format!("window_hi_{}", bd.op(o));
+            bd.row(s.leq(hi), name);
+        }
         modes.push(v);
     }
-    let assign = |o: OpId, m: MachineId| -> Option<Lit> {
-        modes[o.idx()]
-            .iter()
-            .find(|x| x.machine == m)
-            .map(|x| x.lit)
+    let mode = |o: OpId, m: MachineId| -> Option<&ModeCol> {
+        modes[o.idx()].iter().find(|x| x.machine == m)
     };
-    // End of o as an expression: S_o + Σ_m d_om a_om.
+    // End of o as an expression: S_o + Σ_{m,k} (duration + breaks spanned) a_omk.
     let end_expr = |o: OpId| -> Expression {
         let mut e = Expression::from(start[o.idx()]);
         for m in &modes[o.idx()] {
-            e += m.lit.expr() * m.duration as f64;
+            for p in &m.pieces {
+                e += p.lit.expr() * p.spec.length as f64;
+            }
         }
         e
     };
+    let fixed_length = |o: OpId| -> bool {
+        let mut lengths = modes[o.idx()]
+            .iter()
+            .flat_map(|m| m.pieces.iter().map(|p| p.spec.length));
+        let first = lengths.next();
+        lengths.all(|l| Some(l) == first)
+    };
 
-    // Latest end of flexible operations (a row; single-mode ones have it as a column bound).
+    // Latest end where the end is not the start plus a constant (a column bound otherwise).
     for o in 0..n {
         let o = OpId(o as u32);
-        if modes[o.idx()].len() > 1 {
+        if !fixed_length(o) {
             let name = format!("end_ub_{}", bd.op(o));
             bd.row(end_expr(o).leq(b.end_ub[o.idx()] as f64), name);
         }
@@ -355,12 +500,12 @@ pub(crate) fn build(problem: &Problem, incumbent: Option<f64>) -> Result<Formula
                 let mut rhs = end_expr(p) - t as f64;
                 for m in &modes[p.idx()] {
                     if problem.machine(m.machine).plant == pp {
-                        rhs += m.lit.expr() * t as f64;
+                        rhs += m.assign() * t as f64;
                     }
                 }
                 for m in &modes[o.idx()] {
                     if problem.machine(m.machine).plant == po {
-                        rhs += m.lit.expr() * t as f64;
+                        rhs += m.assign() * t as f64;
                     }
                 }
                 let name = format!(
@@ -375,12 +520,13 @@ pub(crate) fn build(problem: &Problem, incumbent: Option<f64>) -> Result<Formula
     }
 
     // Ops per machine, in the model (pins applied).
-    let mut on_machine: Vec<Vec<(OpId, Minute, Lit)>> = vec![Vec::new(); problem.machines.len()];
+    let mut on_machine: Vec<Vec<(OpId, Minute)>> = vec![Vec::new(); problem.machines.len()];
     for (o, ms) in modes.iter().enumerate() {
         for m in ms {
-            on_machine[m.machine.idx()].push((OpId(o as u32), m.duration, m.lit));
+            on_machine[m.machine.idx()].push((OpId(o as u32), m.duration));
         }
     }
+    let assign = |o: OpId, m: MachineId| -> Expression { mode(o, m).unwrap().assign() };
     let ub_s = |o: OpId| -> f64 {
         match problem.op(o).pinned {
             Some(p) => p.start as f64,
@@ -393,13 +539,14 @@ pub(crate) fn build(problem: &Problem, incumbent: Option<f64>) -> Result<Formula
             None => b.start_lb[o.idx()] as f64,
         }
     };
+    let ub_e = |o: OpId| -> f64 { b.end_ub[o.idx()] as f64 };
     let same_job = |i: OpId, j: OpId| problem.op(i).job == problem.op(j).job;
 
     // Order variables x_ij for pairs of different jobs that share a machine.
     let mut order: HashMap<(OpId, OpId), Variable> = HashMap::new();
     for list in &on_machine {
-        for (a, &(i, _, _)) in list.iter().enumerate() {
-            for &(j, _, _) in &list[a + 1..] {
+        for (a, &(i, _)) in list.iter().enumerate() {
+            for &(j, _) in &list[a + 1..] {
                 let (i, j) = if i < j { (i, j) } else { (j, i) };
                 if same_job(i, j) || order.contains_key(&(i, j)) {
                     continue;
@@ -421,24 +568,31 @@ pub(crate) fn build(problem: &Problem, incumbent: Option<f64>) -> Result<Formula
         }
     };
 
-    // Disjunctions, per machine and pair: S_j ≥ S_i + d_im − M (3 − before − a_im − a_jm).
+    // Disjunctions, per machine and pair: S_v ≥ E_u − M (3 − before − a_um − a_vm), with
+    // E_u = S_u + d_um on an always-available machine.
     for (mi, list) in on_machine.iter().enumerate() {
         let m = MachineId(mi as u32);
-        for (a, &(i, di, li)) in list.iter().enumerate() {
-            for &(j, dj, lj) in &list[a + 1..] {
+        for (a, &(i, di)) in list.iter().enumerate() {
+            for &(j, dj) in &list[a + 1..] {
                 if same_job(i, j) {
                     continue; // the routing already orders them
                 }
-                for (u, du, lu, v, lv, tag) in [(i, di, li, j, lj, "a"), (j, dj, lj, i, li, "b")] {
-                    let big_m = ub_s(u) + du as f64 - lb_s(v);
+                for (u, du, v, tag) in [(i, di, j, "a"), (j, dj, i, "b")] {
+                    let (end_u, big_m) = if always[mi] {
+                        (
+                            Expression::from(start[u.idx()]) + du as f64,
+                            ub_s(u) + du as f64 - lb_s(v),
+                        )
+                    } else {
+                        (end_expr(u), ub_e(u) - lb_s(v))
+                    };
                     if big_m <= 0.0 {
                         continue; // always holds
                     }
-                    let slack = 3.0 - before(u, v) - lu.expr() - lv.expr();
+                    let slack = 3.0 - before(u, v) - assign(u, m) - assign(v, m);
                     let name = format!("disj_{}_{}_{}_{tag}", bd.mach(m), bd.op(i), bd.op(j));
                     let lhs = Expression::from(start[v.idx()]);
-                    let rhs = Expression::from(start[u.idx()]) + du as f64 - slack * big_m;
-                    bd.row(lhs.geq(rhs), name);
+                    bd.row(lhs.geq(end_u - slack * big_m), name);
                 }
             }
         }
@@ -449,28 +603,24 @@ pub(crate) fn build(problem: &Problem, incumbent: Option<f64>) -> Result<Formula
     let big_k = (n + 1) as f64;
     for (mi, list) in on_machine.iter().enumerate() {
         let m = MachineId(mi as u32);
-        let zero: Vec<(OpId, Lit)> = list
-            .iter()
-            .filter(|x| x.1 == 0)
-            .map(|x| (x.0, x.2))
-            .collect();
+        let zero: Vec<OpId> = list.iter().filter(|x| x.1 == 0).map(|x| x.0).collect();
         if zero.len() < 2 {
             continue;
         }
-        for &(o, _) in &zero {
+        for &o in &zero {
             if !rank.contains_key(&o) {
                 let name = format!("p_{}", bd.op(o));
                 let v = bd.col(Col::Rank(o), name, 0.0, n as f64, false);
                 rank.insert(o, v);
             }
         }
-        for (a, &(i, li)) in zero.iter().enumerate() {
-            for &(j, lj) in &zero[a + 1..] {
+        for (a, &i) in zero.iter().enumerate() {
+            for &j in &zero[a + 1..] {
                 for (u, v, tag) in [(i, j, "a"), (j, i, "b")] {
                     if same_job(u, v) && u > v {
                         continue;
                     }
-                    let slack = 3.0 - before(u, v) - li.expr() - lj.expr();
+                    let slack = 3.0 - before(u, v) - assign(i, m) - assign(j, m);
                     let name = format!("rank_{}_{}_{}_{tag}", bd.mach(m), bd.op(i), bd.op(j));
                     let lhs = Expression::from(rank[&v]);
                     let rhs = Expression::from(rank[&u]) + 1.0 - slack * big_k;
@@ -481,6 +631,8 @@ pub(crate) fn build(problem: &Problem, incumbent: Option<f64>) -> Result<Formula
     }
 
     // Changeovers: immediate-successor arcs on machines where some changeover is positive.
+    // In the machine's working time W (W = S − off on a calendar machine, W = S otherwise):
+    // W(S_j) − W(E_i) ≥ c_ij when j directly follows i, W(S_j) ≥ c_0j when j is first.
     let mut changeover_obj = Expression::default();
     for (mi, list) in on_machine.iter().enumerate() {
         let m = MachineId(mi as u32);
@@ -489,47 +641,47 @@ pub(crate) fn build(problem: &Problem, incumbent: Option<f64>) -> Result<Formula
         let setup = |i: Option<OpId>, j: OpId| -> Minute {
             problem.changeover(m, i.map_or(init, fam), fam(j))
         };
-        let needed = list.iter().any(|&(j, _, _)| {
-            setup(None, j) > 0
-                || list
-                    .iter()
-                    .any(|&(i, _, _)| i != j && setup(Some(i), j) > 0)
+        let needed = list.iter().any(|&(j, _)| {
+            setup(None, j) > 0 || list.iter().any(|&(i, _)| i != j && setup(Some(i), j) > 0)
         });
         if !needed {
             continue;
         }
+        let work_start = |j: OpId| -> Expression {
+            Expression::from(start[j.idx()]) - mode(j, m).unwrap().off_start()
+        };
         let mut first_sum = Expression::default();
         let mut out_sum: HashMap<OpId, Expression> = HashMap::new();
-        for &(j, _, lj) in list {
+        for &(j, dj) in list {
+            let mj = mode(j, m).unwrap();
             let mut in_sum = Expression::default();
+            // Arcs into j that bring a positive changeover (for the "runs right up to the
+            // start" rule on calendars).
+            let mut positive_in = Expression::default();
+            let mut any_positive = false;
+            let ub_start_j = (ub_e(j) - dj as f64).min(ub_s(j));
             // j first on m.
             let c0 = setup(None, j);
-            let ub_start_j = b.end_ub[j.idx()] as f64
-                - modes[j.idx()]
-                    .iter()
-                    .find(|x| x.machine == m)
-                    .map_or(0, |x| x.duration) as f64;
-            if (c0 as f64) <= ub_start_j.min(ub_s(j)) {
+            if (c0 as f64) <= ub_start_j {
                 let name = format!("y_{}_first_{}", bd.mach(m), bd.op(j));
                 let y = bd.col(Col::Succ(m, None, j), name, 0.0, 1.0, true);
                 first_sum += y;
                 in_sum += y;
                 if c0 > 0 {
                     changeover_obj.add_mul(c0 as f64, y);
+                    positive_in += y;
+                    any_positive = true;
                     let name = format!("setup_first_{}_{}", bd.mach(m), bd.op(j));
-                    bd.row(
-                        Expression::from(start[j.idx()]).geq(Expression::from(y) * c0 as f64),
-                        name,
-                    );
+                    bd.row(work_start(j).geq(Expression::from(y) * c0 as f64), name);
                 }
             }
-            for &(i, di, _) in list {
+            for &(i, di) in list {
                 if i == j || (same_job(i, j) && j < i) {
                     continue;
                 }
                 let c = setup(Some(i), j);
                 // The arc is impossible if j cannot start that late.
-                if lb_s(i) + (di + c) as f64 > ub_start_j.min(ub_s(j)) {
+                if lb_s(i) + (di + c) as f64 > ub_start_j {
                     continue;
                 }
                 let name = format!("y_{}_{}_{}", bd.mach(m), bd.op(i), bd.op(j));
@@ -543,22 +695,52 @@ pub(crate) fn build(problem: &Problem, incumbent: Option<f64>) -> Result<Formula
                 }
                 if c > 0 {
                     changeover_obj.add_mul(c as f64, y);
-                    let big_m = ub_s(i) + (di + c) as f64 - lb_s(j);
-                    if big_m > 0.0 {
-                        let name = format!("setup_{}_{}_{}", bd.mach(m), bd.op(i), bd.op(j));
-                        let rhs = Expression::from(start[i.idx()]) + (di + c) as f64
-                            - (1.0 - Expression::from(y)) * big_m;
-                        bd.row(Expression::from(start[j.idx()]).geq(rhs), name);
+                    positive_in += y;
+                    any_positive = true;
+                    let name = format!("setup_{}_{}_{}", bd.mach(m), bd.op(i), bd.op(j));
+                    if always[mi] {
+                        let big_m = ub_s(i) + (di + c) as f64 - lb_s(j);
+                        if big_m > 0.0 {
+                            let rhs = Expression::from(start[i.idx()]) + (di + c) as f64
+                                - (1.0 - Expression::from(y)) * big_m;
+                            bd.row(Expression::from(start[j.idx()]).geq(rhs), name);
+                        }
+                    } else {
+                        let mi_ = mode(i, m).unwrap();
+                        let work_end_i = end_expr(i) - mi_.off_end();
+                        let big_m = ub_e(i) + c as f64 - lb_s(j) + mj.max_off_start() as f64;
+                        if big_m > 0.0 {
+                            let rhs =
+                                work_end_i + c as f64 - (1.0 - Expression::from(y)) * big_m;
+                            bd.row(work_start(j).geq(rhs), name);
+                        }
                     }
                 }
             }
             let name = format!("pred_{}_{}", bd.mach(m), bd.op(j));
-            bd.row(in_sum.eq(lj.expr()), name);
+            bd.row(in_sum.eq(mj.assign()), name);
+            // On a calendar, a start at the first minute of a working interval cannot follow a
+            // changeover (the minute before the start must be working).
+            if any_positive && mj.calendar {
+                for (k, p) in mj.pieces.iter().enumerate() {
+                    if !p.spec.at_interval_start {
+                        continue;
+                    }
+                    let lo = p.spec.lo as f64 + 1.0;
+                    let big_m = lo - lb_s(j);
+                    let slack = 2.0 - p.lit.expr() - positive_in.clone();
+                    let name = format!("setup_runs_up_{}_{}_{k}", bd.mach(m), bd.op(j));
+                    bd.row(
+                        Expression::from(start[j.idx()]).geq(lo - slack * big_m),
+                        name,
+                    );
+                }
+            }
         }
-        for &(i, _, li) in list {
+        for &(i, _) in list {
             if let Some(s) = out_sum.remove(&i) {
                 let name = format!("succ_{}_{}", bd.mach(m), bd.op(i));
-                bd.row(s.leq(li.expr()), name);
+                bd.row(s.leq(assign(i, m)), name);
             }
         }
         let name = format!("first_{}", bd.mach(m));
@@ -572,9 +754,9 @@ pub(crate) fn build(problem: &Problem, incumbent: Option<f64>) -> Result<Formula
         let ops: Vec<OpId> = on_machine[g[0].idx()].iter().map(|x| x.0).collect();
         for (r, &o) in ops.iter().enumerate() {
             for &m in &g[(r + 1).min(g.len())..] {
-                if let Some(Lit::Var(v)) = assign(o, m) {
+                if let Some(md) = mode(o, m) {
                     let name = format!("sym_{}_{}", bd.op(o), bd.mach(m));
-                    bd.row(Expression::from(v).eq(0.0), name);
+                    bd.row(md.assign().eq(0.0), name);
                 }
             }
         }
@@ -598,13 +780,11 @@ pub(crate) fn build(problem: &Problem, incumbent: Option<f64>) -> Result<Formula
         let cmax = bd.col(Col::Makespan, "Cmax".into(), lo as f64, hi as f64, false);
         objective.add_mul(w.makespan, cmax);
         for job in &problem.jobs {
-            let name = format!("cmax_{}", clean(&job.id));
-            bd.row(
-                Expression::from(cmax).geq(end_expr(job.last_op())),
-                format!("{name}_{}", job.last_op().0),
-            );
+            let name = format!("cmax_{}_{}", clean(&job.id), job.last_op().0);
+            bd.row(Expression::from(cmax).geq(end_expr(job.last_op())), name);
         }
-        // Machine load: C_max ≥ min head + Σ_o d_om a_om + min tail on m.
+        // Machine load: C_max ≥ min head + Σ_o d_om a_om + min tail on m (working minutes
+        // are at most wall-clock minutes).
         for (mi, list) in on_machine.iter().enumerate() {
             if list.len() < 2 {
                 continue;
@@ -637,8 +817,8 @@ pub(crate) fn build(problem: &Problem, incumbent: Option<f64>) -> Result<Formula
                 .min()
                 .unwrap_or(0);
             let mut load = Expression::default();
-            for &(_, d, l) in list {
-                load += l.expr() * d as f64;
+            for &(o, d) in list {
+                load += assign(o, m) * d as f64;
             }
             let name = format!("load_{}", bd.mach(m));
             bd.row(Expression::from(cmax).geq(load + head + tail as f64), name);
@@ -742,12 +922,13 @@ pub(crate) struct View {
     /// The operation directly before each operation on its machine.
     pub prev: Vec<Option<OpId>>,
     pub start: Vec<Minute>,
+    pub end: Vec<Minute>,
     pub completion: Vec<Minute>,
 }
 
 impl View {
-    /// From a sequence and its decoded start times / job completions.
-    pub fn new(seq: &Sequence, start: &[Minute], completion: &[Minute]) -> View {
+    /// From a sequence and its decoded times.
+    pub fn new(seq: &Sequence, start: &[Minute], end: &[Minute], completion: &[Minute]) -> View {
         let n = seq.machine_of.len();
         let mut pos = vec![0; n];
         let mut prev = vec![None; n];
@@ -762,6 +943,7 @@ impl View {
             pos,
             prev,
             start: start.to_vec(),
+            end: end.to_vec(),
             completion: completion.to_vec(),
         }
     }
@@ -803,7 +985,15 @@ pub(crate) fn column_values(problem: &Problem, meta: &Meta, v: &View) -> Vec<f64
         .iter()
         .map(|&c| match c {
             Col::Start(o) => v.start[o.idx()] as f64,
-            Col::Assign(o, m) => b(v.machine_of[o.idx()] == m),
+            Col::Piece(o, m, k) => {
+                let (s, e) = (v.start[o.idx()], v.end[o.idx()]);
+                let spec = meta.modes[o.idx()]
+                    .iter()
+                    .find(|x| x.machine == m)
+                    .map(|x| x.pieces[k].spec);
+                b(v.machine_of[o.idx()] == m
+                    && spec.is_some_and(|p| p.lo <= s && s <= p.hi && s + p.length == e))
+            }
             Col::Order(i, j) => {
                 if v.machine_of[i.idx()] == v.machine_of[j.idx()] {
                     b(v.pos[i.idx()] < v.pos[j.idx()])

@@ -54,14 +54,7 @@ pub(crate) fn prepare(f: Formulation) -> Result<Prepared, MipError> {
     let ptr = model.as_mut_ptr();
     unsafe {
         ok(
-            highs_sys::Highs_changeObjectiveOffset(
-                ptr,
-                if std::env::var("TAKT_NO_OFFSET").is_ok() {
-                    0.0
-                } else {
-                    meta.offset
-                },
-            ),
+            highs_sys::Highs_changeObjectiveOffset(ptr, meta.offset),
             "setting the objective offset",
         )?;
         for (i, name) in meta.col_names.iter().enumerate() {
@@ -267,11 +260,7 @@ pub(crate) fn run(
         }
     }
     // HiGHS logs only into the callback: its console log would go to stdout.
-    set(
-        model,
-        "log_to_console",
-        std::env::var("TAKT_MIP_LOG").is_ok(),
-    )?;
+    set(model, "log_to_console", false)?;
     set(model, "output_flag", !opts.quiet)?;
     set(model, "mip_min_logging_interval", 5.0)?;
     if let Some(w) = warm {

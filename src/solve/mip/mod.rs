@@ -12,6 +12,7 @@
 //! schedule's objective meets the dual bound; a time limit is never optimal.
 
 mod bounds;
+mod calendar;
 mod extract;
 mod formulation;
 mod highs;
@@ -39,6 +40,9 @@ pub struct MipOptions {
     pub quiet: bool,
     /// Start HiGHS from the heuristic's schedule.
     pub warm_start: bool,
+    /// Refuse (as [`MipError::Unsupported`]) a model with more binary time-window variables
+    /// than this (calendars over a long horizon).
+    pub max_binaries: usize,
 }
 
 impl Default for MipOptions {
@@ -49,6 +53,7 @@ impl Default for MipOptions {
             threads: None,
             quiet: false,
             warm_start: true,
+            max_binaries: 200_000,
         }
     }
 }
@@ -338,7 +343,7 @@ fn attempt(
     warm_start: bool,
     time_limit: Option<f64>,
 ) -> Result<Attempt, MipError> {
-    let f = formulation::build(problem, heuristic.map(|h| h.evaluation.value))?;
+    let f = formulation::build(problem, heuristic.map(|h| h.evaluation.value), opts.max_binaries)?;
     // The warm start: the heuristic's schedule as a full column vector, checked against every
     // row and bound of the model first (a violated row would be a modelling error).
     let mut warm = None;
@@ -346,7 +351,7 @@ fn attempt(
         let seq = formulation::relabel(&h.sequence, &f.meta.identical_groups);
         let mut dec = Decoder::new(problem);
         if dec.decode(problem, &seq).is_ok() {
-            let view = View::new(&seq, &dec.start, &dec.completion);
+            let view = View::new(&seq, &dec.start, &dec.end, &dec.completion);
             let values = formulation::column_values(problem, &f.meta, &view);
             let mut bad = formulation::violated_rows(&f.rows, &f.meta, &values, 1e-6);
             bad.extend(formulation::violated_bounds(
@@ -436,7 +441,7 @@ pub fn export_model(problem: &Problem, path: &Path) -> Result<ModelStats, MipErr
         .ok()
         .filter(|r| r.evaluation.feasible())
         .map(|r| r.evaluation.value);
-    let f = formulation::build(problem, incumbent)?;
+    let f = formulation::build(problem, incumbent, MipOptions::default().max_binaries)?;
     let stats = f.meta.stats();
     let mut prepared = highs::prepare(f)?;
     highs::write_model(&mut prepared, path)?;
