@@ -123,6 +123,8 @@ fn main() -> ExitCode {
             })
         }
         Command::Check { instance, schedule } => takt::cli::check_command(&instance, &schedule),
+        Command::Report(args) => takt::report::report_command(&args),
+        Command::Explain(args) => takt::report::explain_command(&args),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -1,0 +1,865 @@
+//! Why a job finishes when it does: for each scheduled operation, what set its start (the job's
+//! release, its routing predecessor plus transfer, the machine busy with another operation, a
+//! changeover, the machine's calendar, or a pin), and the chain of those causes walking back from
+//! a job's last operation. The rules are the decoder's: the earliest start under each constraint
+//! is computed with [`crate::eval::place`], the same placement every solver uses.
+//!
+//! The chain also splits the time from minute 0 to the job's completion into pieces (own work,
+//! other jobs' work on a machine, changeovers, closed time, idle time, transfers, release), which
+//! add up to the completion exactly for a valid schedule. Summed over late jobs, per machine, they
+//! say which machine late jobs waited for most ([`lateness_by_machine`]).
+
+use super::{closures, fmt_minutes, fmt_when, Closure};
+use crate::eval::place;
+use crate::model::{FamilyId, JobId, MachineId, Minute, OpId, PlantId, Problem};
+use crate::schedule::Schedule;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// What made an operation's job ready (before the machine is considered).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadyBy {
+    /// Nothing: minute 0 (the horizon start).
+    HorizonStart,
+    /// The job's release time.
+    Release(Minute),
+    /// The routing predecessor's end plus the transfer between the two machines' plants.
+    Predecessor {
+        pred: OpId,
+        end: Minute,
+        transfer: Minute,
+        from: PlantId,
+        to: PlantId,
+    },
+    /// A pinned start.
+    Pinned(Minute),
+}
+
+/// Which side set the start: the machine (its previous operation, with the changeover) or the
+/// job (release, predecessor, pin), possibly delayed by the calendar in both cases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    Machine { prev: OpId, prev_end: Minute },
+    Job,
+}
+
+/// What set one scheduled operation's start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// Index into `schedule.ops`.
+    pub index: usize,
+    pub op: OpId,
+    pub machine: MachineId,
+    pub setup_start: Option<Minute>,
+    pub start: Minute,
+    pub end: Minute,
+    /// Working minutes of the operation on its machine.
+    pub duration: Minute,
+    /// When the job side allowed the start, and why.
+    pub ready: Minute,
+    pub ready_by: ReadyBy,
+    /// The previous operation on the machine (start order) and its end.
+    pub prev: Option<(OpId, Minute)>,
+    /// Family the machine had before (the previous operation's or its initial family).
+    pub family_before: Option<FamilyId>,
+    /// Changeover minutes before this operation.
+    pub changeover: Minute,
+    /// The wait from `ready` to `start`, split: the machine's calendar (closed, or no long enough
+    /// interval for an atomic operation), the machine busy with its previous operation, the
+    /// changeover, and a start later than the rules need (idle).
+    pub wait_calendar: Minute,
+    pub wait_busy: Minute,
+    pub wait_changeover: Minute,
+    pub wait_idle: Minute,
+    /// The earliest start the rules allow given everything before it.
+    pub earliest: Minute,
+    pub bound: Bound,
+}
+
+impl Step {
+    /// The schedule starts this operation before the rules allow (the referee will say why).
+    pub fn too_early(&self) -> bool {
+        self.start < self.earliest
+    }
+}
+
+/// A piece of the time line from minute 0 to a job's completion, along its chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece {
+    /// The job's own operation working.
+    OwnWork {
+        machine: MachineId,
+        minutes: Minute,
+    },
+    /// Another job's operation working on the machine the chain waits for.
+    OtherWork {
+        machine: MachineId,
+        job: JobId,
+        minutes: Minute,
+    },
+    Changeover {
+        machine: MachineId,
+        minutes: Minute,
+    },
+    Closed {
+        machine: MachineId,
+        kind: Closure,
+        minutes: Minute,
+    },
+    /// Working time in which nothing on the chain happened (a start later than needed, or an
+    /// atomic operation waiting for a long enough interval).
+    Idle {
+        machine: MachineId,
+        minutes: Minute,
+    },
+    Transfer {
+        from: PlantId,
+        to: PlantId,
+        minutes: Minute,
+    },
+    /// From minute 0 to the release of the job at the chain's origin.
+    Release {
+        minutes: Minute,
+    },
+    /// From minute 0 to a pinned start at the chain's origin.
+    Pinned {
+        minutes: Minute,
+    },
+}
+
+impl Piece {
+    pub fn minutes(&self) -> Minute {
+        match *self {
+            Piece::OwnWork { minutes, .. }
+            | Piece::OtherWork { minutes, .. }
+            | Piece::Changeover { minutes, .. }
+            | Piece::Closed { minutes, .. }
+            | Piece::Idle { minutes, .. }
+            | Piece::Transfer { minutes, .. }
+            | Piece::Release { minutes }
+            | Piece::Pinned { minutes } => minutes,
+        }
+    }
+}
+
+/// What set each scheduled operation's start, for a whole schedule.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// Indexed like `schedule.ops`.
+    pub steps: Vec<Step>,
+    /// Index into `steps` of each operation (`None` when the schedule leaves it out).
+    pub position: Vec<Option<usize>>,
+}
+
+impl Analysis {
+    pub fn step_of(&self, o: OpId) -> Option<&Step> {
+        self.position[o.idx()].map(|i| &self.steps[i])
+    }
+}
+
+/// Analyses every operation of `schedule` (any timed schedule, valid or not).
+pub fn analyse(problem: &Problem, schedule: &Schedule) -> Analysis {
+    let ops = &schedule.ops;
+    let mut position = vec![None; problem.ops.len()];
+    for (i, s) in ops.iter().enumerate() {
+        position[s.op.idx()].get_or_insert(i);
+    }
+    // Previous operation on the same machine, in start order (the changeover rule's order).
+    let mut order: Vec<usize> = (0..ops.len()).collect();
+    order.sort_by_key(|&i| (ops[i].machine, ops[i].start, ops[i].end, ops[i].op));
+    let mut prev_of = vec![None; ops.len()];
+    for w in order.windows(2) {
+        if ops[w[0]].machine == ops[w[1]].machine {
+            prev_of[w[1]] = Some(w[0]);
+        }
+    }
+    let steps = ops
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let op = problem.op(s.op);
+            let job = problem.job(op.job);
+            let m = s.machine;
+            let machine = problem.machine(m);
+            let av = &machine.availability;
+            let duration = op
+                .duration_on(m)
+                .unwrap_or_else(|| av.working_minutes(s.start, s.end));
+            let mut ready = job.release.max(0);
+            let mut ready_by = if job.release > 0 {
+                ReadyBy::Release(job.release)
+            } else {
+                ReadyBy::HorizonStart
+            };
+            if let Some(p) = problem.pred(s.op) {
+                if let Some(pi) = position[p.idx()] {
+                    let ps = &ops[pi];
+                    let transfer = problem.transfer_time(ps.machine, m);
+                    if ps.end + transfer > ready {
+                        ready = ps.end + transfer;
+                        ready_by = ReadyBy::Predecessor {
+                            pred: p,
+                            end: ps.end,
+                            transfer,
+                            from: problem.machine(ps.machine).plant,
+                            to: machine.plant,
+                        };
+                    }
+                }
+            }
+            if let Some(pin) = op.pinned {
+                if pin.start >= ready {
+                    ready = pin.start;
+                    ready_by = ReadyBy::Pinned(pin.start);
+                }
+            }
+            let prev = prev_of[i].map(|q| (ops[q].op, ops[q].end));
+            let (free, family_before) = match prev {
+                Some((q, e)) => (e, problem.op(q).family),
+                None => (0, machine.initial_family),
+            };
+            let c = problem.changeover(m, family_before, op.family);
+            let a = place(av, 0, ready, 0, duration, op.atomic).start;
+            let b = place(av, free, ready, 0, duration, op.atomic).start.max(a);
+            let f = place(av, free, ready, c, duration, op.atomic).start.max(b);
+            let wait_calendar = (a.min(s.start) - ready).max(0);
+            let wait_busy = (b.min(s.start) - a).max(0);
+            let wait_changeover = (f.min(s.start) - b).max(0);
+            let wait_idle = (s.start - f).max(0);
+            let bound = match prev {
+                Some((q, e)) if wait_busy + wait_changeover > 0 => Bound::Machine {
+                    prev: q,
+                    prev_end: e,
+                },
+                _ => Bound::Job,
+            };
+            Step {
+                index: i,
+                op: s.op,
+                machine: m,
+                setup_start: s.setup_start.filter(|&ss| ss < s.start),
+                start: s.start,
+                end: s.end,
+                duration,
+                ready,
+                ready_by,
+                prev,
+                family_before,
+                changeover: c,
+                wait_calendar,
+                wait_busy,
+                wait_changeover,
+                wait_idle,
+                earliest: f,
+                bound,
+            }
+        })
+        .collect();
+    Analysis { steps, position }
+}
+
+/// The chain of steps that set a job's completion: its last operation, then whatever set that
+/// operation's start (the machine's previous operation or the job's predecessor), and so on back
+/// to a release, a pin or the horizon start. Indices into `analysis.steps`.
+pub fn chain(problem: &Problem, analysis: &Analysis, job: JobId) -> Vec<usize> {
+    let mut out = Vec::new();
+    let Some(mut cur) = analysis.position[problem.job(job).last_op().idx()] else {
+        return out;
+    };
+    let mut seen = vec![false; analysis.steps.len()];
+    loop {
+        if seen[cur] {
+            break; // only possible in a schedule that breaks the rules
+        }
+        seen[cur] = true;
+        out.push(cur);
+        let s = &analysis.steps[cur];
+        let next = match (s.bound, s.ready_by) {
+            (Bound::Machine { prev, .. }, _) => analysis.position[prev.idx()],
+            (Bound::Job, ReadyBy::Predecessor { pred, .. }) => analysis.position[pred.idx()],
+            _ => None,
+        };
+        match next {
+            Some(n) => cur = n,
+            None => break,
+        }
+    }
+    out
+}
+
+/// Splits `[a, b)` on machine `m` into closed pieces and working minutes (returned).
+fn closed_pieces(
+    problem: &Problem,
+    m: MachineId,
+    a: Minute,
+    b: Minute,
+    out: &mut Vec<Piece>,
+) -> Minute {
+    if b <= a {
+        return 0;
+    }
+    let mut closed = 0;
+    for (s, e, kind) in closures(problem, m, a, b) {
+        closed += e - s;
+        out.push(Piece::Closed {
+            machine: m,
+            kind,
+            minutes: e - s,
+        });
+    }
+    (b - a) - closed
+}
+
+/// The pieces of time from minute 0 to the completion of `job`, along its chain, in time order.
+/// For a valid schedule their minutes add up to the job's completion.
+pub fn pieces(problem: &Problem, analysis: &Analysis, job: JobId) -> Vec<Piece> {
+    let steps = chain(problem, analysis, job);
+    let mut out = Vec::new();
+    for (n, &i) in steps.iter().enumerate().rev() {
+        let s = &analysis.steps[i];
+        let m = s.machine;
+        let is_origin = n + 1 == steps.len();
+        // Where this step's window starts.
+        let from = match (s.bound, s.ready_by) {
+            (Bound::Machine { prev_end, .. }, _) => prev_end,
+            (
+                Bound::Job,
+                ReadyBy::Predecessor {
+                    end,
+                    transfer,
+                    from,
+                    to,
+                    ..
+                },
+            ) => {
+                if transfer > 0 {
+                    out.push(Piece::Transfer {
+                        from,
+                        to,
+                        minutes: transfer,
+                    });
+                }
+                end + transfer
+            }
+            (Bound::Job, ReadyBy::Release(r)) => r,
+            (Bound::Job, ReadyBy::Pinned(p)) => p,
+            (Bound::Job, ReadyBy::HorizonStart) => 0,
+        };
+        if is_origin && from > 0 {
+            match (s.bound, s.ready_by) {
+                (Bound::Job, ReadyBy::Pinned(_)) => out.push(Piece::Pinned { minutes: from }),
+                (Bound::Job, ReadyBy::Release(_)) => out.push(Piece::Release { minutes: from }),
+                _ => {}
+            }
+        }
+        // [from, start): closed time, the changeover, idle working time.
+        let working = closed_pieces(problem, m, from, s.start, &mut out);
+        let setup = match s.setup_start {
+            Some(ss) if s.changeover > 0 => problem
+                .machine(m)
+                .availability
+                .working_minutes(ss.max(from), s.start)
+                .min(working),
+            _ => 0,
+        };
+        if setup > 0 {
+            out.push(Piece::Changeover {
+                machine: m,
+                minutes: setup,
+            });
+        }
+        if working - setup > 0 {
+            out.push(Piece::Idle {
+                machine: m,
+                minutes: working - setup,
+            });
+        }
+        // [start, end): the operation working, and its pauses.
+        let work = closed_pieces(problem, m, s.start, s.end, &mut out);
+        let own = problem.op(s.op).job == job;
+        if work > 0 {
+            out.push(if own {
+                Piece::OwnWork {
+                    machine: m,
+                    minutes: work,
+                }
+            } else {
+                Piece::OtherWork {
+                    machine: m,
+                    job: problem.op(s.op).job,
+                    minutes: work,
+                }
+            });
+        }
+    }
+    out
+}
+
+/// Minutes that late jobs spent, along their chains, waiting for one machine: other jobs working
+/// on it, changeovers, closed time and idle time.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MachineLateness {
+    pub machine: Option<MachineId>,
+    pub busy: Minute,
+    pub changeover: Minute,
+    pub closed: BTreeMap<Closure, Minute>,
+    pub idle: Minute,
+    /// Late jobs whose chain passes a wait on this machine.
+    pub late_jobs: usize,
+    /// The jobs whose work on this machine late jobs waited for, most minutes first.
+    pub blockers: Vec<(JobId, Minute)>,
+}
+
+impl MachineLateness {
+    pub fn closed_total(&self) -> Minute {
+        self.closed.values().sum()
+    }
+    pub fn total(&self) -> Minute {
+        self.busy + self.changeover + self.closed_total() + self.idle
+    }
+    /// Minutes late jobs waited because the machine was taken: other jobs' work and changeovers.
+    pub fn contention(&self) -> Minute {
+        self.busy + self.changeover
+    }
+}
+
+/// Per machine, where late jobs' chains waited (machines with no wait left out), the machine
+/// most contended for first: most minutes of other jobs' work and changeovers that late jobs
+/// waited for, then most minutes in all (closed time counts, but a sparse calendar alone does not
+/// make a machine the bottleneck). The first is the bottleneck for the late jobs.
+pub fn lateness_by_machine(
+    problem: &Problem,
+    schedule: &Schedule,
+    analysis: &Analysis,
+) -> Vec<MachineLateness> {
+    let mut completion: Vec<Option<Minute>> = vec![None; problem.jobs.len()];
+    for s in &schedule.ops {
+        let j = problem.op(s.op).job.idx();
+        completion[j] = Some(completion[j].map_or(s.end, |c: Minute| c.max(s.end)));
+    }
+    let mut acc: Vec<MachineLateness> = (0..problem.machines.len())
+        .map(|m| MachineLateness {
+            machine: Some(MachineId(m as u32)),
+            ..Default::default()
+        })
+        .collect();
+    let mut blockers: Vec<BTreeMap<JobId, Minute>> = vec![BTreeMap::new(); problem.machines.len()];
+    for (j, job) in problem.jobs.iter().enumerate() {
+        let (Some(c), Some(due)) = (completion[j], job.due) else {
+            continue;
+        };
+        if c <= due {
+            continue;
+        }
+        let mut touched = vec![false; problem.machines.len()];
+        for p in pieces(problem, analysis, JobId(j as u32)) {
+            let m = match p {
+                Piece::OtherWork {
+                    machine,
+                    job,
+                    minutes,
+                } => {
+                    acc[machine.idx()].busy += minutes;
+                    *blockers[machine.idx()].entry(job).or_default() += minutes;
+                    machine
+                }
+                Piece::Changeover { machine, minutes } => {
+                    acc[machine.idx()].changeover += minutes;
+                    machine
+                }
+                Piece::Closed {
+                    machine,
+                    kind,
+                    minutes,
+                } => {
+                    *acc[machine.idx()].closed.entry(kind).or_default() += minutes;
+                    machine
+                }
+                Piece::Idle { machine, minutes } => {
+                    acc[machine.idx()].idle += minutes;
+                    machine
+                }
+                _ => continue,
+            };
+            touched[m.idx()] = true;
+        }
+        for (m, t) in touched.iter().enumerate() {
+            if *t {
+                acc[m].late_jobs += 1;
+            }
+        }
+    }
+    for (a, b) in acc.iter_mut().zip(blockers) {
+        let mut v: Vec<(JobId, Minute)> = b.into_iter().collect();
+        v.sort_by_key(|&(j, m)| (std::cmp::Reverse(m), j));
+        a.blockers = v;
+    }
+    acc.retain(|a| a.total() > 0);
+    acc.sort_by_key(|a| {
+        (
+            std::cmp::Reverse(a.contention()),
+            std::cmp::Reverse(a.total()),
+            a.machine,
+        )
+    });
+    acc
+}
+
+/// One line per machine: `N-CNC1  6h 30m for 3 late jobs: busy 5h (WO-3 2h, ...), ...`.
+pub fn render_lateness(problem: &Problem, rows: &[MachineLateness], top: usize) -> String {
+    let mut out = String::new();
+    if rows.is_empty() {
+        out.push_str("  no late job waited for a machine\n");
+        return out;
+    }
+    let w = rows
+        .iter()
+        .take(top)
+        .filter_map(|r| r.machine)
+        .map(|m| problem.machine(m).id.chars().count())
+        .max()
+        .unwrap_or(0);
+    for r in rows.iter().take(top) {
+        let Some(m) = r.machine else { continue };
+        let _ = writeln!(
+            out,
+            "  {:w$}  {} late job(s) waited {}: {}",
+            problem.machine(m).id,
+            r.late_jobs,
+            fmt_minutes(r.total()),
+            lateness_parts(problem, r).join(", ")
+        );
+    }
+    if rows.len() > top {
+        let _ = writeln!(out, "  ... and {} more machine(s)", rows.len() - top);
+    }
+    out
+}
+
+/// The parts of one machine's lateness for people: `busy with other jobs 5h (WO-3 2h, WO-9 1h)`.
+pub fn lateness_parts(problem: &Problem, r: &MachineLateness) -> Vec<String> {
+    let mut parts = Vec::new();
+    if r.busy > 0 {
+        let names: Vec<String> = r
+            .blockers
+            .iter()
+            .take(3)
+            .map(|&(j, m)| format!("{} {}", problem.job(j).id, fmt_minutes(m)))
+            .collect();
+        let more = if r.blockers.len() > 3 { ", ..." } else { "" };
+        parts.push(format!(
+            "busy with other jobs {} ({}{more})",
+            fmt_minutes(r.busy),
+            names.join(", ")
+        ));
+    }
+    if r.changeover > 0 {
+        parts.push(format!("changeovers {}", fmt_minutes(r.changeover)));
+    }
+    for (k, m) in &r.closed {
+        parts.push(format!("{} {}", k.name(), fmt_minutes(*m)));
+    }
+    if r.idle > 0 {
+        parts.push(format!("idle {}", fmt_minutes(r.idle)));
+    }
+    parts
+}
+
+fn family(problem: &Problem, f: Option<FamilyId>) -> String {
+    f.map_or_else(|| "none".to_string(), |f| problem.families[f.idx()].clone())
+}
+
+fn closure_names(problem: &Problem, m: MachineId, a: Minute, b: Minute) -> String {
+    let mut kinds: Vec<Closure> = closures(problem, m, a, b)
+        .into_iter()
+        .map(|c| c.2)
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    kinds
+        .iter()
+        .map(|k| k.name())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The explanation of one step, as lines (without numbering).
+pub fn describe_step(problem: &Problem, s: &Step) -> Vec<String> {
+    let mut lines = Vec::new();
+    let m = problem.machine(s.machine);
+    let when = |t| fmt_when(problem, t);
+    // What set the start.
+    match s.bound {
+        Bound::Machine { prev, prev_end } => {
+            let q = problem.op(prev);
+            let mut t = format!(
+                "start set by machine {}: busy with job {} op {} until {}",
+                m.id,
+                problem.job(q.job).id,
+                q.id,
+                when(prev_end)
+            );
+            if s.wait_busy > 0 {
+                t.push_str(&format!(" (waited {} for it)", fmt_minutes(s.wait_busy)));
+            }
+            lines.push(t);
+        }
+        Bound::Job => lines.push(match s.ready_by {
+            ReadyBy::HorizonStart => format!(
+                "start set by the horizon start {} (nothing earlier constrains it)",
+                when(0)
+            ),
+            ReadyBy::Release(r) => format!("start set by the job's release at {}", when(r)),
+            ReadyBy::Pinned(p) => format!("start set by its pin at {}", when(p)),
+            ReadyBy::Predecessor {
+                pred,
+                end,
+                transfer,
+                from,
+                to,
+            } => {
+                let mut t = format!(
+                    "start set by its predecessor {} ending {}",
+                    problem.op_name(pred),
+                    when(end)
+                );
+                if transfer > 0 {
+                    t.push_str(&format!(
+                        ", then transfer {} → {} of {}",
+                        problem.plants[from.idx()].id,
+                        problem.plants[to.idx()].id,
+                        fmt_minutes(transfer)
+                    ));
+                }
+                t
+            }
+        }),
+    }
+    // When the job side was ready, if the machine set the start.
+    if matches!(s.bound, Bound::Machine { .. }) {
+        let why = match s.ready_by {
+            ReadyBy::HorizonStart => "from the horizon start".to_string(),
+            ReadyBy::Release(_) => "released".to_string(),
+            ReadyBy::Pinned(_) => "pinned".to_string(),
+            ReadyBy::Predecessor { pred, transfer, .. } => {
+                if transfer > 0 {
+                    format!(
+                        "after {} and a transfer of {}",
+                        problem.op_name(pred),
+                        fmt_minutes(transfer)
+                    )
+                } else {
+                    format!("after {}", problem.op_name(pred))
+                }
+            }
+        };
+        lines.push(format!("job ready at {} ({why})", when(s.ready)));
+    }
+    if s.changeover > 0 {
+        let ss = s.setup_start.unwrap_or(s.start);
+        let mut t = format!(
+            "changeover {} → {} of {} on {}, {} → {}",
+            family(problem, s.family_before),
+            family(problem, problem.op(s.op).family),
+            fmt_minutes(s.changeover),
+            m.id,
+            when(ss),
+            when(s.start)
+        );
+        if s.wait_changeover > 0 {
+            t.push_str(&format!(
+                "; it delayed the start by {}",
+                fmt_minutes(s.wait_changeover)
+            ));
+        } else {
+            t.push_str(" (while the job was not yet ready: no delay)");
+        }
+        lines.push(t);
+    }
+    if s.wait_calendar > 0 {
+        let closed_until = s.ready + s.wait_calendar;
+        let names = closure_names(problem, s.machine, s.ready, closed_until);
+        if names.is_empty() {
+            lines.push(format!(
+                "waited {} for an uninterrupted working interval of {} on {} (atomic operation)",
+                fmt_minutes(s.wait_calendar),
+                fmt_minutes(s.duration),
+                m.id
+            ));
+        } else {
+            let mut t = format!(
+                "waited {} for {}'s working time ({names}) until {}",
+                fmt_minutes(s.wait_calendar),
+                m.id,
+                when(closed_until)
+            );
+            let working = m.availability.working_minutes(s.ready, closed_until);
+            if problem.op(s.op).atomic && working > 0 {
+                t.push_str(&format!(
+                    "; the {} of working time before that was too short for this atomic \
+                     operation of {} without a break",
+                    fmt_minutes(working),
+                    fmt_minutes(s.duration)
+                ));
+            }
+            lines.push(t);
+        }
+    }
+    if s.wait_idle > 0 {
+        lines.push(format!(
+            "started {} later than the rules allow ({}): the schedule leaves {} idle",
+            fmt_minutes(s.wait_idle),
+            when(s.earliest),
+            m.id
+        ));
+    }
+    if s.too_early() {
+        lines.push(format!(
+            "NOTE: starts before the earliest start the rules allow ({}); see `takt check`",
+            when(s.earliest)
+        ));
+    }
+    let paused = (s.end - s.start) - s.duration;
+    if paused > 0 {
+        let names = closure_names(problem, s.machine, s.start, s.end);
+        lines.push(format!(
+            "ran {} of work, paused {} ({names})",
+            fmt_minutes(s.duration),
+            fmt_minutes(paused)
+        ));
+    }
+    lines
+}
+
+/// The full explanation of a job's completion, for people.
+pub fn explain_job(problem: &Problem, schedule: &Schedule, job: JobId) -> String {
+    let analysis = analyse(problem, schedule);
+    let j = problem.job(job);
+    let mut out = String::new();
+    let when = |t| fmt_when(problem, t);
+    let Some(last) = analysis.step_of(j.last_op()) else {
+        let _ = writeln!(
+            out,
+            "{}: its last operation {} is not in the schedule",
+            j.id,
+            problem.op_name(j.last_op())
+        );
+        return out;
+    };
+    let c = j
+        .ops()
+        .filter_map(|o| analysis.step_of(o))
+        .map(|s| s.end)
+        .max()
+        .unwrap_or(last.end);
+    let mut head = format!("Job {} (weight {}): completes {}", j.id, j.weight, when(c));
+    match j.due {
+        Some(d) if c > d => {
+            head.push_str(&format!(", due {}: {} LATE", when(d), fmt_minutes(c - d)))
+        }
+        Some(d) => head.push_str(&format!(
+            ", due {}: on time, {} to spare",
+            when(d),
+            fmt_minutes(d - c)
+        )),
+        None => head.push_str(" (no due date)"),
+    }
+    if let Some(dl) = j.deadline {
+        if c > dl {
+            head.push_str(&format!(
+                "; MISSES its hard deadline {} by {}",
+                when(dl),
+                fmt_minutes(c - dl)
+            ));
+        }
+    }
+    let _ = writeln!(out, "{head}.");
+    let _ = writeln!(
+        out,
+        "What set its completion, walking back from its last operation:"
+    );
+    let steps = chain(problem, &analysis, job);
+    for (n, &i) in steps.iter().enumerate() {
+        let s = &analysis.steps[i];
+        let op = problem.op(s.op);
+        let m = problem.machine(s.machine);
+        let _ = writeln!(
+            out,
+            "{:>3}. {} on {} ({}): {} → {}, {} of work",
+            n + 1,
+            problem.op_name(s.op),
+            m.id,
+            problem.plants[m.plant.idx()].id,
+            when(s.start),
+            when(s.end),
+            fmt_minutes(s.duration)
+        );
+        let _ = op;
+        for line in describe_step(problem, s) {
+            let _ = writeln!(out, "       {line}");
+        }
+    }
+    // Where the time went.
+    let ps = pieces(problem, &analysis, job);
+    let mut own = 0;
+    let mut other: BTreeMap<MachineId, Minute> = BTreeMap::new();
+    let mut chg: BTreeMap<MachineId, Minute> = BTreeMap::new();
+    let mut closed: BTreeMap<Closure, Minute> = BTreeMap::new();
+    let (mut idle, mut transfer, mut origin) = (0, 0, 0);
+    for p in &ps {
+        match *p {
+            Piece::OwnWork { minutes, .. } => own += minutes,
+            Piece::OtherWork {
+                machine, minutes, ..
+            } => *other.entry(machine).or_default() += minutes,
+            Piece::Changeover { machine, minutes } => *chg.entry(machine).or_default() += minutes,
+            Piece::Closed { kind, minutes, .. } => *closed.entry(kind).or_default() += minutes,
+            Piece::Idle { minutes, .. } => idle += minutes,
+            Piece::Transfer { minutes, .. } => transfer += minutes,
+            Piece::Release { minutes } | Piece::Pinned { minutes } => origin += minutes,
+        }
+    }
+    let mut parts = vec![format!("own work {}", fmt_minutes(own))];
+    let per_machine = |v: &BTreeMap<MachineId, Minute>| {
+        v.iter()
+            .map(|(m, x)| format!("{} {}", problem.machine(*m).id, fmt_minutes(*x)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !other.is_empty() {
+        parts.push(format!(
+            "machines busy with other jobs {} ({})",
+            fmt_minutes(other.values().sum()),
+            per_machine(&other)
+        ));
+    }
+    if !chg.is_empty() {
+        parts.push(format!(
+            "changeovers {} ({})",
+            fmt_minutes(chg.values().sum()),
+            per_machine(&chg)
+        ));
+    }
+    for (k, m) in &closed {
+        parts.push(format!("{} {}", k.name(), fmt_minutes(*m)));
+    }
+    if transfer > 0 {
+        parts.push(format!("transfers {}", fmt_minutes(transfer)));
+    }
+    if idle > 0 {
+        parts.push(format!("idle {}", fmt_minutes(idle)));
+    }
+    if origin > 0 {
+        parts.push(format!(
+            "before the chain's release or pin {}",
+            fmt_minutes(origin)
+        ));
+    }
+    let _ = writeln!(
+        out,
+        "From the horizon start to completion ({}): {}.",
+        fmt_minutes(c),
+        parts.join("; ")
+    );
+    out
+}
