@@ -79,7 +79,10 @@ fn bench_moves(c: &mut Criterion) {
         "bench",
     )
     .unwrap();
-    let ta21 = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/benchmarks/jssp/ta21.txt");
+    let ta21 = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/benchmarks/jssp/ta21.txt"
+    );
     let mut cases = vec![("generated", generated)];
     if let Ok(p) = takt::formats::read(ta21, None) {
         cases.push(("ta21", p));

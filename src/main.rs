@@ -57,6 +57,10 @@ enum Command {
         instance: PathBuf,
         schedule: PathBuf,
     },
+    /// KPIs of one or more schedules side by side; Gantt (SVG), HTML report, dispatch lists.
+    Report(takt::report::ReportArgs),
+    /// Why a job completes when it does: the chain of causes from its last operation back.
+    Explain(takt::report::ExplainArgs),
 }
 
 /// `30s`, `2m`, `500ms`, `1h`, or plain seconds.

@@ -2,6 +2,8 @@
 //! a classic benchmark to proven optimality, infeasibility, refusal of what the model cannot
 //! represent, and the exported model.
 
+mod common;
+
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use std::fmt::Write;
@@ -26,6 +28,8 @@ struct Gen {
     earliness: bool,
     deadlines: bool,
     pins: bool,
+    /// Calendars (day and night shifts, a holiday, overtime), downtime, atomic operations.
+    calendars: bool,
 }
 
 /// A random instance with always-available machines and every other feature: two plants with
@@ -33,6 +37,13 @@ struct Gen {
 /// alternative machines across plants, releases, due dates, weights, optional deadlines and
 /// pins, zero durations now and then, and a multi-term objective.
 fn random_instance(seed: u64, g: &Gen) -> Problem {
+    let (y, p) = try_random_instance(seed, g);
+    p.unwrap_or_else(|e| panic!("generator wrote a bad instance:\n{e}\n{y}"))
+}
+
+/// The instance's YAML and the parsed instance (a pin on a non-working instant is refused by
+/// validation).
+fn try_random_instance(seed: u64, g: &Gen) -> (String, Result<Problem, takt::model::InputError>) {
     let mut r = StdRng::seed_from_u64(seed);
     let mut y = String::new();
     writeln!(y, "name: mip-random-{seed}").unwrap();
@@ -57,6 +68,20 @@ fn random_instance(seed: u64, g: &Gen) -> Problem {
         r.random_range(0..20)
     )
     .unwrap();
+    if g.calendars {
+        writeln!(y, "calendars:").unwrap();
+        writeln!(
+            y,
+            "  - {{id: day, weekly: [{{days: [mon, tue, wed, thu, fri], from: \"06:00\", to: \"{}\"}}], holidays: [{{from: 2026-11-25, to: 2026-11-25}}], overtime: [{{from: 2026-11-28T08:00, to: 2026-11-28T12:00}}]}}",
+            ["09:00", "14:00", "22:00"][r.random_range(0..3)]
+        )
+        .unwrap();
+        writeln!(
+            y,
+            "  - {{id: night, weekly: [{{days: [sun, mon, tue, wed, thu], from: \"22:00\", to: \"02:00\"}}, {{days: [sat], from: \"10:00\", to: \"10:00\"}}]}}"
+        )
+        .unwrap();
+    }
     writeln!(y, "families: [a, b, c]").unwrap();
     let mut mat = Vec::new();
     for f in ["a", "b", "c"] {
@@ -88,6 +113,20 @@ fn random_instance(seed: u64, g: &Gen) -> Problem {
     writeln!(y, "machines:").unwrap();
     for m in 0..n_m {
         let mut fields = vec![format!("id: M{m}"), format!("plant: p{}", 1 + m % 2)];
+        if g.calendars {
+            match r.random_range(0..3) {
+                0 => fields.push("calendar: day".into()),
+                1 => fields.push("calendar: night".into()),
+                _ => {}
+            }
+            if r.random_bool(0.4) {
+                let a = r.random_range(0..2000);
+                fields.push(format!(
+                    "downtime: [{{from: {a}, to: {}}}]",
+                    a + r.random_range(1..400)
+                ));
+            }
+        }
         if r.random_bool(0.7) {
             fields.push("changeovers: setups".into());
             if r.random_bool(0.5) {
@@ -131,6 +170,9 @@ fn random_instance(seed: u64, g: &Gen) -> Problem {
                 .collect();
             let ms: Vec<String> = durs.iter().map(|(m, d)| format!("M{m}: {d}")).collect();
             let mut extra = String::new();
+            if g.calendars && r.random_bool(0.3) {
+                extra.push_str(", atomic: true");
+            }
             if r.random_bool(0.2) {
                 extra.push_str(&format!(
                     ", family: {}",
@@ -152,8 +194,8 @@ fn random_instance(seed: u64, g: &Gen) -> Problem {
             .unwrap();
         }
     }
-    parse_instance(&y, "mip-random.yaml")
-        .unwrap_or_else(|e| panic!("generator wrote a bad instance:\n{e}\n{y}"))
+    let p = parse_instance(&y, "mip-random.yaml");
+    (y, p)
 }
 
 fn permutations(v: &[OpId]) -> Vec<Vec<OpId>> {
@@ -259,9 +301,11 @@ fn mip_optimum_equals_brute_force_on_tiny_instances() {
         earliness: false,
         deadlines: true,
         pins: true,
+        calendars: false,
     };
     let (mut solved, mut infeasible, mut retried) = (0, 0, 0);
-    for seed in 0..400u64 {
+    let seeds: u64 = std::env::var("MIP_SEEDS").map_or(600, |s| s.parse().unwrap());
+    for seed in 0..seeds {
         let p = random_instance(seed, &g);
         if p.ops.len() > 6 || p.ops.len() < 2 {
             continue;
@@ -307,6 +351,55 @@ fn mip_optimum_equals_brute_force_on_tiny_instances() {
     assert!(infeasible >= 3, "only {infeasible} infeasible instances");
 }
 
+/// Every feature at once: calendars, downtime and atomic operations with pins, deadlines,
+/// changeovers, transfers and alternative machines (up to three machines and three operations
+/// per job); the MIP optimum equals the brute-force optimum, or both find no schedule.
+#[test]
+fn every_feature_together_matches_brute_force() {
+    let g = Gen {
+        max_jobs: 3,
+        max_ops_per_job: 3,
+        max_machines: 3,
+        earliness: false,
+        deadlines: true,
+        pins: true,
+        calendars: true,
+    };
+    let (mut solved, mut infeasible) = (0, 0);
+    let seeds: u64 = std::env::var("MIP_SEEDS").map_or(600, |s| s.parse().unwrap());
+    for seed in 5000..5000 + seeds {
+        let Ok(p) = try_random_instance(seed, &g).1 else {
+            continue; // a pin the validation rejects
+        };
+        if p.ops.len() > 6 || p.ops.len() < 2 {
+            continue;
+        }
+        match (brute_force(&p), solve_mip(&p, &opts())) {
+            (Some(best), Ok(out)) => {
+                solved += 1;
+                assert_eq!(out.status, MipStatus::Optimal, "seed {seed}");
+                let value = out.result.evaluation.value;
+                assert!(
+                    close(value, best),
+                    "seed {seed}: MIP {value} != brute force {best}"
+                );
+                assert!(close(out.mip_objective.unwrap(), value), "seed {seed}");
+                let v = check(&p, &out.result.schedule);
+                assert!(v.is_empty(), "seed {seed}: referee rejects: {v:?}");
+            }
+            (None, Err(MipError::Infeasible(_))) => infeasible += 1,
+            (b, o) => panic!(
+                "seed {seed}: brute force {b:?}, MIP {:?}",
+                o.map(|o| o.status)
+            ),
+        }
+    }
+    assert!(
+        solved >= 60 && infeasible >= 3,
+        "{solved} solved, {infeasible} infeasible"
+    );
+}
+
 /// Earliness is not regular: waiting can pay, so the decoded (left-justified) sequences are not
 /// all the schedules. The MIP's schedule must be at least as good as the best of them, keep its
 /// own objective, and pass the referee.
@@ -319,6 +412,7 @@ fn with_earliness_the_mip_is_at_least_as_good_as_every_decoded_sequence() {
         earliness: true,
         deadlines: false,
         pins: false,
+        calendars: false,
     };
     let mut n = 0;
     for seed in 1000..1120u64 {
@@ -427,48 +521,97 @@ fn an_impossible_deadline_is_reported_infeasible() {
     }
 }
 
+/// Calendars (day and night shifts, holidays, overtime, downtime), atomic operations, and
+/// everything else, from the shared random-instance generator: the MIP optimum equals the
+/// brute-force optimum over decoded sequences, and its schedule passes the referee.
 #[test]
-fn calendars_are_refused_by_name() {
+fn calendars_and_atomic_operations_are_modelled_exactly() {
+    let g = common::GenOptions {
+        max_jobs: 3,
+        max_ops_per_job: 2,
+        max_machines: 2,
+        earliness: false,
+    };
+    let (mut solved, mut with_calendar) = (0, 0);
+    // More with MIP_SEEDS=n (default 300).
+    let seeds: u64 = std::env::var("MIP_SEEDS").map_or(300, |s| s.parse().unwrap());
+    for seed in 0..seeds {
+        let p = common::random_instance(seed, &g);
+        if p.ops.len() > 6 {
+            continue;
+        }
+        let best = brute_force(&p);
+        let out = solve_mip(&p, &opts());
+        match (best, out) {
+            (Some(best), Ok(out)) => {
+                solved += 1;
+                if p.machines
+                    .iter()
+                    .any(|m| m.calendar.is_some() || !m.downtime.is_empty())
+                {
+                    with_calendar += 1;
+                }
+                assert_eq!(out.status, MipStatus::Optimal, "seed {seed}");
+                let value = out.result.evaluation.value;
+                assert!(
+                    close(value, best),
+                    "seed {seed}: MIP {value} != brute force {best}"
+                );
+                assert!(close(out.mip_objective.unwrap(), value), "seed {seed}");
+                let v = check(&p, &out.result.schedule);
+                assert!(v.is_empty(), "seed {seed}: referee rejects: {v:?}");
+            }
+            (b, o) => panic!(
+                "seed {seed}: brute force {b:?}, MIP {:?}",
+                o.map(|o| o.status)
+            ),
+        }
+    }
+    assert!(
+        with_calendar >= 50,
+        "only {with_calendar} of {solved} with calendars"
+    );
+}
+
+/// What the model cannot represent is refused by name: here its size (calendar pieces over a
+/// long horizon), with a limit set low.
+#[test]
+fn a_model_too_large_is_refused_by_name() {
     let y = r#"
 name: with-calendar
 horizon: {start: 2026-11-23T06:00}
-calendars: [{id: day, weekly: [{days: [mon, tue, wed, thu, fri], from: "06:00", to: "14:00"}]}]
 plants: [{id: p}]
-machines: [{id: M1, plant: p, calendar: day}, {id: M2, plant: p, downtime: [{from: 100, to: 200}]}, {id: M3, plant: p}]
+calendars: [{id: day, weekly: [{days: [mon, tue, wed, thu, fri], from: "06:00", to: "14:00"}]}]
+machines: [{id: M1, plant: p, calendar: day}, {id: M2, plant: p, downtime: [{from: 100, to: 200}]}]
 jobs:
   - id: A
-    operations: [{id: o1, machines: {M1: 60, M2: 30, M3: 90}}]
+    operations: [{id: o1, machines: {M1: 6000}}]
+  - id: B
+    operations: [{id: o1, machines: {M1: 600, M2: 300}}]
 "#;
     let p = parse_instance(y, "cal.yaml").unwrap();
-    for r in [
-        supports(&p).map(|_| ()),
-        solve_mip(&p, &opts()).map(|_| ()),
-        export_model(&p, &std::env::temp_dir().join("takt-refused.lp")).map(|_| ()),
-    ] {
-        match r {
-            Err(MipError::Unsupported(msg)) => {
-                assert!(msg.contains("calendar `day` on machine M1"), "{msg}");
-                assert!(msg.contains("downtime on machine M2"), "{msg}");
-                assert!(!msg.contains("M3"), "{msg}");
-            }
-            other => panic!("expected Unsupported, got {other:?}"),
-        }
-    }
-    // A calendar that works around the clock is always available: accepted.
-    let y24 = y
-        .replace(
-            "from: \"06:00\", to: \"14:00\"",
-            "from: \"00:00\", to: \"00:00\"",
-        )
-        .replace(
-            "[mon, tue, wed, thu, fri]",
-            "[mon, tue, wed, thu, fri, sat, sun]",
-        )
-        .replace(", downtime: [{from: 100, to: 200}]", "");
-    let p = parse_instance(&y24, "cal24.yaml").unwrap();
     assert!(supports(&p).is_ok());
+    let small = MipOptions {
+        max_binaries: 5,
+        ..opts()
+    };
+    match solve_mip(&p, &small) {
+        Err(MipError::Unsupported(msg)) => {
+            assert!(msg.contains("binary time-window variables"), "{msg}");
+            assert!(msg.contains("limit is 5"), "{msg}");
+        }
+        other => panic!("expected Unsupported, got {:?}", other.map(|o| o.status)),
+    }
+    // With the default limit it is solved, calendar and downtime included.
     let out = solve_mip(&p, &opts()).unwrap();
-    assert_eq!(out.result.evaluation.value, 30.0);
+    assert_eq!(out.status, MipStatus::Optimal);
+    assert!(check(&p, &out.result.schedule).is_empty());
+    // Monday 06:00 + 6000 min of 8-hour weekdays: Wednesday of the third week, 10:00.
+    assert_eq!(
+        out.result.evaluation.value,
+        (14 + 2) as f64 * 1440.0 + 240.0
+    );
+    assert_eq!(Some(out.result.evaluation.value), brute_force(&p));
 }
 
 #[test]
@@ -571,7 +714,7 @@ fn heap_permute(v: &mut [OpId], k: usize, f: &mut dyn FnMut(&[OpId])) {
     }
     for i in 0..k {
         heap_permute(v, k - 1, f);
-        if k % 2 == 0 {
+        if k.is_multiple_of(2) {
             v.swap(i, k - 1);
         } else {
             v.swap(0, k - 1);
@@ -588,7 +731,11 @@ fn measure() {
     let threads: u32 = std::env::var("THREADS").map_or(1, |s| s.parse().unwrap());
     let list = std::env::var("BENCH").unwrap_or_else(|_| "jssp/ft06.txt".into());
     for name in list.split_whitespace() {
-        let p = takt::formats::read(&format!("/work/shared/benchmarks/{name}"), None).unwrap();
+        let p = if name.ends_with(".yaml") {
+            takt::model::load_instance(std::path::Path::new(name)).unwrap()
+        } else {
+            takt::formats::read(&format!("/work/shared/benchmarks/{name}"), None).unwrap()
+        };
         for warm in [true, false] {
             if !warm && std::env::var("COLD").is_err() {
                 continue;
@@ -619,5 +766,71 @@ fn measure() {
                 if out.retried_cold { " (retried cold)" } else { "" }
             );
         }
+    }
+}
+
+#[test]
+#[ignore]
+fn debug_common_seed() {
+    let seed: u64 = std::env::var("SEED").unwrap().parse().unwrap();
+    let g = common::GenOptions {
+        max_jobs: 3,
+        max_ops_per_job: 2,
+        max_machines: 2,
+        earliness: false,
+    };
+    let p = common::random_instance(seed, &g);
+    eprintln!("{}", takt::formats::to_yaml(&p));
+    eprintln!("brute {:?}", brute_force(&p));
+    export_model(&p, std::path::Path::new("/tmp/mipplay/debug.lp")).unwrap();
+    let out = solve_mip(
+        &p,
+        &MipOptions {
+            quiet: false,
+            warm_start: std::env::var("COLD").is_err(),
+            ..opts()
+        },
+    );
+    match out {
+        Ok(out) => eprintln!(
+            "{:?} mip {:?} value {} {:?}",
+            out.status, out.mip_objective, out.result.evaluation.value, out.result.schedule.ops
+        ),
+        Err(e) => eprintln!("{e}"),
+    }
+}
+
+#[test]
+#[ignore]
+fn debug_gen_seed() {
+    let seed: u64 = std::env::var("SEED").unwrap().parse().unwrap();
+    let g = Gen {
+        max_jobs: 3,
+        max_ops_per_job: 3,
+        max_machines: 3,
+        earliness: false,
+        deadlines: true,
+        pins: true,
+        calendars: true,
+    };
+    let p = random_instance(seed, &g);
+    eprintln!("{}", takt::formats::to_yaml(&p));
+    eprintln!("brute {:?}", brute_force(&p));
+    let h = takt::solve::solve_dispatch(&p).unwrap();
+    eprintln!("heuristic {:?} {:?}", h.evaluation, h.schedule.ops);
+    let out = solve_mip(
+        &p,
+        &MipOptions {
+            quiet: false,
+            warm_start: std::env::var("COLD").is_err(),
+            ..opts()
+        },
+    );
+    match out {
+        Ok(out) => eprintln!(
+            "{:?} mip {:?} value {} {:?}",
+            out.status, out.mip_objective, out.result.evaluation.value, out.result.schedule.ops
+        ),
+        Err(e) => eprintln!("{e}"),
     }
 }

@@ -44,8 +44,6 @@ pub(crate) struct Bounds {
     pub start_lb: Vec<Minute>,
     /// Latest end of each operation (completion bound minus the operation's tail).
     pub end_ub: Vec<Minute>,
-    /// Latest start of each operation on any of its machines.
-    pub start_ub: Vec<Minute>,
 }
 
 fn min_duration(modes: &[ModeInfo]) -> Minute {
@@ -199,7 +197,6 @@ pub(crate) fn compute(
     let n = problem.ops.len();
     let mut start_lb = vec![0; n];
     let mut end_ub = vec![0; n];
-    let mut start_ub = vec![0; n];
     for (j, job) in problem.jobs.iter().enumerate() {
         // Heads, forwards.
         let mut lb = job.release.max(0);
@@ -228,10 +225,15 @@ pub(crate) fn compute(
             let md = min_duration(&modes[o.idx()]);
             let mut e = ub;
             if let Some(p) = op.pinned {
-                e = e.min(p.start + md);
+                // A pinned operation ends where its machine's calendar takes it.
+                let av = &problem.machine(p.machine).availability;
+                e = e.min(if op.atomic {
+                    p.start + md
+                } else {
+                    av.advance(p.start, md)
+                });
             }
             end_ub[o.idx()] = e;
-            start_ub[o.idx()] = e - md;
             if start_lb[o.idx()] + md > e {
                 let why = match job.deadline {
                     Some(dl) if dl == completion_ub[j] => {
@@ -254,7 +256,7 @@ pub(crate) fn compute(
                             .map(|a| problem.transfer_time(a.machine, pin.machine))
                             .min()
                             .unwrap_or(0);
-                        (e - md).min(pin.start) - t
+                        pin.start - t
                     }
                     None => e - min_step_back(problem, modes, p, o),
                 };
@@ -266,6 +268,5 @@ pub(crate) fn compute(
         completion_ub,
         start_lb,
         end_ub,
-        start_ub,
     })
 }

@@ -160,7 +160,13 @@ impl Meta {
     /// The objective of a column vector, computed here (HiGHS's own report is checked
     /// against it).
     pub fn objective(&self, values: &[f64]) -> f64 {
-        self.offset + self.cost.iter().zip(values).map(|(c, x)| c * x).sum::<f64>()
+        self.offset
+            + self
+                .cost
+                .iter()
+                .zip(values)
+                .map(|(c, x)| c * x)
+                .sum::<f64>()
     }
 
     /// The value of a variable in a column vector.
@@ -278,7 +284,9 @@ pub(crate) fn build(
 ) -> Result<Formulation, MipError> {
     check_supported(problem)?;
     if problem.ops.is_empty() {
-        return Err(MipError::Unsupported("an instance without operations".into()));
+        return Err(MipError::Unsupported(
+            "an instance without operations".into(),
+        ));
     }
     let minfo = bounds::model_modes(problem);
     let b = bounds::compute(problem, &minfo, incumbent)?;
@@ -374,14 +382,17 @@ pub(crate) fn build(
         machine_names,
     };
 
-    // Start times.
+    // Start times, within the union of their pieces.
     let mut start = Vec::with_capacity(n);
-    for o in 0..n {
+    let mut s_lo = Vec::with_capacity(n);
+    let mut s_hi = Vec::with_capacity(n);
+    for (o, spec) in specs.iter().enumerate() {
+        let all = spec.iter().flat_map(|(_, ps)| ps.iter());
+        let lo = all.clone().map(|p| p.lo).min().expect("a piece");
+        let hi = all.map(|p| p.hi).max().expect("a piece");
+        s_lo.push(lo);
+        s_hi.push(hi);
         let o = OpId(o as u32);
-        let (lo, hi) = match problem.op(o).pinned {
-            Some(p) => (p.start, p.start),
-            None => (b.start_lb[o.idx()], b.start_ub[o.idx()]),
-        };
         let name = format!("S_{}", bd.op(o));
         start.push(bd.col(Col::Start(o), name, lo as f64, hi as f64, false));
     }
@@ -527,18 +538,9 @@ pub(crate) fn build(
         }
     }
     let assign = |o: OpId, m: MachineId| -> Expression { mode(o, m).unwrap().assign() };
-    let ub_s = |o: OpId| -> f64 {
-        match problem.op(o).pinned {
-            Some(p) => p.start as f64,
-            None => b.start_ub[o.idx()] as f64,
-        }
-    };
-    let lb_s = |o: OpId| -> f64 {
-        match problem.op(o).pinned {
-            Some(p) => p.start as f64,
-            None => b.start_lb[o.idx()] as f64,
-        }
-    };
+    // Column bounds of the starts (a pinned start is fixed).
+    let ub_s = |o: OpId| -> f64 { s_hi[o.idx()] as f64 };
+    let lb_s = |o: OpId| -> f64 { s_lo[o.idx()] as f64 };
     let ub_e = |o: OpId| -> f64 { b.end_ub[o.idx()] as f64 };
     let same_job = |i: OpId, j: OpId| problem.op(i).job == problem.op(j).job;
 
@@ -608,10 +610,9 @@ pub(crate) fn build(
             continue;
         }
         for &o in &zero {
-            if !rank.contains_key(&o) {
+            if let std::collections::hash_map::Entry::Vacant(e) = rank.entry(o) {
                 let name = format!("p_{}", bd.op(o));
-                let v = bd.col(Col::Rank(o), name, 0.0, n as f64, false);
-                rank.insert(o, v);
+                e.insert(bd.col(Col::Rank(o), name, 0.0, n as f64, false));
             }
         }
         for (a, &i) in zero.iter().enumerate() {
@@ -710,8 +711,7 @@ pub(crate) fn build(
                         let work_end_i = end_expr(i) - mi_.off_end();
                         let big_m = ub_e(i) + c as f64 - lb_s(j) + mj.max_off_start() as f64;
                         if big_m > 0.0 {
-                            let rhs =
-                                work_end_i + c as f64 - (1.0 - Expression::from(y)) * big_m;
+                            let rhs = work_end_i + c as f64 - (1.0 - Expression::from(y)) * big_m;
                             bd.row(work_start(j).geq(rhs), name);
                         }
                     }

@@ -213,6 +213,13 @@ pub fn solve_mip_from(
         _ => {}
     }
 
+    if std::env::var("TAKT_MIP_DUMP").is_ok() {
+        if let Some(v) = &run.values {
+            for (n, x) in meta.col_names.iter().zip(v) {
+                eprintln!("  {n} = {x}");
+            }
+        }
+    }
     let mip_objective = run.values.as_ref().map(|v| meta.objective(v));
     let extracted = match &run.values {
         Some(values) => Some(extract::extract(problem, &meta, values).ok_or_else(|| {
@@ -343,7 +350,11 @@ fn attempt(
     warm_start: bool,
     time_limit: Option<f64>,
 ) -> Result<Attempt, MipError> {
-    let f = formulation::build(problem, heuristic.map(|h| h.evaluation.value), opts.max_binaries)?;
+    let f = formulation::build(
+        problem,
+        heuristic.map(|h| h.evaluation.value),
+        opts.max_binaries,
+    )?;
     // The warm start: the heuristic's schedule as a full column vector, checked against every
     // row and bound of the model first (a violated row would be a modelling error).
     let mut warm = None;
