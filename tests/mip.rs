@@ -394,6 +394,7 @@ fn every_feature_together_matches_brute_force() {
             ),
         }
     }
+    eprintln!("every feature: {solved} solved, {infeasible} infeasible");
     assert!(
         solved >= 60 && infeasible >= 3,
         "{solved} solved, {infeasible} infeasible"
