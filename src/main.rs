@@ -61,6 +61,12 @@ enum Command {
     Report(takt::report::ReportArgs),
     /// Why a job completes when it does: the chain of causes from its last operation back.
     Explain(takt::report::ExplainArgs),
+    /// Run a benchmark set: gap to best-known values, every schedule through the referee.
+    Bench(takt::bench::BenchArgs),
+    /// Convert a benchmark file (.txt job shop, .fjs, wtNN.txt#k) to takt YAML.
+    Convert(takt::bench::ConvertArgs),
+    /// Generate a realistic random multi-plant instance (takt YAML).
+    Generate(takt::bench::GenerateArgs),
 }
 
 /// `30s`, `2m`, `500ms`, `1h`, or plain seconds.
@@ -129,6 +135,9 @@ fn main() -> ExitCode {
         Command::Check { instance, schedule } => takt::cli::check_command(&instance, &schedule),
         Command::Report(args) => takt::report::report_command(&args),
         Command::Explain(args) => takt::report::explain_command(&args),
+        Command::Bench(args) => takt::bench::bench_command(&args),
+        Command::Convert(args) => takt::bench::convert_command(&args),
+        Command::Generate(args) => takt::bench::generate_command(&args),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
