@@ -69,9 +69,6 @@ pub fn solve(opts: &SolveOptions) -> Result<bool, InputError> {
         check_output_path(o)?;
     }
     let problem = load_any(&opts.instance)?;
-    if !opts.quiet {
-        eprintln!("{}", summary(&problem));
-    }
     let started = std::time::Instant::now();
     let outcome = match opts.solver {
         SolverChoice::Dispatch => solve_dispatch(&problem),

@@ -44,6 +44,10 @@ enum Command {
         /// Iteration limit over all threads: with a seed, the result is reproducible.
         #[arg(long)]
         iterations: Option<u64>,
+        /// Stop after this many iterations without improvement (default 200000 when neither
+        /// --time-limit nor --iterations is given, so small instances finish early).
+        #[arg(long)]
+        stall: Option<u64>,
         #[arg(long, default_value_t = 1)]
         threads: usize,
         #[arg(long, default_value_t = 0)]
@@ -102,6 +106,7 @@ fn main() -> ExitCode {
             solver,
             time_limit,
             iterations,
+            stall,
             threads,
             seed,
             quiet,
@@ -110,9 +115,13 @@ fn main() -> ExitCode {
             let stop = Arc::new(AtomicBool::new(false));
             let flag = stop.clone();
             let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
-            let time_limit = match (time_limit, iterations) {
-                (None, None) => Some(std::time::Duration::from_secs(10)),
-                (t, _) => t,
+            // Without limits: at most 10 s, and less when the search stops improving.
+            let (time_limit, stall) = match (time_limit, iterations) {
+                (None, None) => (
+                    Some(std::time::Duration::from_secs(10)),
+                    stall.or(Some(200_000)),
+                ),
+                (t, _) => (t, stall),
             };
             takt::cli::solve(&SolveOptions {
                 instance,
@@ -129,6 +138,7 @@ fn main() -> ExitCode {
                     seed,
                     quiet,
                     stop: Some(stop),
+                    stall,
                 },
             })
         }

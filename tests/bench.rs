@@ -481,6 +481,7 @@ fn generate_is_valid_solvable_and_deterministic() {
             seed: 3,
             quiet: true,
             stop: None,
+            stall: None,
         },
     )
     .unwrap();

@@ -77,6 +77,7 @@ fn every_example_solves_and_passes_the_referee() {
                 seed: 3,
                 quiet: true,
                 stop: None,
+                stall: None,
             };
             let mut again = takt::solve::search::search(&p, &cfg)
                 .unwrap()

@@ -17,6 +17,7 @@ fn cfg(iterations: u64, threads: usize, seed: u64) -> SearchConfig {
         seed,
         quiet: true,
         stop: None,
+        stall: None,
     }
 }
 
@@ -87,6 +88,7 @@ fn an_external_stop_returns_the_best_so_far() {
             seed: 0,
             quiet: true,
             stop: Some(stop),
+            stall: None,
         },
     )
     .unwrap();

@@ -796,6 +796,7 @@ pub fn bench_command(args: &BenchArgs) -> Result<bool, InputError> {
                         seed,
                         quiet: true,
                         stop: Some(run_stop_flag()),
+                        stall: None,
                     },
                 )
                 .map(|o| SolverRun {

@@ -30,6 +30,9 @@ pub struct SearchConfig {
     pub quiet: bool,
     /// Set from outside (Ctrl-C) to stop and return the best so far.
     pub stop: Option<Arc<AtomicBool>>,
+    /// Stop after this many iterations (over all threads) without improving the best schedule;
+    /// checked at epoch boundaries, so reproducible like `iterations`.
+    pub stall: Option<u64>,
 }
 
 impl Default for SearchConfig {
@@ -41,6 +44,7 @@ impl Default for SearchConfig {
             seed: 0,
             quiet: true,
             stop: None,
+            stall: None,
         }
     }
 }
@@ -71,6 +75,8 @@ struct Shared {
     snapshot: Option<(Key, Sequence)>,
     finished: bool,
     history: Vec<(f64, f64)>,
+    /// Epoch boundaries passed since the shared best last improved.
+    stalled_epochs: u64,
 }
 
 /// Runs the dispatching rules, then local search from the best of them.
@@ -86,6 +92,7 @@ pub fn search(problem: &Problem, cfg: &SearchConfig) -> Result<SearchOutcome, So
         best: None,
         snapshot: None,
         finished: false,
+        stalled_epochs: 0,
         history: vec![(started.elapsed().as_secs_f64(), initial.evaluation.value)],
     });
     let barrier = Barrier::new(threads);
@@ -141,12 +148,18 @@ pub fn search(problem: &Problem, cfg: &SearchConfig) -> Result<SearchOutcome, So
                     if barrier.wait().is_leader() {
                         let mut sh = shared.lock().unwrap();
                         let (k, _, seq) = sh.best.clone().expect("offered");
+                        let improved = sh.snapshot.as_ref().is_none_or(|(old, _)| k < *old);
+                        sh.stalled_epochs = if improved { 0 } else { sh.stalled_epochs + 1 };
+                        let stalled = cfg
+                            .stall
+                            .is_some_and(|s| sh.stalled_epochs * EPOCH * threads as u64 >= s);
                         sh.snapshot = Some((k, seq));
                         // Nothing can beat 0 (every term is ≥ 0) with every deadline kept.
                         let optimal = k.0 == 0 && k.1 <= 0.0;
                         sh.finished = stop.load(Ordering::Relaxed)
                             || per_thread.is_some_and(|l| w.iterations >= l)
-                            || optimal;
+                            || optimal
+                            || stalled;
                     }
                     barrier.wait();
                     let (finished, snap) = {
