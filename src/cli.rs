@@ -6,7 +6,7 @@ use crate::check::check;
 use crate::eval::compute_kpis;
 use crate::model::{load_instance, InputError, Problem};
 use crate::report::kpi_table;
-use crate::schedule::{read_schedule, write_schedule, Format};
+use crate::schedule::{format_of, read_schedule, write_schedule};
 use crate::solve::search::{search, SearchConfig};
 use crate::solve::solve_dispatch;
 use std::path::{Path, PathBuf};
@@ -39,34 +39,10 @@ pub fn load_any(path: &Path) -> Result<Problem, InputError> {
     }
 }
 
-fn check_output_path(path: &Path) -> Result<(), InputError> {
-    if Format::of(path).is_none() {
-        return Err(InputError::invalid(
-            &path.display().to_string(),
-            vec![crate::model::Diagnostic::at(
-                "",
-                "unknown schedule format: use .yaml, .yml or .csv",
-            )],
-        ));
-    }
-    Ok(())
-}
-
-fn summary(problem: &Problem) -> String {
-    format!(
-        "{}: {} jobs, {} operations, {} machines, {} plants",
-        problem.name,
-        problem.jobs.len(),
-        problem.ops.len(),
-        problem.machines.len(),
-        problem.plants.len()
-    )
-}
-
 /// `takt solve`: solves, prints KPIs on stdout, writes the schedule if asked.
 pub fn solve(opts: &SolveOptions) -> Result<bool, InputError> {
     if let Some(o) = &opts.output {
-        check_output_path(o)?;
+        format_of(o)?;
     }
     let problem = load_any(&opts.instance)?;
     let started = std::time::Instant::now();
@@ -114,7 +90,7 @@ pub fn solve(opts: &SolveOptions) -> Result<bool, InputError> {
         return Ok(false);
     }
     let kpis = compute_kpis(&problem, &result.schedule);
-    println!("{}", summary(&problem));
+    println!("{}", problem.summary());
     println!(
         "solver: {} ({} s); status: {}",
         result.method,

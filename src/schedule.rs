@@ -236,6 +236,19 @@ pub fn write_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
     Ok(())
 }
 
+/// The schedule format of `path` by its extension, or an error naming the file.
+pub fn format_of(path: &Path) -> Result<Format, InputError> {
+    Format::of(path).ok_or_else(|| {
+        InputError::invalid(
+            &path.display().to_string(),
+            vec![Diagnostic::at(
+                "",
+                "unknown schedule format: use .yaml, .yml or .csv",
+            )],
+        )
+    })
+}
+
 /// Writes a schedule, format by extension.
 pub fn write_schedule(
     problem: &Problem,
@@ -243,15 +256,7 @@ pub fn write_schedule(
     path: &Path,
 ) -> Result<(), InputError> {
     let file = path.display().to_string();
-    let format = Format::of(path).ok_or_else(|| {
-        InputError::invalid(
-            &file,
-            vec![Diagnostic::at(
-                "",
-                "unknown schedule format: use .yaml, .yml or .csv",
-            )],
-        )
-    })?;
+    let format = format_of(path)?;
     let text = render(problem, schedule, format)
         .map_err(|e| InputError::invalid(&file, vec![Diagnostic::at("", e)]))?;
     write_atomic(path, &text).map_err(|source| InputError::Io { file, source })
@@ -265,15 +270,7 @@ pub fn read_schedule(problem: &Problem, path: &Path) -> Result<Schedule, InputEr
         file: file.clone(),
         source,
     })?;
-    let format = Format::of(path).ok_or_else(|| {
-        InputError::invalid(
-            &file,
-            vec![Diagnostic::at(
-                "",
-                "unknown schedule format: use .yaml, .yml or .csv",
-            )],
-        )
-    })?;
+    let format = format_of(path)?;
     parse_schedule(problem, &text, format, &file)
 }
 

@@ -91,14 +91,7 @@ fn yaml_output(path: &Path) -> Result<(), InputError> {
 }
 
 fn describe(p: &Problem) -> String {
-    format!(
-        "{}: {} jobs, {} operations, {} machines, {} plants",
-        p.name,
-        p.jobs.len(),
-        p.ops.len(),
-        p.machines.len(),
-        p.plants.len()
-    )
+    p.summary()
 }
 
 fn emit(text: &str, output: Option<&Path>, quiet: bool, p: &Problem) -> Result<(), InputError> {

@@ -300,6 +300,18 @@ impl Problem {
         format_datetime(datetime_at(self.horizon_start, m))
     }
 
+    /// One line: name and size, as the commands print it.
+    pub fn summary(&self) -> String {
+        format!(
+            "{}: {} jobs, {} operations, {} machines, {} plants",
+            self.name,
+            self.jobs.len(),
+            self.ops.len(),
+            self.machines.len(),
+            self.plants.len()
+        )
+    }
+
     /// Display name `JOB/OP` of an operation, for messages.
     pub fn op_name(&self, o: OpId) -> String {
         let op = self.op(o);

@@ -294,14 +294,7 @@ pub fn report_command(args: &ReportArgs) -> Result<bool, InputError> {
     } else if args.csv {
         print!("{}", kpi_csv(&problem, &columns));
     } else {
-        println!(
-            "{}: {} jobs, {} operations, {} machines, {} plants",
-            problem.name,
-            problem.jobs.len(),
-            problem.ops.len(),
-            problem.machines.len(),
-            problem.plants.len()
-        );
+        println!("{}", problem.summary());
         print!("{}", kpi_table(&problem, &columns));
         for l in &loaded {
             println!(
