@@ -4,11 +4,14 @@
 
 use crate::check::check;
 use crate::eval::compute_kpis;
-use crate::model::{load_instance, InputError, Problem};
+use crate::model::{load_instance, Diagnostic, InputError, Problem};
 use crate::report::kpi_table;
 use crate::schedule::{format_of, read_schedule, write_schedule};
+use crate::solve::mip::{
+    export_model, solve_mip, solve_mip_from, MipError, MipModel, MipOptions, MipOutcome,
+};
 use crate::solve::search::{search, SearchConfig};
-use crate::solve::solve_dispatch;
+use crate::solve::{solve_dispatch, SolveError};
 use std::path::{Path, PathBuf};
 
 /// Which solver `takt solve` runs.
@@ -18,6 +21,11 @@ pub enum SolverChoice {
     Dispatch,
     /// Dispatching rules, then local search until the time or iteration limit.
     Heuristic,
+    /// The exact MIP (HiGHS), warm-started from the dispatching rules: bound and gap.
+    Mip,
+    /// Local search for part of the time, then the MIP from its schedule for the rest; the
+    /// heuristic's schedule stands when the MIP cannot model the instance or finds nothing.
+    Auto,
 }
 
 /// Options of `takt solve`.
@@ -46,9 +54,57 @@ pub fn solve(opts: &SolveOptions) -> Result<bool, InputError> {
     }
     let problem = load_any(&opts.instance)?;
     let started = std::time::Instant::now();
+    let file = opts.instance.display().to_string();
+    let mut proof: Option<MipOutcome> = None;
     let outcome = match opts.solver {
         SolverChoice::Dispatch => solve_dispatch(&problem),
         SolverChoice::Heuristic => search(&problem, &opts.search).map(|o| o.result),
+        SolverChoice::Mip => match solve_mip(&problem, &mip_options(opts, 1.0)) {
+            Ok(o) => {
+                let r = o.result.clone();
+                proof = Some(o);
+                Ok(r)
+            }
+            Err(MipError::Infeasible(msg)) => {
+                eprintln!("{file}: infeasible (proven by the MIP): {msg}");
+                return Ok(false);
+            }
+            Err(MipError::Unsupported(msg)) => {
+                return Err(InputError::invalid(
+                    &file,
+                    vec![Diagnostic::at(
+                        "",
+                        format!("the MIP cannot model this instance exactly: {msg} (use --solver heuristic or auto)"),
+                    )],
+                ))
+            }
+            Err(e) => Err(SolveError::NoSchedule(e.to_string())),
+        },
+        SolverChoice::Auto => {
+            // The search gets a share of the time, the MIP the rest, seeded by the search.
+            let mut cfg = opts.search.clone();
+            cfg.time_limit = opts.search.time_limit.map(|t| t.mul_f64(0.3));
+            match search(&problem, &cfg) {
+                Err(e) => Err(e),
+                Ok(h) => match solve_mip_from(&problem, &mip_options(opts, 0.7), Some(&h.result)) {
+                    Ok(o) => {
+                        let r = o.result.clone();
+                        proof = Some(o);
+                        Ok(r)
+                    }
+                    Err(MipError::Infeasible(msg)) => {
+                        eprintln!("{file}: infeasible (proven by the MIP): {msg}");
+                        return Ok(false);
+                    }
+                    Err(e) => {
+                        if !opts.quiet {
+                            eprintln!("MIP not used ({e}); keeping the local search's schedule");
+                        }
+                        Ok(h.result)
+                    }
+                },
+            }
+        }
     };
     let mut result = match outcome {
         Ok(r) => r,
@@ -60,14 +116,15 @@ pub fn solve(opts: &SolveOptions) -> Result<bool, InputError> {
     let ev = result.evaluation;
     let info = &mut result.schedule.info;
     info.solver = Some(result.method.clone());
-    info.status = Some(
-        if ev.feasible() {
-            "feasible"
-        } else {
-            "deadlines-missed"
-        }
-        .to_string(),
-    );
+    info.status = Some(match &proof {
+        Some(o) => o.status.as_str().to_string(),
+        None if ev.feasible() => "feasible".to_string(),
+        None => "deadlines-missed".to_string(),
+    });
+    if let Some(o) = &proof {
+        info.bound = o.bound;
+        info.gap = o.gap;
+    }
     info.objective = Some(ev.value);
     info.terms = ev
         .named_terms()
@@ -91,15 +148,22 @@ pub fn solve(opts: &SolveOptions) -> Result<bool, InputError> {
     }
     let kpis = compute_kpis(&problem, &result.schedule);
     println!("{}", problem.summary());
+    let status = match &proof {
+        Some(o) => format!(
+            "{}; bound {}; gap {}",
+            o.status.as_str(),
+            o.bound.map_or("-".to_string(), |b| format!("{b:.6}")),
+            o.gap
+                .map_or("-".to_string(), |g| format!("{:.4}%", 100.0 * g))
+        ),
+        None if ev.feasible() => "feasible (no optimality proof)".to_string(),
+        None => "hard deadlines missed".to_string(),
+    };
     println!(
         "solver: {} ({} s); status: {}",
         result.method,
         format_secs(started.elapsed().as_secs_f64()),
-        if ev.feasible() {
-            "feasible (no optimality proof)"
-        } else {
-            "hard deadlines missed"
-        }
+        status
     );
     if !ev.feasible() {
         println!(
@@ -141,4 +205,45 @@ pub fn check_command(instance: &Path, schedule: &Path) -> Result<bool, InputErro
     }
     println!("{} violation(s)", violations.len());
     Ok(false)
+}
+
+/// The MIP's options from `takt solve`'s: `share` of the time limit (10 s when none is given).
+fn mip_options(opts: &SolveOptions, share: f64) -> MipOptions {
+    let limit = opts.search.time_limit.map_or(10.0, |t| t.as_secs_f64());
+    MipOptions {
+        time_limit: Some(limit * share),
+        rel_gap: 1e-6,
+        threads: Some(opts.search.threads.max(1) as u32),
+        quiet: opts.quiet,
+        warm_start: true,
+        max_binaries: 200_000,
+        model: MipModel::Auto,
+    }
+}
+
+/// `takt export-model`: the MIP as HiGHS reads it, in LP or MPS format by extension.
+pub fn export_model_command(instance: &Path, output: &Path) -> Result<bool, InputError> {
+    let problem = load_any(instance)?;
+    let out = output.display().to_string();
+    let ext = output.extension().and_then(|e| e.to_str()).unwrap_or("");
+    if !matches!(ext, "lp" | "mps") {
+        return Err(InputError::invalid(
+            &out,
+            vec![Diagnostic::at("", "unknown model format: use .lp or .mps")],
+        ));
+    }
+    match export_model(&problem, output) {
+        Ok(stats) => {
+            eprintln!("wrote {} ({stats:?})", output.display());
+            Ok(true)
+        }
+        Err(MipError::Export { path, message }) => Err(InputError::invalid(
+            &path,
+            vec![Diagnostic::at("", message)],
+        )),
+        Err(e) => Err(InputError::invalid(
+            &instance.display().to_string(),
+            vec![Diagnostic::at("", e.to_string())],
+        )),
+    }
 }

@@ -25,6 +25,10 @@ enum Solver {
     Heuristic,
     /// Dispatching rules only: instant.
     Dispatch,
+    /// The exact MIP (HiGHS): a proven bound and gap; optimal only with a proof.
+    Mip,
+    /// Local search, then the MIP from its schedule (falls back to the search's schedule).
+    Auto,
 }
 
 #[derive(Subcommand)]
@@ -71,6 +75,12 @@ enum Command {
     Convert(takt::bench::ConvertArgs),
     /// Generate a realistic random multi-plant instance (takt YAML).
     Generate(takt::bench::GenerateArgs),
+    /// Write the MIP as HiGHS reads it (.lp or .mps).
+    ExportModel {
+        instance: PathBuf,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
 }
 
 /// `30s`, `2m`, `500ms`, `1h`, or plain seconds.
@@ -130,6 +140,8 @@ fn main() -> ExitCode {
                 solver: match solver {
                     Solver::Heuristic => SolverChoice::Heuristic,
                     Solver::Dispatch => SolverChoice::Dispatch,
+                    Solver::Mip => SolverChoice::Mip,
+                    Solver::Auto => SolverChoice::Auto,
                 },
                 search: SearchConfig {
                     time_limit,
@@ -148,6 +160,9 @@ fn main() -> ExitCode {
         Command::Bench(args) => takt::bench::bench_command(&args),
         Command::Convert(args) => takt::bench::convert_command(&args),
         Command::Generate(args) => takt::bench::generate_command(&args),
+        Command::ExportModel { instance, output } => {
+            takt::cli::export_model_command(&instance, &output)
+        }
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

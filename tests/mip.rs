@@ -10,7 +10,9 @@ use std::fmt::Write;
 use takt::check::check;
 use takt::eval::{Decoder, Sequence};
 use takt::model::{parse_instance, MachineId, OpId, Problem};
-use takt::solve::mip::{export_model, solve_mip, supports, MipError, MipOptions, MipStatus};
+use takt::solve::mip::{
+    export_model, solve_mip, supports, MipError, MipModel, MipOptions, MipStatus,
+};
 
 /// One thread throughout: HiGHS keeps a worker pool per calling thread.
 fn opts() -> MipOptions {
@@ -328,13 +330,15 @@ fn mip_optimum_equals_brute_force_on_tiny_instances() {
                 );
                 assert!(close(out.bound.unwrap(), best), "seed {seed}: bound");
                 assert_eq!(out.gap, Some(0.0));
-                if out.heuristic_objective.is_some() {
+                // (Unless the time-indexed relaxation settled it before any MIP ran.)
+                if out.heuristic_objective.is_some() && out.stats.columns > 0 {
                     assert!(
                         out.warm_started || out.retried_cold,
                         "seed {seed}: no warm start"
                     );
                 }
                 retried += out.retried_cold as usize;
+
                 let v = check(&p, &out.result.schedule);
                 assert!(v.is_empty(), "seed {seed}: referee rejects: {v:?}");
                 assert_eq!(out.result.schedule.info.status.as_deref(), Some("optimal"));
@@ -399,6 +403,67 @@ fn every_feature_together_matches_brute_force() {
         solved >= 60 && infeasible >= 3,
         "{solved} solved, {infeasible} infeasible"
     );
+}
+
+/// The time-indexed model, forced on tiny one-machine instances (releases, due dates, weights,
+/// routings with a move time, deadlines, pins, earliness sometimes): its optimum equals the
+/// brute-force optimum over decoded sequences (for a regular objective; with earliness it may
+/// only be better), or both find no schedule.
+#[test]
+fn the_time_indexed_model_matches_brute_force() {
+    let forced = MipOptions {
+        model: MipModel::TimeIndexed,
+        ..opts()
+    };
+    let (mut solved, mut tried) = (0, 0);
+    let limit: u64 = std::env::var("MIP_SEEDS").map_or(40, |s| s.parse().unwrap());
+    for seed in 7000..7000 + 8 * limit {
+        let g = Gen {
+            max_jobs: 3,
+            max_ops_per_job: 2,
+            max_machines: 1,
+            earliness: seed % 3 == 0,
+            deadlines: true,
+            pins: true,
+            calendars: false,
+        };
+        let Ok(p) = try_random_instance(seed, &g).1 else {
+            continue;
+        };
+        if p.ops.len() > 5 || p.ops.iter().any(|o| o.modes[0].duration == 0) {
+            continue;
+        }
+        let out = match solve_mip(&p, &forced) {
+            Err(MipError::Unsupported(_)) => continue, // a positive changeover
+            other => other,
+        };
+        tried += 1;
+        if tried > limit {
+            break;
+        }
+        match (brute_force(&p), out) {
+            (Some(best), Ok(out)) => {
+                solved += 1;
+                assert_eq!(out.model, MipModel::TimeIndexed);
+                assert_eq!(out.status, MipStatus::Optimal, "seed {seed}");
+                let value = out.result.evaluation.value;
+                if p.objective.earliness > 0.0 {
+                    assert!(value <= best + 1e-6 * best.abs().max(1.0), "seed {seed}");
+                } else {
+                    assert!(close(value, best), "seed {seed}: {value} != {best}");
+                }
+                assert!(close(out.mip_objective.unwrap(), value), "seed {seed}");
+                let v = check(&p, &out.result.schedule);
+                assert!(v.is_empty(), "seed {seed}: referee rejects: {v:?}");
+            }
+            (None, Err(MipError::Infeasible(_))) => {}
+            (b, o) => panic!(
+                "seed {seed}: brute force {b:?}, MIP {:?}",
+                o.map(|o| o.status)
+            ),
+        }
+    }
+    assert!(solved >= 20, "only {solved} solved");
 }
 
 /// Earliness is not regular: waiting can pay, so the decoded (left-justified) sequences are not
@@ -684,11 +749,34 @@ fn single_machine_weighted_tardiness_matches_exhaustive_search() {
     let p = parse_instance(&y, "wt-cut.yaml").unwrap();
     let best = brute_force_single_machine(&p);
     assert!(best > 0.0, "the cut instance should have some tardiness");
-    let out = solve_mip(&p, &opts()).unwrap();
-    assert_eq!(out.status, MipStatus::Optimal);
-    let value = out.result.evaluation.value;
-    assert!(close(value, best), "{value} != {best}");
-    assert!(check(&p, &out.result.schedule).is_empty());
+    // Both formulations, and the automatic choice (time-indexed here).
+    for (model, used) in [
+        (MipModel::Auto, MipModel::TimeIndexed),
+        (MipModel::TimeIndexed, MipModel::TimeIndexed),
+        (MipModel::Disjunctive, MipModel::Disjunctive),
+    ] {
+        let out = solve_mip(&p, &MipOptions { model, ..opts() }).unwrap();
+        assert_eq!(out.model, used);
+        assert_eq!(out.status, MipStatus::Optimal, "{model:?}");
+        let value = out.result.evaluation.value;
+        assert!(close(value, best), "{model:?}: {value} != {best}");
+        assert!(close(out.bound.unwrap(), best), "{model:?}: bound");
+        assert!(check(&p, &out.result.schedule).is_empty());
+    }
+}
+
+/// The time-indexed model refuses, by name, what it cannot represent.
+#[test]
+fn the_time_indexed_model_refuses_several_machines() {
+    let p = takt::formats::read("/work/shared/benchmarks/jssp/ft06.txt", None).unwrap();
+    let forced = MipOptions {
+        model: MipModel::TimeIndexed,
+        ..opts()
+    };
+    match solve_mip(&p, &forced) {
+        Err(MipError::Unsupported(msg)) => assert!(msg.contains("one always-available machine")),
+        other => panic!("expected Unsupported, got {:?}", other.map(|o| o.status)),
+    }
 }
 
 /// Exhaustive search over job orders on one machine (k! orders).
@@ -767,71 +855,5 @@ fn measure() {
                 if out.retried_cold { " (retried cold)" } else { "" }
             );
         }
-    }
-}
-
-#[test]
-#[ignore]
-fn debug_common_seed() {
-    let seed: u64 = std::env::var("SEED").unwrap().parse().unwrap();
-    let g = common::GenOptions {
-        max_jobs: 3,
-        max_ops_per_job: 2,
-        max_machines: 2,
-        earliness: false,
-    };
-    let p = common::random_instance(seed, &g);
-    eprintln!("{}", takt::formats::to_yaml(&p));
-    eprintln!("brute {:?}", brute_force(&p));
-    export_model(&p, std::path::Path::new("/tmp/mipplay/debug.lp")).unwrap();
-    let out = solve_mip(
-        &p,
-        &MipOptions {
-            quiet: false,
-            warm_start: std::env::var("COLD").is_err(),
-            ..opts()
-        },
-    );
-    match out {
-        Ok(out) => eprintln!(
-            "{:?} mip {:?} value {} {:?}",
-            out.status, out.mip_objective, out.result.evaluation.value, out.result.schedule.ops
-        ),
-        Err(e) => eprintln!("{e}"),
-    }
-}
-
-#[test]
-#[ignore]
-fn debug_gen_seed() {
-    let seed: u64 = std::env::var("SEED").unwrap().parse().unwrap();
-    let g = Gen {
-        max_jobs: 3,
-        max_ops_per_job: 3,
-        max_machines: 3,
-        earliness: false,
-        deadlines: true,
-        pins: true,
-        calendars: true,
-    };
-    let p = random_instance(seed, &g);
-    eprintln!("{}", takt::formats::to_yaml(&p));
-    eprintln!("brute {:?}", brute_force(&p));
-    let h = takt::solve::solve_dispatch(&p).unwrap();
-    eprintln!("heuristic {:?} {:?}", h.evaluation, h.schedule.ops);
-    let out = solve_mip(
-        &p,
-        &MipOptions {
-            quiet: false,
-            warm_start: std::env::var("COLD").is_err(),
-            ..opts()
-        },
-    );
-    match out {
-        Ok(out) => eprintln!(
-            "{:?} mip {:?} value {} {:?}",
-            out.status, out.mip_objective, out.result.evaluation.value, out.result.schedule.ops
-        ),
-        Err(e) => eprintln!("{e}"),
     }
 }

@@ -22,15 +22,23 @@ pub(crate) struct Extracted {
     pub timed: bool,
 }
 
+/// The start of each operation in a solution: its `S` column, or in the time-indexed model
+/// the minute whose start column is 1.
+fn read_starts(meta: &Meta, values: &[f64], start: &mut [f64]) {
+    for (i, c) in meta.cols.iter().enumerate() {
+        match *c {
+            Col::Start(o) => start[o.idx()] = values[i],
+            Col::StartsAt(o, t) if values[i] > 0.5 => start[o.idx()] = t as f64,
+            _ => {}
+        }
+    }
+}
+
 /// Machine assignment and per-machine order of a solution.
 pub(crate) fn sequence_of(problem: &Problem, meta: &Meta, values: &[f64]) -> Sequence {
     let n = problem.ops.len();
     let mut start = vec![0.0; n];
-    for (i, c) in meta.cols.iter().enumerate() {
-        if let Col::Start(o) = c {
-            start[o.idx()] = values[i];
-        }
-    }
+    read_starts(meta, values, &mut start);
     let machine_of: Vec<MachineId> = meta
         .modes
         .iter()
@@ -86,11 +94,7 @@ pub(crate) fn sequence_of(problem: &Problem, meta: &Meta, values: &[f64]) -> Seq
 /// The same sequence ordered by the MIP's start times (a fallback).
 fn by_start(problem: &Problem, meta: &Meta, values: &[f64], seq: &Sequence) -> Sequence {
     let mut start = vec![0.0; problem.ops.len()];
-    for (i, c) in meta.cols.iter().enumerate() {
-        if let Col::Start(o) = c {
-            start[o.idx()] = values[i];
-        }
-    }
+    read_starts(meta, values, &mut start);
     let mut out = seq.clone();
     for list in &mut out.order {
         list.sort_by(|a, b| start[a.idx()].total_cmp(&start[b.idx()]).then(a.cmp(b)));
@@ -100,12 +104,9 @@ fn by_start(problem: &Problem, meta: &Meta, values: &[f64], seq: &Sequence) -> S
 
 /// The MIP's own start times, rounded, as a schedule (ends and changeovers from the calendar).
 fn timed_schedule(problem: &Problem, meta: &Meta, values: &[f64], seq: &Sequence) -> Schedule {
-    let mut start: Vec<Minute> = vec![0; problem.ops.len()];
-    for (i, c) in meta.cols.iter().enumerate() {
-        if let Col::Start(o) = c {
-            start[o.idx()] = values[i].round() as Minute;
-        }
-    }
+    let mut starts = vec![0.0; problem.ops.len()];
+    read_starts(meta, values, &mut starts);
+    let start: Vec<Minute> = starts.iter().map(|s| s.round() as Minute).collect();
     let mut ops = Vec::with_capacity(problem.ops.len());
     for (mi, list) in seq.order.iter().enumerate() {
         let m = MachineId(mi as u32);

@@ -35,6 +35,10 @@ pub(crate) enum Col {
     Earliness(JobId),
     /// U_j.
     Late(JobId),
+    /// x_ot (time-indexed model): operation o starts at minute t.
+    StartsAt(OpId, Minute),
+    /// The machine idles in minute t (time-indexed model).
+    Idle(Minute),
 }
 
 /// A 0/1 quantity that is either a column or fixed at 1.
@@ -190,13 +194,13 @@ pub(crate) fn check_supported(_problem: &Problem) -> Result<(), MipError> {
 }
 
 /// `[A-Za-z0-9_]` only, so that LP and MPS readers accept every name.
-fn clean(s: &str) -> String {
+pub(crate) fn clean(s: &str) -> String {
     s.chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .collect()
 }
 
-struct Builder {
+pub(crate) struct Builder {
     vars: ProblemVariables,
     cols: Vec<Col>,
     col_names: Vec<String>,
@@ -209,7 +213,38 @@ struct Builder {
 }
 
 impl Builder {
-    fn col(&mut self, col: Col, name: String, lo: f64, hi: f64, binary: bool) -> Variable {
+    pub(crate) fn new(problem: &Problem) -> Builder {
+        let op_names = (0..problem.ops.len())
+            .map(|o| {
+                let op = &problem.ops[o];
+                format!(
+                    "{o}_{}_{}",
+                    clean(&problem.jobs[op.job.idx()].id),
+                    clean(&op.id)
+                )
+            })
+            .collect();
+        Builder {
+            vars: ProblemVariables::new(),
+            cols: Vec::new(),
+            col_names: Vec::new(),
+            rows: Vec::new(),
+            row_names: Vec::new(),
+            binaries: 0,
+            index: HashMap::new(),
+            op_names,
+            machine_names: problem.machines.iter().map(|m| clean(&m.id)).collect(),
+        }
+    }
+
+    pub(crate) fn col(
+        &mut self,
+        col: Col,
+        name: String,
+        lo: f64,
+        hi: f64,
+        binary: bool,
+    ) -> Variable {
         let def = if binary {
             self.binaries += 1;
             variable().binary()
@@ -223,17 +258,60 @@ impl Builder {
         v
     }
 
-    fn row(&mut self, c: Constraint, name: String) {
+    pub(crate) fn row(&mut self, c: Constraint, name: String) {
         self.rows.push(c);
         self.row_names.push(name);
     }
 
-    fn op(&self, o: OpId) -> &str {
+    pub(crate) fn op(&self, o: OpId) -> &str {
         &self.op_names[o.idx()]
     }
 
     fn mach(&self, m: MachineId) -> &str {
         &self.machine_names[m.idx()]
+    }
+}
+
+impl Builder {
+    /// The finished model.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn finish(
+        self,
+        mut objective: Expression,
+        mut offset: f64,
+        modes: Vec<Vec<ModeCol>>,
+        order: HashMap<(OpId, OpId), Variable>,
+        bounds: Bounds,
+        identical_groups: Vec<Vec<MachineId>>,
+    ) -> Formulation {
+        // good_lp passes only the linear part to HiGHS: the constant goes into the offset.
+        let mut cost = vec![0.0; self.cols.len()];
+        {
+            use good_lp::IntoAffineExpression;
+            offset += objective.constant();
+            for (v, c) in objective.clone().linear_coefficients() {
+                cost[self.index[&v]] += c;
+            }
+            objective -= objective.constant();
+        }
+        Formulation {
+            vars: self.vars,
+            rows: self.rows,
+            objective,
+            meta: Meta {
+                cols: self.cols,
+                col_names: self.col_names,
+                index: self.index,
+                row_names: self.row_names,
+                offset,
+                cost,
+                modes,
+                order,
+                bounds,
+                binaries: self.binaries,
+                identical_groups,
+            },
+        }
     }
 }
 
@@ -359,28 +437,7 @@ pub(crate) fn build(
         )));
     }
 
-    let op_names: Vec<String> = (0..n)
-        .map(|o| {
-            let op = &problem.ops[o];
-            format!(
-                "{o}_{}_{}",
-                clean(&problem.jobs[op.job.idx()].id),
-                clean(&op.id)
-            )
-        })
-        .collect();
-    let machine_names = problem.machines.iter().map(|m| clean(&m.id)).collect();
-    let mut bd = Builder {
-        vars: ProblemVariables::new(),
-        cols: Vec::new(),
-        col_names: Vec::new(),
-        rows: Vec::new(),
-        row_names: Vec::new(),
-        binaries: 0,
-        index: HashMap::new(),
-        op_names,
-        machine_names,
-    };
+    let mut bd = Builder::new(problem);
 
     // Start times, within the union of their pieces.
     let mut start = Vec::with_capacity(n);
@@ -884,34 +941,7 @@ pub(crate) fn build(
     if w.changeover_time > 0.0 {
         objective += changeover_obj * w.changeover_time;
     }
-    // good_lp passes only the linear part to HiGHS: the constant goes into the offset.
-    let mut cost = vec![0.0; bd.cols.len()];
-    {
-        use good_lp::IntoAffineExpression;
-        offset += objective.constant();
-        for (v, c) in objective.clone().linear_coefficients() {
-            cost[bd.index[&v]] += c;
-        }
-    }
-
-    Ok(Formulation {
-        vars: bd.vars,
-        rows: bd.rows,
-        objective,
-        meta: Meta {
-            cols: bd.cols,
-            col_names: bd.col_names,
-            index: bd.index,
-            row_names: bd.row_names,
-            offset,
-            cost,
-            modes,
-            order,
-            bounds: b,
-            binaries: bd.binaries,
-            identical_groups,
-        },
-    })
+    Ok(bd.finish(objective, offset, modes, order, b, identical_groups))
 }
 
 /// A schedule in the model's terms: assignment, per-machine order and times.
@@ -1016,6 +1046,12 @@ pub(crate) fn column_values(problem: &Problem, meta: &Meta, v: &View) -> Vec<f64
             Col::Late(j) => {
                 let due = problem.job(j).due.unwrap_or(0);
                 b(v.completion[j.idx()] > due)
+            }
+            Col::StartsAt(o, t) => b(v.start[o.idx()] == t),
+            Col::Idle(t) => {
+                // Minute t is idle if no operation runs in [t, t+1).
+                let busy = (0..v.start.len()).any(|o| v.start[o] <= t && t < v.end[o]);
+                b(!busy)
             }
         })
         .collect()

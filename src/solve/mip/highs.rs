@@ -98,6 +98,11 @@ pub(crate) struct RunOptions {
     pub rel_gap: f64,
     pub threads: Option<u32>,
     pub quiet: bool,
+    /// Solve the LP relaxation only (interior point, then crossover).
+    pub relaxation: bool,
+    /// Solve the MIP's first LP by interior point (HiGHS's `mip_lp_solver`): far faster than
+    /// simplex on the degenerate time-indexed relaxation.
+    pub root_ipm: bool,
 }
 
 /// HiGHS's model status, as far as takt cares.
@@ -141,7 +146,7 @@ struct ProgressState {
 fn fmt_num(x: f64) -> String {
     if !x.is_finite() {
         "-".into()
-    } else if (x - x.round()).abs() < 1e-9 {
+    } else if (x - x.round()).abs() <= 1e-6 * x.abs().max(1.0) {
         format!("{}", x.round() as i64)
     } else {
         format!("{x:.4}")
@@ -233,6 +238,13 @@ pub(crate) fn run(
         set(model, "time_limit", t.max(0.0))?;
     }
     set(model, "mip_rel_gap", opts.rel_gap.max(0.0))?;
+    if opts.relaxation {
+        set(model, "solve_relaxation", true)?;
+        set(model, "solver", "ipm")?;
+    }
+    if opts.root_ipm {
+        set(model, "mip_lp_solver", "ipm")?;
+    }
     if threads > 0 {
         set(model, "threads", threads as i32)?;
     }

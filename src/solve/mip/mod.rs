@@ -1,21 +1,28 @@
-//! The exact solver: the instance as a mixed-integer model (a disjunctive model with continuous
-//! start times, `models/disjunctive.md`), built with good_lp and solved by HiGHS.
+//! The exact solver: the instance as a mixed-integer model, built with good_lp and solved by
+//! HiGHS. Two formulations: the disjunctive model with continuous start times
+//! (`models/disjunctive.md`; every feature, calendars included) and, for one-machine instances,
+//! the time-indexed model (`models/time-indexed.md`; a far stronger relaxation).
 //!
 //! * [`solve_mip`] runs the dispatching heuristic first (its objective tightens the horizon and
-//!   the big-M constants, its schedule is the warm start), then HiGHS. The schedule returned went
-//!   through the one decoder: the MIP gives the machine assignment and each machine's order.
-//! * [`export_model`] writes the same model as an `.lp` or `.mps` file, as HiGHS reads it.
-//! * [`supports`] says whether the model is exact for an instance; if not, every call refuses
-//!   with [`MipError::Unsupported`] naming the feature (then use the heuristic).
+//!   the big-M constants, its schedule is the warm start), then HiGHS; [`solve_mip_from`] takes
+//!   any other solver's result instead. The schedule returned went through the one decoder: the
+//!   MIP gives the machine assignment and each machine's order.
+//! * [`export_model`] writes the model as an `.lp` or `.mps` file, as HiGHS reads it.
+//! * Refusals are [`MipError::Unsupported`] with the reason: a model too large (calendar pieces
+//!   over a long horizon, `MipOptions::max_binaries`), or the time-indexed model forced on an
+//!   instance it does not apply to. [`supports`] is the cheap structural check (every feature
+//!   of the format is modelled, so today it always says yes).
 //!
-//! The status is [`MipStatus::Optimal`] only when HiGHS proved optimality and the returned
-//! schedule's objective meets the dual bound; a time limit is never optimal.
+//! The status is [`MipStatus::Optimal`] only when the returned schedule's objective meets a
+//! proven lower bound (HiGHS's dual bound, or the time-indexed relaxation's value) within 1e-6
+//! relative; a time limit without that is never optimal.
 
 mod bounds;
 mod calendar;
 mod extract;
 mod formulation;
 mod highs;
+mod time_indexed;
 
 pub use formulation::ModelStats;
 
@@ -43,6 +50,79 @@ pub struct MipOptions {
     /// Refuse (as [`MipError::Unsupported`]) a model with more binary time-window variables
     /// than this (calendars over a long horizon).
     pub max_binaries: usize,
+    /// Which formulation.
+    pub model: MipModel,
+}
+
+/// The formulation to solve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MipModel {
+    /// The time-indexed model where it applies, the instance has at least 8 operations and the
+    /// model at most 150 000 start-time columns; else the disjunctive model.
+    Auto,
+    /// `models/disjunctive.md`: every instance.
+    Disjunctive,
+    /// `models/time-indexed.md`: one always-available machine, no changeovers, no zero
+    /// durations (others are refused as [`MipError::Unsupported`]).
+    TimeIndexed,
+}
+
+impl MipModel {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            MipModel::Auto => "auto",
+            MipModel::Disjunctive => "disjunctive",
+            MipModel::TimeIndexed => "time-indexed",
+        }
+    }
+}
+
+/// Start-time columns above which `Auto` does not choose the time-indexed model.
+const TIME_INDEXED_AUTO_LIMIT: usize = 150_000;
+/// Below this many operations `Auto` keeps the disjunctive model: it enumerates small
+/// instances at once, while the time-indexed one pays for its horizon.
+const TIME_INDEXED_AUTO_MIN_OPS: usize = 8;
+
+/// The formulation `model` resolves to for this instance.
+fn resolve_model(
+    problem: &Problem,
+    model: MipModel,
+    incumbent: Option<f64>,
+) -> Result<MipModel, MipError> {
+    match model {
+        MipModel::Disjunctive => Ok(MipModel::Disjunctive),
+        MipModel::TimeIndexed if time_indexed::applies(problem) => Ok(MipModel::TimeIndexed),
+        MipModel::TimeIndexed => Err(MipError::Unsupported(
+            "the time-indexed model needs every operation on one always-available machine, \
+             no changeovers and no zero durations"
+                .into(),
+        )),
+        MipModel::Auto => Ok(
+            if problem.ops.len() >= TIME_INDEXED_AUTO_MIN_OPS
+                && time_indexed::applies(problem)
+                && time_indexed::size(problem, incumbent)
+                    .is_some_and(|s| s <= TIME_INDEXED_AUTO_LIMIT)
+            {
+                MipModel::TimeIndexed
+            } else {
+                MipModel::Disjunctive
+            },
+        ),
+    }
+}
+
+fn build_model(
+    problem: &Problem,
+    model: MipModel,
+    incumbent: Option<f64>,
+    max_binaries: usize,
+) -> Result<(formulation::Formulation, MipModel), MipError> {
+    let model = resolve_model(problem, model, incumbent)?;
+    let f = match model {
+        MipModel::TimeIndexed => time_indexed::build(problem, incumbent)?,
+        _ => formulation::build(problem, incumbent, max_binaries)?,
+    };
+    Ok((f, model))
 }
 
 impl Default for MipOptions {
@@ -54,6 +134,7 @@ impl Default for MipOptions {
             quiet: false,
             warm_start: true,
             max_binaries: 200_000,
+            model: MipModel::Auto,
         }
     }
 }
@@ -113,7 +194,8 @@ pub struct MipOutcome {
     pub result: SolveResult,
     pub status: MipStatus,
     /// The objective of HiGHS's incumbent, computed from its columns (`None` when HiGHS found
-    /// none and the heuristic's schedule is returned).
+    /// none and the heuristic's schedule is returned; the schedule's own objective when the
+    /// time-indexed relaxation proved it optimal before any branch and bound).
     pub mip_objective: Option<f64>,
     /// The dual bound: no schedule is better than this.
     pub bound: Option<f64>,
@@ -132,10 +214,14 @@ pub struct MipOutcome {
     pub solve_seconds: f64,
     /// Seconds in all (heuristic, model building, HiGHS, decoding).
     pub seconds: f64,
+    /// Size of the MIP solved (all zero when the time-indexed relaxation settled it).
     pub stats: ModelStats,
+    /// The formulation solved (`Disjunctive` or `TimeIndexed`).
+    pub model: MipModel,
 }
 
-/// `Ok` if the model is exact for this instance, else the named unsupported feature.
+/// `Ok` if the models are exact for this instance's features, else the named unsupported
+/// feature. (All features are modelled; size is checked when the model is built.)
 pub fn supports(problem: &Problem) -> Result<(), MipError> {
     formulation::check_supported(problem)
 }
@@ -160,13 +246,63 @@ pub fn solve_mip_from(
     }
     .filter(|r| r.evaluation.feasible());
 
-    let mut att = attempt(
+    let mut heuristic = heuristic;
+    // The time-indexed relaxation is tight for one-machine problems: solve it first, round it
+    // into schedules, and stop if one meets its bound.
+    let mut lp_bound = None;
+    if resolve_model(
         problem,
-        opts,
-        heuristic.as_ref(),
-        opts.warm_start,
-        opts.time_limit,
-    )?;
+        opts.model,
+        heuristic.as_ref().map(|h| h.evaluation.value),
+    )? == MipModel::TimeIndexed
+    {
+        let (rounded, bound) = lp_rounding(problem, opts, heuristic.as_ref())?;
+        lp_bound = bound;
+        if let Some(r) = rounded {
+            if heuristic
+                .as_ref()
+                .is_none_or(|h| r.evaluation.better_than(&h.evaluation))
+            {
+                heuristic = Some(r);
+            }
+        }
+        if let (Some(h), Some(b)) = (&heuristic, lp_bound) {
+            if h.evaluation.value <= b + 1e-6 * b.abs().max(1.0) {
+                let seconds = t0.elapsed().as_secs_f64();
+                let mut result = h.clone();
+                let status = MipStatus::Optimal;
+                result.schedule.info = info(
+                    problem,
+                    &result.evaluation,
+                    status,
+                    Some(b),
+                    Some(0.0),
+                    seconds,
+                    &result.method,
+                );
+                return Ok(MipOutcome {
+                    mip_objective: Some(result.evaluation.value),
+                    result,
+                    status,
+                    bound: Some(b),
+                    gap: Some(0.0),
+                    heuristic_objective: Some(h.evaluation.value),
+                    warm_started: false,
+                    retried_cold: false,
+                    first_incumbent_seconds: None,
+                    solve_seconds: seconds,
+                    seconds,
+                    stats: ModelStats::default(),
+                    model: MipModel::TimeIndexed,
+                });
+            }
+        }
+    }
+    let left = |t0: Instant| {
+        opts.time_limit
+            .map(|t| (t - t0.elapsed().as_secs_f64()).max(0.0))
+    };
+    let mut att = attempt(problem, opts, heuristic.as_ref(), opts.warm_start, left(t0))?;
     let mut retried_cold = false;
     // HiGHS 1.16 can map a MIP start into its presolved space wrongly and then prune with a
     // wrong incumbent value (the reported objective then differs from the solution's): its
@@ -180,10 +316,7 @@ pub fn solve_mip_from(
                 att.own_objective().unwrap_or(f64::NAN)
             );
         }
-        let left = opts
-            .time_limit
-            .map(|t| (t - t0.elapsed().as_secs_f64()).max(0.0));
-        att = attempt(problem, opts, heuristic.as_ref(), false, left)?;
+        att = attempt(problem, opts, heuristic.as_ref(), false, left(t0))?;
         retried_cold = true;
     }
     let consistent = att.consistent();
@@ -192,6 +325,7 @@ pub fn solve_mip_from(
         meta,
         warm_started,
         stats,
+        model,
     } = att;
 
     match run.status {
@@ -213,13 +347,6 @@ pub fn solve_mip_from(
         _ => {}
     }
 
-    if std::env::var("TAKT_MIP_DUMP").is_ok() {
-        if let Some(v) = &run.values {
-            for (n, x) in meta.col_names.iter().zip(v) {
-                eprintln!("  {n} = {x}");
-            }
-        }
-    }
     let mip_objective = run.values.as_ref().map(|v| meta.objective(v));
     let extracted = match &run.values {
         Some(values) => Some(extract::extract(problem, &meta, values).ok_or_else(|| {
@@ -253,7 +380,7 @@ pub fn solve_mip_from(
                 schedule: e.schedule,
                 sequence: e.sequence,
                 evaluation: e.evaluation,
-                method: "mip (HiGHS)".to_string(),
+                method: format!("mip (HiGHS, {} model)", model.as_str()),
             },
             true,
         ),
@@ -279,6 +406,11 @@ pub fn solve_mip_from(
         (0, _) => None,
         _ => run.bound,
     };
+    // The relaxation's bound holds too.
+    let bound = match (bound, lp_bound) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
     let gap = bound.map(|b| {
         if value - b <= tol {
             0.0
@@ -287,7 +419,7 @@ pub fn solve_mip_from(
         }
     });
     let status = match run.status {
-        highs::RunStatus::Optimal if gap == Some(0.0) => MipStatus::Optimal,
+        _ if gap == Some(0.0) => MipStatus::Optimal,
         highs::RunStatus::Optimal if bound.is_some() => MipStatus::GapLimit,
         highs::RunStatus::TimeLimit => MipStatus::TimeLimit,
         _ => MipStatus::Stopped,
@@ -315,7 +447,67 @@ pub fn solve_mip_from(
         solve_seconds: run.seconds,
         seconds,
         stats,
+        model,
     })
+}
+
+/// Solves the time-indexed LP relaxation (interior point) and rounds it into schedules: the
+/// best of them (if any decodes) and the relaxation's value, a lower bound.
+fn lp_rounding(
+    problem: &Problem,
+    opts: &MipOptions,
+    heuristic: Option<&SolveResult>,
+) -> Result<(Option<SolveResult>, Option<f64>), MipError> {
+    let f = time_indexed::build(problem, heuristic.map(|h| h.evaluation.value))?;
+    if !opts.quiet {
+        let st = f.meta.stats();
+        eprintln!(
+            "mip: solving the time-indexed relaxation ({} columns, {} rows) to round it",
+            st.columns, st.rows
+        );
+    }
+    let prepared = highs::prepare(f)?;
+    let run_opts = highs::RunOptions {
+        time_limit: opts.time_limit,
+        rel_gap: opts.rel_gap,
+        threads: opts.threads,
+        quiet: true,
+        relaxation: true,
+        root_ipm: false,
+    };
+    let (run, meta) = highs::run(prepared, &run_opts, None)?;
+    let Some(values) = run
+        .values
+        .filter(|_| run.status == highs::RunStatus::Optimal)
+    else {
+        return Ok((None, None));
+    };
+    let bound = meta.objective(&values);
+    let mut best: Option<SolveResult> = None;
+    for seq in time_indexed::rounded_sequences(problem, &meta, &values) {
+        let seq = time_indexed::descend(problem, &seq);
+        if let Ok(r) = crate::solve::finish(
+            problem,
+            seq,
+            "rounded time-indexed relaxation + descent".into(),
+        ) {
+            if r.evaluation.feasible()
+                && best
+                    .as_ref()
+                    .is_none_or(|b| r.evaluation.better_than(&b.evaluation))
+            {
+                best = Some(r);
+            }
+        }
+    }
+    if !opts.quiet {
+        eprintln!(
+            "mip: relaxation bound {bound}; rounded schedule {}",
+            best.as_ref()
+                .map_or("-".to_string(), |b| b.evaluation.value.to_string())
+        );
+    }
+    Ok((best, Some(bound)))
 }
 
 /// One HiGHS run on a freshly built model.
@@ -324,6 +516,7 @@ struct Attempt {
     meta: formulation::Meta,
     warm_started: bool,
     stats: ModelStats,
+    model: MipModel,
 }
 
 impl Attempt {
@@ -350,8 +543,9 @@ fn attempt(
     warm_start: bool,
     time_limit: Option<f64>,
 ) -> Result<Attempt, MipError> {
-    let f = formulation::build(
+    let (f, model) = build_model(
         problem,
+        opts.model,
         heuristic.map(|h| h.evaluation.value),
         opts.max_binaries,
     )?;
@@ -380,7 +574,8 @@ fn attempt(
     let stats = f.meta.stats();
     if !opts.quiet {
         eprintln!(
-            "mip: {} columns ({} binary), {} rows; horizon {} min{}",
+            "mip: {} model, {} columns ({} binary), {} rows; horizon {} min{}",
+            model.as_str(),
             stats.columns,
             stats.binaries,
             stats.rows,
@@ -398,6 +593,8 @@ fn attempt(
         rel_gap: opts.rel_gap,
         threads: opts.threads,
         quiet: opts.quiet,
+        relaxation: false,
+        root_ipm: model == MipModel::TimeIndexed,
     };
     let (run, meta) = highs::run(prepared, &run_opts, warm.as_deref())?;
     Ok(Attempt {
@@ -405,6 +602,7 @@ fn attempt(
         meta,
         warm_started: warm.is_some(),
         stats,
+        model,
     })
 }
 
@@ -452,7 +650,8 @@ pub fn export_model(problem: &Problem, path: &Path) -> Result<ModelStats, MipErr
         .ok()
         .filter(|r| r.evaluation.feasible())
         .map(|r| r.evaluation.value);
-    let f = formulation::build(problem, incumbent, MipOptions::default().max_binaries)?;
+    let opts = MipOptions::default();
+    let (f, _) = build_model(problem, opts.model, incumbent, opts.max_binaries)?;
     let stats = f.meta.stats();
     let mut prepared = highs::prepare(f)?;
     highs::write_model(&mut prepared, path)?;
