@@ -133,3 +133,54 @@ fn output_with_unknown_extension_is_refused_before_solving() {
     assert!(String::from_utf8_lossy(&r.stderr).contains("s.txt"));
     assert!(!out.exists());
 }
+
+#[test]
+fn mip_solver_and_model_export_from_the_cli() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ex = Path::new(env!("CARGO_MANIFEST_DIR")).join("instances/examples/two-plant-demo.yaml");
+    let ex_s = ex.to_str().unwrap();
+    let out = tmp.path().join("mip.yaml");
+    let r = takt(&[
+        "solve",
+        ex_s,
+        "--solver",
+        "mip",
+        "--time-limit",
+        "30s",
+        "-q",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&r.stdout);
+    assert_eq!(
+        r.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    // A proof on a 3-operation instance; the file carries status, bound and gap.
+    assert!(stdout.contains("status: optimal"), "{stdout}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.contains("status: optimal") && text.contains("bound:") && text.contains("gap:"),
+        "{text}"
+    );
+    assert_eq!(
+        takt(&["check", ex_s, out.to_str().unwrap()]).status.code(),
+        Some(0)
+    );
+
+    let lp = tmp.path().join("model.lp");
+    let r = takt(&["export-model", ex_s, "-o", lp.to_str().unwrap()]);
+    assert_eq!(
+        r.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    assert!(std::fs::read_to_string(&lp).unwrap().contains("min"));
+    let bad = tmp.path().join("model.txt");
+    let r = takt(&["export-model", ex_s, "-o", bad.to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(2));
+    assert!(!bad.exists());
+}
