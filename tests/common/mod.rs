@@ -169,3 +169,78 @@ pub fn random_sequence(problem: &Problem, seed: u64) -> takt::eval::Sequence {
 }
 
 pub mod naive;
+
+use takt::eval::Sequence;
+use takt::model::{MachineId, OpId};
+
+/// Every ordering of `v`.
+pub fn permutations(v: &[OpId]) -> Vec<Vec<OpId>> {
+    if v.len() <= 1 {
+        return vec![v.to_vec()];
+    }
+    let mut out = Vec::new();
+    for i in 0..v.len() {
+        let mut rest = v.to_vec();
+        let x = rest.remove(i);
+        for mut p in permutations(&rest) {
+            p.insert(0, x);
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Calls `f` with every sequence (assignment × per-machine permutation).
+pub fn for_each_sequence(p: &Problem, f: &mut dyn FnMut(&Sequence)) {
+    let n = p.ops.len();
+    let mut choice = vec![0usize; n];
+    loop {
+        let machine_of: Vec<MachineId> =
+            (0..n).map(|o| p.ops[o].modes[choice[o]].machine).collect();
+        let per_machine: Vec<Vec<Vec<OpId>>> = (0..p.machines.len())
+            .map(|m| {
+                let ops: Vec<OpId> = (0..n as u32)
+                    .map(OpId)
+                    .filter(|o| machine_of[o.idx()].idx() == m)
+                    .collect();
+                permutations(&ops)
+            })
+            .collect();
+        let mut pick = vec![0usize; per_machine.len()];
+        loop {
+            let order = per_machine
+                .iter()
+                .zip(&pick)
+                .map(|(ps, &i)| ps[i].clone())
+                .collect();
+            f(&Sequence {
+                machine_of: machine_of.clone(),
+                order,
+            });
+            let mut k = 0;
+            while k < pick.len() {
+                pick[k] += 1;
+                if pick[k] < per_machine[k].len() {
+                    break;
+                }
+                pick[k] = 0;
+                k += 1;
+            }
+            if k == pick.len() {
+                break;
+            }
+        }
+        let mut k = 0;
+        while k < n {
+            choice[k] += 1;
+            if choice[k] < p.ops[k].modes.len() {
+                break;
+            }
+            choice[k] = 0;
+            k += 1;
+        }
+        if k == n {
+            break;
+        }
+    }
+}
