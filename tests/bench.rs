@@ -14,7 +14,7 @@ use takt::solve::search::{search, SearchConfig};
 use takt::solve::{solve_dispatch, SolveResult};
 
 fn shared() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("instances/shared")
 }
 
 fn three() -> String {

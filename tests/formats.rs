@@ -7,7 +7,7 @@ use takt::model::{parse_instance, InputError, Problem};
 
 fn bench(rel: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/benchmarks")
+        .join("instances/shared/benchmarks")
         .join(rel)
         .display()
         .to_string()

@@ -15,6 +15,11 @@ use takt::solve::mip::{
     export_model, solve_mip, supports, MipError, MipModel, MipOptions, MipStatus,
 };
 
+/// A file of the vendored benchmark sets (instances/shared/benchmarks).
+fn shared_bench(rel: &str) -> String {
+    format!("{}/instances/shared/benchmarks/{rel}", env!("CARGO_MANIFEST_DIR"))
+}
+
 /// One thread throughout: HiGHS keeps a worker pool per calling thread.
 fn opts() -> MipOptions {
     MipOptions {
@@ -434,7 +439,7 @@ fn with_earliness_the_mip_is_at_least_as_good_as_every_decoded_sequence() {
 
 #[test]
 fn ft06_is_solved_to_proven_optimality() {
-    let p = takt::formats::read("/work/shared/benchmarks/jssp/ft06.txt", None).unwrap();
+    let p = takt::formats::read(&shared_bench("jssp/ft06.txt"), None).unwrap();
     let out = solve_mip(
         &p,
         &MipOptions {
@@ -457,7 +462,7 @@ fn ft06_is_solved_to_proven_optimality() {
 /// A time limit too short for a proof: never "optimal", and the bound is a valid lower bound.
 #[test]
 fn a_time_limit_is_not_optimal() {
-    let p = takt::formats::read("/work/shared/benchmarks/jssp/ft10.txt", None).unwrap();
+    let p = takt::formats::read(&shared_bench("jssp/ft10.txt"), None).unwrap();
     let out = solve_mip(
         &p,
         &MipOptions {
@@ -612,7 +617,7 @@ jobs:
 
 #[test]
 fn the_model_is_exported_as_lp_and_mps() {
-    let p = takt::formats::read("/work/shared/benchmarks/jssp/ft06.txt", None).unwrap();
+    let p = takt::formats::read(&shared_bench("jssp/ft06.txt"), None).unwrap();
     let dir = tempfile::tempdir().unwrap();
     for ext in ["lp", "mps"] {
         let path = dir.path().join(format!("ft06.{ext}"));
@@ -637,7 +642,7 @@ fn the_model_is_exported_as_lp_and_mps() {
 /// it the MIP still reaches the optimum.
 #[test]
 fn warm_start_is_used_and_optional() {
-    let p = takt::formats::read("/work/shared/benchmarks/jssp/ft06.txt", None).unwrap();
+    let p = takt::formats::read(&shared_bench("jssp/ft06.txt"), None).unwrap();
     let warm = solve_mip(&p, &opts()).unwrap();
     assert!(warm.warm_started);
     assert!(warm.first_incumbent_seconds.is_some());
@@ -659,7 +664,7 @@ fn warm_start_is_used_and_optional() {
 /// search over the 9! orders.
 #[test]
 fn single_machine_weighted_tardiness_matches_exhaustive_search() {
-    let full = takt::formats::read("/work/shared/benchmarks/smwt/wt40.txt#80", None).unwrap();
+    let full = takt::formats::read(&shared_bench("smwt/wt40.txt#80"), None).unwrap();
     let k = 9;
     let total: i64 = full.ops.iter().map(|o| o.modes[0].duration).sum();
     let cut: i64 = full.ops[..k].iter().map(|o| o.modes[0].duration).sum();
@@ -698,7 +703,7 @@ fn single_machine_weighted_tardiness_matches_exhaustive_search() {
 /// The time-indexed model refuses, by name, what it cannot represent.
 #[test]
 fn the_time_indexed_model_refuses_several_machines() {
-    let p = takt::formats::read("/work/shared/benchmarks/jssp/ft06.txt", None).unwrap();
+    let p = takt::formats::read(&shared_bench("jssp/ft06.txt"), None).unwrap();
     let forced = MipOptions {
         model: MipModel::TimeIndexed,
         ..opts()
@@ -753,7 +758,7 @@ fn measure() {
         let p = if name.ends_with(".yaml") {
             takt::model::load_instance(std::path::Path::new(name)).unwrap()
         } else {
-            takt::formats::read(&format!("/work/shared/benchmarks/{name}"), None).unwrap()
+            takt::formats::read(&shared_bench(name), None).unwrap()
         };
         for warm in [true, false] {
             if !warm && std::env::var("COLD").is_err() {

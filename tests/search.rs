@@ -61,7 +61,7 @@ fn reproducible_for_a_seed_and_iteration_limit_with_two_threads() {
 #[test]
 fn reaches_the_ft06_optimum() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let ft06 = root.join("../shared/benchmarks/jssp/ft06.txt");
+    let ft06 = root.join("instances/shared/benchmarks/jssp/ft06.txt");
     let p = takt::formats::read(ft06.to_str().unwrap(), None).unwrap();
     let out = search(&p, &cfg(20_000, 1, 1)).unwrap();
     // Fisher & Thompson's 6x6 instance: optimum 55 (bks.csv).

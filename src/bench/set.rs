@@ -2,7 +2,7 @@
 //! a family name (`jssp`, `fjsp`, `smwt`: the directories under the benchmarks root), a list file,
 //! or a single instance file.
 //!
-//! The benchmarks root is `$TAKT_BENCHMARKS` when set, else `../shared/benchmarks` relative to the
+//! The benchmarks root is `$TAKT_BENCHMARKS` when set, else `instances/shared/benchmarks` (a copy of ../shared/benchmarks) relative to the
 //! crate root (the source tree the binary was built from).
 //!
 //! A list file holds one instance a line; blank lines and lines starting with `#` are ignored. A
@@ -63,11 +63,12 @@ pub struct Instance {
     pub bks: Option<Bks>,
 }
 
-/// The benchmarks root: `$TAKT_BENCHMARKS`, else `<crate root>/../shared/benchmarks`.
+/// The benchmarks root: `$TAKT_BENCHMARKS`, else the vendored copy `<crate root>/instances/shared/benchmarks`
+/// (identical to `../shared/benchmarks`; see its README).
 pub fn benchmarks_root() -> PathBuf {
     match std::env::var_os("TAKT_BENCHMARKS") {
         Some(v) if !v.is_empty() => PathBuf::from(v),
-        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/benchmarks"),
+        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("instances/shared/benchmarks"),
     }
 }
 
