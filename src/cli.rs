@@ -55,56 +55,53 @@ pub fn solve(opts: &SolveOptions) -> Result<bool, InputError> {
     let problem = load_any(&opts.instance)?;
     let started = std::time::Instant::now();
     let file = opts.instance.display().to_string();
-    let mut proof: Option<MipOutcome> = None;
-    let outcome = match opts.solver {
-        SolverChoice::Dispatch => solve_dispatch(&problem),
-        SolverChoice::Heuristic => search(&problem, &opts.search).map(|o| o.result),
-        SolverChoice::Mip => match solve_mip(&problem, &mip_options(opts, 1.0)) {
-            Ok(o) => {
-                let r = o.result.clone();
-                proof = Some(o);
-                Ok(r)
-            }
-            Err(MipError::Infeasible(msg)) => {
-                eprintln!("{file}: infeasible (proven by the MIP): {msg}");
-                return Ok(false);
-            }
-            Err(MipError::Unsupported(msg)) => {
-                return Err(InputError::invalid(
-                    &file,
-                    vec![Diagnostic::at(
-                        "",
-                        format!("the MIP cannot model this instance exactly: {msg} (use --solver heuristic or auto)"),
-                    )],
-                ))
-            }
-            Err(e) => Err(SolveError::NoSchedule(e.to_string())),
-        },
+    // The heuristic's answer (if it ran) and the MIP's (if it ran); `auto` runs both, the
+    // search for 30 % of the time, then the MIP from its schedule.
+    let (heuristic, mip) = match opts.solver {
+        SolverChoice::Dispatch => (Some(solve_dispatch(&problem)), None),
+        SolverChoice::Heuristic => (Some(search(&problem, &opts.search).map(|o| o.result)), None),
+        SolverChoice::Mip => (None, Some(solve_mip(&problem, &mip_options(opts, 1.0)))),
         SolverChoice::Auto => {
-            // The search gets a share of the time, the MIP the rest, seeded by the search.
             let mut cfg = opts.search.clone();
             cfg.time_limit = opts.search.time_limit.map(|t| t.mul_f64(0.3));
             match search(&problem, &cfg) {
-                Err(e) => Err(e),
-                Ok(h) => match solve_mip_from(&problem, &mip_options(opts, 0.7), Some(&h.result)) {
-                    Ok(o) => {
-                        let r = o.result.clone();
-                        proof = Some(o);
-                        Ok(r)
-                    }
-                    Err(MipError::Infeasible(msg)) => {
-                        eprintln!("{file}: infeasible (proven by the MIP): {msg}");
-                        return Ok(false);
-                    }
-                    Err(e) => {
-                        if !opts.quiet {
-                            eprintln!("MIP not used ({e}); keeping the local search's schedule");
-                        }
-                        Ok(h.result)
-                    }
-                },
+                Err(e) => (Some(Err(e)), None),
+                Ok(h) => {
+                    let m = solve_mip_from(&problem, &mip_options(opts, 0.7), Some(&h.result));
+                    (Some(Ok(h.result)), Some(m))
+                }
             }
         }
+    };
+    let mut proof: Option<MipOutcome> = None;
+    let outcome = match (heuristic, mip) {
+        (_, Some(Ok(o))) => {
+            let r = o.result.clone();
+            proof = Some(o);
+            Ok(r)
+        }
+        (_, Some(Err(MipError::Infeasible(msg)))) => {
+            eprintln!("{file}: infeasible (proven by the MIP): {msg}");
+            return Ok(false);
+        }
+        (None, Some(Err(MipError::Unsupported(msg)))) => {
+            return Err(InputError::invalid(
+                &file,
+                vec![Diagnostic::at(
+                    "",
+                    format!("the MIP cannot model this instance exactly: {msg} (use --solver heuristic or auto)"),
+                )],
+            ))
+        }
+        (None, Some(Err(e))) => Err(SolveError::NoSchedule(e.to_string())),
+        (Some(h), Some(Err(e))) => {
+            if !opts.quiet {
+                eprintln!("MIP not used ({e}); keeping the local search's schedule");
+            }
+            h
+        }
+        (Some(h), None) => h,
+        (None, None) => unreachable!("every solver choice runs at least one solver"),
     };
     let mut result = match outcome {
         Ok(r) => r,

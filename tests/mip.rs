@@ -17,7 +17,10 @@ use takt::solve::mip::{
 
 /// A file of the vendored benchmark sets (instances/shared/benchmarks).
 fn shared_bench(rel: &str) -> String {
-    format!("{}/instances/shared/benchmarks/{rel}", env!("CARGO_MANIFEST_DIR"))
+    format!(
+        "{}/instances/shared/benchmarks/{rel}",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }
 
 /// One thread throughout: HiGHS keeps a worker pool per calling thread.
