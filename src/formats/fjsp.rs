@@ -9,7 +9,7 @@
 //! `machine time`. Machines are numbered from 1 and named `M1`, `M2`, ... The third header
 //! number is ignored (it only has to be a number). Lines starting with `#` are comments.
 
-use super::text::{self, diag, diag_at, Diags, Line};
+use super::text::{self, diag, diag_at, Line};
 use super::{Shop, ShopJob};
 use crate::model::{Diagnostic, InputError, ObjectiveWeights, Problem};
 
@@ -29,37 +29,7 @@ fn parse_shop(text: &str) -> Result<Shop, Vec<Diagnostic>> {
         )]);
     };
     let (n, m) = header_counts(header).map_err(|d| vec![d])?;
-    let body = &lines[1..];
-    let mut diags = Diags::default();
-    if body.len() < n {
-        diags.push(diag_at(
-            text::eof(text),
-            format!(
-                "file ends after {} job lines; the header (line {}) says {n} jobs",
-                body.len(),
-                header.number
-            ),
-        ));
-    }
-    if body.len() > n {
-        diags.push(diag(
-            &body[n].toks[0],
-            format!(
-                "unexpected data after the last job: the header (line {}) says {n} jobs",
-                header.number
-            ),
-        ));
-    }
-    let mut jobs = Vec::with_capacity(n.min(body.len()));
-    for (j, l) in body.iter().take(n).enumerate() {
-        match job(l, j + 1, m) {
-            Ok(job) => jobs.push(job),
-            Err(d) => diags.push(d),
-        }
-    }
-    if !diags.is_empty() {
-        return Err(diags.finish());
-    }
+    let jobs = text::job_lines(text, header, &lines[1..], n, |l, j| job(l, j, m))?;
     Ok(Shop {
         name: String::new(),
         machines: (1..=m).map(|i| format!("M{i}")).collect(),

@@ -12,7 +12,7 @@
 //!
 //! Lines starting with `#` are comments in both layouts.
 
-use super::text::{self, diag, diag_at, Diags, Line};
+use super::text::{self, diag, diag_at, Line};
 use super::{invalid, pick_index, Shop, ShopJob};
 use crate::model::{Diagnostic, InputError, ObjectiveWeights, Problem};
 
@@ -113,37 +113,7 @@ fn standard(text: &str, lines: &[Line]) -> Result<Shop, Vec<Diagnostic>> {
             ),
         )]);
     }
-    let body = &lines[1..];
-    let mut diags = Diags::default();
-    if body.len() < n {
-        diags.push(diag_at(
-            text::eof(text),
-            format!(
-                "file ends after {} job lines; the header (line {}) says {n} jobs",
-                body.len(),
-                header.number
-            ),
-        ));
-    }
-    if body.len() > n {
-        diags.push(diag(
-            &body[n].toks[0],
-            format!(
-                "unexpected data after the last job: the header (line {}) says {n} jobs",
-                header.number
-            ),
-        ));
-    }
-    let mut jobs = Vec::with_capacity(n.min(body.len()));
-    for (j, l) in body.iter().take(n).enumerate() {
-        match standard_job(l, j + 1, m) {
-            Ok(job) => jobs.push(job),
-            Err(d) => diags.push(d),
-        }
-    }
-    if !diags.is_empty() {
-        return Err(diags.finish());
-    }
+    let jobs = text::job_lines(text, header, &lines[1..], n, |l, j| standard_job(l, j, m))?;
     Ok(Shop {
         name: String::new(),
         machines: (0..m).map(|i| format!("M{i}")).collect(),

@@ -218,3 +218,45 @@ mod tests {
         assert_eq!(int(&t[2], "time").unwrap_err().location, Some((1, 6)));
     }
 }
+
+/// The job lines after a header that announced `n` jobs: one job per line, parsed by `job`
+/// (line, 1-based job number). Reports a short or long file and every bad line, not only the first.
+pub(crate) fn job_lines<J>(
+    text: &str,
+    header: &Line,
+    body: &[Line],
+    n: usize,
+    job: impl Fn(&Line, usize) -> Result<J, Diagnostic>,
+) -> Result<Vec<J>, Vec<Diagnostic>> {
+    let mut diags = Diags::default();
+    if body.len() < n {
+        diags.push(diag_at(
+            eof(text),
+            format!(
+                "file ends after {} job lines; the header (line {}) says {n} jobs",
+                body.len(),
+                header.number
+            ),
+        ));
+    }
+    if body.len() > n {
+        diags.push(diag(
+            &body[n].toks[0],
+            format!(
+                "unexpected data after the last job: the header (line {}) says {n} jobs",
+                header.number
+            ),
+        ));
+    }
+    let mut jobs = Vec::with_capacity(n.min(body.len()));
+    for (j, l) in body.iter().take(n).enumerate() {
+        match job(l, j + 1) {
+            Ok(x) => jobs.push(x),
+            Err(d) => diags.push(d),
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags.finish());
+    }
+    Ok(jobs)
+}
