@@ -301,8 +301,8 @@ impl<'a> Worker<'a> {
         w
     }
 
-    fn evaluate(&mut self, seq_is_cur: bool) -> Option<Key> {
-        let _ = seq_is_cur;
+    /// Decodes `cur` (leaving its times in the decoder) and returns its key.
+    fn evaluate(&mut self) -> Option<Key> {
         self.dec.decode(self.problem, &self.cur).ok()?;
         Some(key(&self.dec.evaluate(self.problem)))
     }
@@ -426,7 +426,7 @@ impl<'a> Worker<'a> {
         }
         for &mv in &exact {
             mv.apply(&mut self.cur);
-            let k = self.evaluate(false);
+            let k = self.evaluate();
             mv.undo(&mut self.cur);
             if let Some(k) = k {
                 self.consider(mv, k, it, &mut chosen);
@@ -447,7 +447,7 @@ impl<'a> Worker<'a> {
             let n = self.problem.ops.len() as u64;
             let tenure = it + 2 + self.rng.random_range(0..(6 + n / 25));
             self.make_tabu(&mv, tenure);
-            match self.evaluate(true) {
+            match self.evaluate() {
                 Some(k) => {
                     self.cur_key = k;
                     if k < self.best_key {
@@ -648,10 +648,10 @@ impl<'a> Worker<'a> {
                 continue;
             }
             mv.apply(&mut self.cur);
-            if self.evaluate(false).is_none() {
+            if self.evaluate().is_none() {
                 mv.undo(&mut self.cur);
             }
         }
-        self.cur_key = self.evaluate(true).unwrap_or(Key(i64::MAX, f64::INFINITY));
+        self.cur_key = self.evaluate().unwrap_or(Key(i64::MAX, f64::INFINITY));
     }
 }
