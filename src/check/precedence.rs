@@ -16,11 +16,15 @@ pub(super) fn check(cx: &mut Ctx) {
     let entries = cx.entries;
     for s in entries {
         let op = cx.problem.op(s.op);
-        let release = cx.problem.job(op.job).release;
+        let job_release = cx.problem.job(op.job).release;
+        let (release, what) = match op.not_before {
+            Some(nb) if nb > job_release => (nb, "its `not_before`"),
+            _ => (job_release, "its job's release"),
+        };
         if s.start < release {
             let by = release.saturating_sub(s.start);
             let msg = format!(
-                "{} on {} starts at {}, {by} min before its job's release at {}",
+                "{} on {} starts at {}, {by} min before {what} at {}",
                 cx.name(s.op),
                 cx.machine(s),
                 cx.at(s.start),

@@ -139,6 +139,8 @@ pub struct Decoder {
     pub end: Vec<Minute>,
     /// Changeover working minutes before each operation.
     pub setup: Vec<Minute>,
+    /// Machine of each operation in the last decode.
+    pub machine: Vec<MachineId>,
     /// Completion of each job (end of its last operation).
     pub completion: Vec<Minute>,
     /// What set each operation's start.
@@ -158,6 +160,7 @@ impl Decoder {
             start: vec![0; n],
             end: vec![0; n],
             setup: vec![0; n],
+            machine: vec![MachineId(0); n],
             completion: vec![0; problem.jobs.len()],
             cause: vec![Cause::Release; n],
             placed: Vec::with_capacity(n),
@@ -229,7 +232,7 @@ impl Decoder {
         let op = problem.op(o);
         let machine = problem.machine(m);
         let duration = op.duration_on(m).ok_or(DecodeError::BadAssignment(o))?;
-        let release = problem.job(op.job).release;
+        let release = problem.op_release(o);
         let mut ready = release;
         let mut job_bound = false;
         if let Some(p) = pred {
@@ -272,6 +275,7 @@ impl Decoder {
         self.start[i] = pl.start;
         self.end[i] = pl.end;
         self.setup[i] = setup;
+        self.machine[i] = m;
         // The machine binds when the operation could not have started earlier for it alone.
         // (Calendars can delay both; this is a guide for move selection, not a proof.)
         self.cause[i] = if prev.is_some() && free + setup >= ready {
@@ -287,7 +291,16 @@ impl Decoder {
     /// The objective of the last decoded sequence.
     pub fn evaluate(&self, problem: &Problem) -> Evaluation {
         let changeover: Minute = self.setup.iter().sum();
-        Terms::from_completions(problem, &self.completion, changeover).evaluate(problem)
+        Terms::from_completions(problem, &self.completion, changeover)
+            .with_stability(
+                problem,
+                self.machine
+                    .iter()
+                    .zip(&self.start)
+                    .enumerate()
+                    .map(|(i, (&m, &s))| (OpId(i as u32), m, s)),
+            )
+            .evaluate(problem)
     }
 
     /// The last decoded sequence as a timed schedule.

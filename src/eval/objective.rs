@@ -2,7 +2,7 @@
 //! Every solver minimises exactly [`Evaluation::value`]; hard deadlines are kept apart so that a
 //! schedule that breaks one is never preferred to one that does not.
 
-use crate::model::{Minute, Problem};
+use crate::model::{MachineId, Minute, OpId, Problem};
 use crate::schedule::Schedule;
 
 /// The raw value of every objective term (before the instance's weights).
@@ -14,6 +14,9 @@ pub struct Terms {
     pub flow_time: f64,
     pub changeover_time: f64,
     pub earliness: f64,
+    /// Rescheduling only: the cost of moving away from the previous plan
+    /// ([`crate::model::Stability`]), already weighted; 0 without a baseline.
+    pub stability: f64,
     /// Σ max(0, C − deadline): minutes past hard deadlines (0 for a feasible schedule).
     pub deadline_excess: Minute,
     /// Jobs that miss their hard deadline.
@@ -83,6 +86,19 @@ impl Terms {
         t
     }
 
+    /// Adds the stability penalty of operations placed as `(op, machine, start)`; nothing when
+    /// the problem has no baseline.
+    pub fn with_stability(
+        mut self,
+        problem: &Problem,
+        placed: impl Iterator<Item = (OpId, MachineId, Minute)>,
+    ) -> Terms {
+        if let Some(st) = &problem.stability {
+            self.stability = placed.map(|(o, m, s)| st.penalty(o, m, s)).sum();
+        }
+        self
+    }
+
     /// Applies the instance's weights.
     pub fn evaluate(self, problem: &Problem) -> Evaluation {
         let w = &problem.objective;
@@ -91,7 +107,8 @@ impl Terms {
             + w.late_jobs * self.late_jobs
             + w.flow_time * self.flow_time
             + w.changeover_time * self.changeover_time
-            + w.earliness * self.earliness;
+            + w.earliness * self.earliness
+            + self.stability;
         Evaluation { terms: self, value }
     }
 }
@@ -128,5 +145,10 @@ pub fn evaluate_schedule(problem: &Problem, schedule: &Schedule) -> Evaluation {
         completion[j] = completion[j].max(s.end);
     }
     let changeover = changeovers_of(problem, schedule).iter().sum();
-    Terms::from_completions(problem, &completion, changeover).evaluate(problem)
+    Terms::from_completions(problem, &completion, changeover)
+        .with_stability(
+            problem,
+            schedule.ops.iter().map(|s| (s.op, s.machine, s.start)),
+        )
+        .evaluate(problem)
 }

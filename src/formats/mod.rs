@@ -275,6 +275,7 @@ impl Shop {
                         .collect(),
                     atomic: false,
                     pinned: None,
+                    not_before: None,
                 });
             }
             jobs.push(Job {
@@ -283,6 +284,7 @@ impl Shop {
                 due: job.due,
                 deadline: None,
                 weight: job.weight,
+                quantity: None,
                 first_op,
                 op_count,
             });

@@ -122,6 +122,8 @@ pub struct Job {
     pub due: Option<Minute>,
     pub deadline: Option<Minute>,
     pub weight: f64,
+    /// Order quantity, when the instance gives one (informative).
+    pub quantity: Option<f64>,
     /// The job's operations, `ops.start..ops.end` in routing order.
     pub first_op: u32,
     pub op_count: u32,
@@ -153,6 +155,9 @@ pub struct Operation {
     pub modes: Vec<Mode>,
     pub atomic: bool,
     pub pinned: Option<Pin>,
+    /// Earliest start of this operation alone (material due, quality hold), on top of the job's
+    /// release; see [`Problem::op_release`].
+    pub not_before: Option<Minute>,
 }
 
 impl Operation {
@@ -169,6 +174,42 @@ impl Operation {
 pub struct Pin {
     pub machine: MachineId,
     pub start: Minute,
+}
+
+/// What a repair does with an operation a breakdown interrupts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Interruption {
+    /// The operation pauses over the breakdown and finishes its remaining minutes after it.
+    #[default]
+    Resume,
+    /// The work done is lost: the operation runs its full duration again after the repair.
+    Restart,
+}
+
+/// A plan to stay close to (rescheduling): every solver adds [`Stability::penalty`] to the
+/// objective, so moving an operation must pay for itself.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Stability {
+    /// Machine and start of each operation in the previous plan (`None`: new operation).
+    pub baseline: Vec<Option<(MachineId, Minute)>>,
+    /// Cost of running an operation on another machine than in the baseline.
+    pub machine_change: f64,
+    /// Cost per minute an operation's start moves (earlier or later).
+    pub per_minute: f64,
+}
+
+impl Stability {
+    /// Penalty of operation `o` on machine `m` starting at `start`.
+    #[inline]
+    pub fn penalty(&self, o: OpId, m: MachineId, start: Minute) -> f64 {
+        match self.baseline.get(o.idx()).copied().flatten() {
+            Some((m0, s0)) => {
+                let moved = if m0 != m { self.machine_change } else { 0.0 };
+                moved + self.per_minute * (start - s0).abs() as f64
+            }
+            None => 0.0,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -190,6 +231,10 @@ pub struct Problem {
     pub ops: Vec<Operation>,
     /// For each machine, the operations eligible on it.
     pub ops_by_machine: Vec<Vec<OpId>>,
+    /// See [`Interruption`]; only rescheduling reads it.
+    pub interrupted_operations: Interruption,
+    /// Set by rescheduling: the previous plan and what moving away from it costs.
+    pub stability: Option<Stability>,
     job_index: HashMap<String, JobId>,
     machine_index: HashMap<String, MachineId>,
 }
@@ -243,6 +288,8 @@ impl Problem {
             jobs,
             ops,
             ops_by_machine,
+            interrupted_operations: Interruption::default(),
+            stability: None,
             job_index,
             machine_index,
         }
@@ -266,6 +313,18 @@ impl Problem {
     /// The operation `op_id` of job `job`.
     pub fn op_by_id(&self, job: JobId, op_id: &str) -> Option<OpId> {
         self.job(job).ops().find(|&o| self.op(o).id == op_id)
+    }
+
+    /// Earliest start of operation `o` on its own: its job's release, or its `not_before`
+    /// when later.
+    #[inline]
+    pub fn op_release(&self, o: OpId) -> Minute {
+        let op = self.op(o);
+        let r = self.job(op.job).release;
+        match op.not_before {
+            Some(nb) => r.max(nb),
+            None => r,
+        }
     }
 
     /// The routing predecessor of `o`, if any.

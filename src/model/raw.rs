@@ -27,6 +27,18 @@ pub struct RawInstance {
     pub changeovers: Vec<RawChangeoverMatrix>,
     pub machines: Vec<RawMachine>,
     pub jobs: Vec<RawJob>,
+    /// What happens to an operation a breakdown interrupts when a plan is repaired
+    /// (`takt reschedule`): it resumes after the repair (default) or restarts from scratch.
+    #[serde(default)]
+    pub interrupted_operations: Option<RawInterruption>,
+}
+
+/// See [`RawInstance::interrupted_operations`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawInterruption {
+    Resume,
+    Restart,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -127,6 +139,10 @@ pub struct RawJob {
     pub weight: Option<f64>,
     #[serde(default)]
     pub family: Option<String>,
+    /// Order quantity the operation durations are for (informative; a rescheduling event that
+    /// changes it scales the durations).
+    #[serde(default)]
+    pub quantity: Option<f64>,
     pub operations: Vec<RawOperation>,
 }
 
@@ -144,6 +160,9 @@ pub struct RawOperation {
     pub atomic: bool,
     #[serde(default)]
     pub pinned: Option<RawPin>,
+    /// The operation may not start before this instant (material due, quality hold).
+    #[serde(default)]
+    pub not_before: Option<RawInstant>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

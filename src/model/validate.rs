@@ -462,6 +462,15 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
                     start,
                 })
             });
+            let not_before = o.not_before.map(|t| cx.instant(t));
+            if let (Some(nb), Some(pin)) = (not_before, pinned) {
+                if pin.start < nb {
+                    cx.err(
+                        format!("{op_path}.pinned.start"),
+                        "pinned start is before the operation's `not_before`",
+                    );
+                }
+            }
             ops.push(Operation {
                 id: o.id.clone(),
                 job: JobId(ji as u32),
@@ -470,7 +479,16 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
                 modes,
                 atomic: o.atomic,
                 pinned,
+                not_before,
             });
+        }
+        if let Some(q) = j.quantity {
+            if !q.is_finite() || q <= 0.0 {
+                cx.err(
+                    format!("{p}.quantity"),
+                    format!("quantity must be a number > 0, got {q}"),
+                );
+            }
         }
         jobs.push(Job {
             id: j.id.clone(),
@@ -478,6 +496,7 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
             due,
             deadline,
             weight,
+            quantity: j.quantity,
             first_op,
             op_count: j.operations.len() as u32,
         });
@@ -582,7 +601,7 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
     if !cx.diags.is_empty() {
         return Err(cx.diags);
     }
-    Ok(Problem::new(
+    let mut problem = Problem::new(
         raw.name.clone().unwrap_or_else(|| "unnamed".to_string()),
         origin,
         horizon_end,
@@ -595,5 +614,10 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
         machines,
         jobs,
         ops,
-    ))
+    );
+    problem.interrupted_operations = match raw.interrupted_operations {
+        Some(RawInterruption::Restart) => Interruption::Restart,
+        Some(RawInterruption::Resume) | None => Interruption::Resume,
+    };
+    Ok(problem)
 }

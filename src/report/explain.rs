@@ -23,6 +23,8 @@ pub enum ReadyBy {
     HorizonStart,
     /// The job's release time.
     Release(Minute),
+    /// The operation's own `not_before` (a material delay, a quality hold).
+    NotBefore(Minute),
     /// The routing predecessor's end plus the transfer between the two machines' plants.
     Predecessor {
         pred: OpId,
@@ -185,11 +187,11 @@ pub fn analyse(problem: &Problem, schedule: &Schedule) -> Analysis {
             let duration = op
                 .duration_on(m)
                 .unwrap_or_else(|| av.working_minutes(s.start, s.end));
-            let mut ready = job.release.max(0);
-            let mut ready_by = if job.release > 0 {
-                ReadyBy::Release(job.release)
-            } else {
-                ReadyBy::HorizonStart
+            let mut ready = problem.op_release(s.op).max(0);
+            let mut ready_by = match op.not_before {
+                Some(nb) if nb > job.release && nb > 0 => ReadyBy::NotBefore(nb),
+                _ if job.release > 0 => ReadyBy::Release(job.release),
+                _ => ReadyBy::HorizonStart,
             };
             if let Some(p) = problem.pred(s.op) {
                 if let Some(pi) = position[p.idx()] {
@@ -341,14 +343,16 @@ pub fn pieces(problem: &Problem, analysis: &Analysis, job: JobId) -> Vec<Piece> 
                 }
                 end + transfer
             }
-            (Bound::Job, ReadyBy::Release(r)) => r,
+            (Bound::Job, ReadyBy::Release(r) | ReadyBy::NotBefore(r)) => r,
             (Bound::Job, ReadyBy::Pinned(p)) => p,
             (Bound::Job, ReadyBy::HorizonStart) => 0,
         };
         if is_origin && from > 0 {
             match (s.bound, s.ready_by) {
                 (Bound::Job, ReadyBy::Pinned(_)) => out.push(Piece::Pinned { minutes: from }),
-                (Bound::Job, ReadyBy::Release(_)) => out.push(Piece::Release { minutes: from }),
+                (Bound::Job, ReadyBy::Release(_) | ReadyBy::NotBefore(_)) => {
+                    out.push(Piece::Release { minutes: from })
+                }
                 _ => {}
             }
         }
@@ -610,6 +614,10 @@ pub fn describe_step(problem: &Problem, s: &Step) -> Vec<String> {
                 when(0)
             ),
             ReadyBy::Release(r) => format!("start set by the job's release at {}", when(r)),
+            ReadyBy::NotBefore(r) => format!(
+                "start set by the operation's not-before time {} (material or hold)",
+                when(r)
+            ),
             ReadyBy::Pinned(p) => format!("start set by its pin at {}", when(p)),
             ReadyBy::Predecessor {
                 pred,
@@ -640,6 +648,7 @@ pub fn describe_step(problem: &Problem, s: &Step) -> Vec<String> {
         let why = match s.ready_by {
             ReadyBy::HorizonStart => "from the horizon start".to_string(),
             ReadyBy::Release(_) => "released".to_string(),
+            ReadyBy::NotBefore(_) => "past its not-before time".to_string(),
             ReadyBy::Pinned(_) => "pinned".to_string(),
             ReadyBy::Predecessor { pred, transfer, .. } => {
                 if transfer > 0 {

@@ -235,7 +235,6 @@ fn best_mode(
     o: OpId,
 ) -> Option<Candidate> {
     let op = problem.op(o);
-    let job = problem.job(op.job);
     let pred = problem.pred(o);
     let mut best: Option<Candidate> = None;
     for mode in &op.modes {
@@ -247,7 +246,7 @@ fn best_mode(
         }
         let av = &problem.machine(m).availability;
         let ms = &machines[m.idx()];
-        let mut ready = job.release;
+        let mut ready = problem.op_release(o);
         if let Some(p) = pred {
             ready = ready.max(end[p.idx()] + problem.transfer_time(seq.machine_of[p.idx()], m));
         }

@@ -265,7 +265,10 @@ fn plain_makespan(p: &Problem) -> bool {
         && p.machines
             .iter()
             .all(|m| m.availability.is_always() && m.changeovers.is_none())
-        && p.ops.iter().all(|o| o.pinned.is_none())
+        && p.ops
+            .iter()
+            .all(|o| o.pinned.is_none() && o.not_before.is_none())
+        && p.stability.is_none()
 }
 
 impl<'a> Worker<'a> {
@@ -519,7 +522,7 @@ impl<'a> Worker<'a> {
         let (u, v) = (order[i], order[i + 1]);
         let dur = |x: OpId| d.end[x.idx()] - d.start[x.idx()];
         let head_job = |x: OpId| {
-            let rel = p.job(p.op(x).job).release.max(0);
+            let rel = p.op_release(x).max(0);
             match p.pred(x) {
                 Some(q) => {
                     rel.max(d.end[q.idx()] + p.transfer_time(self.cur.machine_of[q.idx()], m))

@@ -107,6 +107,9 @@ pub(crate) fn compute(
     // operation's duration and the larger of its changeover and its transfer (on a calendar:
     // the longest the operation can take from the moment it may begin, plus its transfer).
     let mut base: Minute = 0;
+    for op in &problem.ops {
+        base = base.max(op.not_before.unwrap_or(0));
+    }
     for job in &problem.jobs {
         base = base.max(job.release);
         if w.earliness > 0.0 && job.weight > 0.0 {
@@ -202,6 +205,7 @@ pub(crate) fn compute(
         let mut lb = job.release.max(0);
         for o in job.ops() {
             let op = problem.op(o);
+            lb = lb.max(op.not_before.unwrap_or(0));
             if let Some(p) = op.pinned {
                 if p.start < lb {
                     return Err(MipError::Infeasible(format!(

@@ -189,7 +189,12 @@ impl Meta {
 /// Instance features the model cannot represent exactly, by name. Every feature of the
 /// instance format is modelled now (calendars through time-window pieces); what can still be
 /// refused is size, by [`build`].
-pub(crate) fn check_supported(_problem: &Problem) -> Result<(), MipError> {
+pub(crate) fn check_supported(problem: &Problem) -> Result<(), MipError> {
+    if problem.stability.is_some() {
+        return Err(MipError::Unsupported(
+            "the stability term of a repair (rescheduling) is not in the model".into(),
+        ));
+    }
     Ok(())
 }
 
