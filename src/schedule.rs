@@ -8,7 +8,7 @@
 
 use crate::model::load::parse_yaml;
 use crate::model::time::{Minute, RawInstant};
-use crate::model::{Diagnostic, InputError, MachineId, OpId, Problem};
+use crate::model::{Diagnostic, InputError, MachineId, OpId, Problem, ResourceId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -57,6 +57,17 @@ pub struct SolveInfo {
 pub struct Schedule {
     pub ops: Vec<ScheduledOp>,
     pub info: SolveInfo,
+    /// Which resource each requirement uses, for operations with secondary-resource requirements
+    /// (an operation absent here uses the only option of each requirement).
+    pub resources: BTreeMap<OpId, ResourceChoice>,
+}
+
+/// The resource chosen for each requirement of an operation (`require`, in order) and of the
+/// changeover before it (its machine's `changeover_require`, in order).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResourceChoice {
+    pub require: Vec<ResourceId>,
+    pub changeover: Vec<ResourceId>,
 }
 
 impl Schedule {
@@ -85,6 +96,12 @@ struct Row {
     start_time: Option<String>,
     #[serde(default)]
     end_time: Option<String>,
+    /// Resources chosen for the operation's requirements, `;`-separated, in order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    resources: Option<String>,
+    /// Resources chosen for the changeover's requirements, `;`-separated, in order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    changeover_resources: Option<String>,
 }
 
 /// Empty CSV cells mean "absent".
@@ -159,14 +176,32 @@ fn rows(problem: &Problem, schedule: &Schedule) -> Vec<Row> {
                 setup_start_time: setup.map(|m| problem.datetime(m)),
                 start_time: Some(problem.datetime(s.start)),
                 end_time: Some(problem.datetime(s.end)),
+                resources: schedule
+                    .resources
+                    .get(&s.op)
+                    .filter(|c| !c.require.is_empty())
+                    .map(|c| names(problem, &c.require)),
+                changeover_resources: schedule
+                    .resources
+                    .get(&s.op)
+                    .filter(|c| !c.changeover.is_empty())
+                    .map(|c| names(problem, &c.changeover)),
             }
         })
         .collect()
 }
 
+fn names(problem: &Problem, ids: &[ResourceId]) -> String {
+    ids.iter()
+        .map(|r| problem.resources[r.idx()].id.as_str())
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
 /// Renders a schedule in `format`.
 pub fn render(problem: &Problem, schedule: &Schedule, format: Format) -> Result<String, String> {
     let rows = rows(problem, schedule);
+    let with_resources = !schedule.resources.is_empty();
     match format {
         Format::Yaml => serde_yaml::to_string(&YamlFile {
             instance: Some(problem.name.clone()),
@@ -176,7 +211,7 @@ pub fn render(problem: &Problem, schedule: &Schedule, format: Format) -> Result<
         .map_err(|e| e.to_string()),
         Format::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record([
+            let mut header = vec![
                 "job",
                 "operation",
                 "machine",
@@ -187,14 +222,17 @@ pub fn render(problem: &Problem, schedule: &Schedule, format: Format) -> Result<
                 "setup_start_time",
                 "start_time",
                 "end_time",
-            ])
-            .map_err(|e| e.to_string())?;
+            ];
+            if with_resources {
+                header.extend(["resources", "changeover_resources"]);
+            }
+            w.write_record(&header).map_err(|e| e.to_string())?;
             for r in rows {
                 let inst = |i: Option<RawInstant>| match i {
                     Some(RawInstant::Minutes(m)) => m.to_string(),
                     _ => String::new(),
                 };
-                w.write_record([
+                let mut rec = vec![
                     r.job,
                     r.operation,
                     r.machine,
@@ -205,8 +243,12 @@ pub fn render(problem: &Problem, schedule: &Schedule, format: Format) -> Result<
                     r.setup_start_time.unwrap_or_default(),
                     r.start_time.unwrap_or_default(),
                     r.end_time.unwrap_or_default(),
-                ])
-                .map_err(|e| e.to_string())?;
+                ];
+                if with_resources {
+                    rec.push(r.resources.unwrap_or_default());
+                    rec.push(r.changeover_resources.unwrap_or_default());
+                }
+                w.write_record(&rec).map_err(|e| e.to_string())?;
             }
             String::from_utf8(w.into_inner().map_err(|e| e.to_string())?).map_err(|e| e.to_string())
         }
@@ -321,6 +363,7 @@ pub fn parse_schedule(
     };
     let mut diags = Vec::new();
     let mut ops = Vec::new();
+    let mut resources = BTreeMap::new();
     let origin = problem.horizon_start;
     for (place, r) in rows {
         let job = problem.job_by_id(&r.job);
@@ -354,7 +397,32 @@ pub fn parse_schedule(
                 ));
             }
         }
+        let mut choice = ResourceChoice::default();
+        for (list, field, out) in [
+            (&r.resources, "resources", &mut choice.require),
+            (
+                &r.changeover_resources,
+                "changeover_resources",
+                &mut choice.changeover,
+            ),
+        ] {
+            let Some(list) = list.as_deref().filter(|l| !l.trim().is_empty()) else {
+                continue;
+            };
+            for name in list.split(';').map(str::trim) {
+                match problem.resource_by_id(name) {
+                    Some(id) => out.push(id),
+                    None => diags.push(Diagnostic::at(
+                        format!("{place}.{field}"),
+                        format!("unknown resource `{name}`"),
+                    )),
+                }
+            }
+        }
         if let (Some(op), Some(machine)) = (op, machine) {
+            if choice != ResourceChoice::default() {
+                resources.insert(op, choice);
+            }
             ops.push(ScheduledOp {
                 op,
                 machine,
@@ -367,5 +435,9 @@ pub fn parse_schedule(
     if !diags.is_empty() {
         return Err(InputError::invalid(file, diags));
     }
-    Ok(Schedule { ops, info })
+    Ok(Schedule {
+        ops,
+        info,
+        resources,
+    })
 }

@@ -60,7 +60,7 @@ proptest! {
         let seq = random_sequence(&p, sseed);
         let mut dec = Decoder::new(&p);
         dec.decode(&p, &seq).unwrap();
-        let sched = dec.to_schedule(&seq);
+        let sched = dec.to_schedule(&p, &seq);
         let violations = check(&p, &sched);
         prop_assert!(violations.is_empty(), "seed {seed}/{sseed}: {:?}", violations.iter().map(|v| &v.message).collect::<Vec<_>>());
         let ev = dec.evaluate(&p);
@@ -88,7 +88,7 @@ proptest! {
         let seq = random_sequence(&p, sseed);
         let mut dec = Decoder::new(&p);
         dec.decode(&p, &seq).unwrap();
-        let mut sched = dec.to_schedule(&seq);
+        let mut sched = dec.to_schedule(&p, &seq);
         // Drop one operation: the referee must report it missing.
         sched.ops.pop();
         prop_assert!(!check(&p, &sched).is_empty());

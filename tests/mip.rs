@@ -724,10 +724,7 @@ fn brute_force_single_machine(p: &Problem) -> f64 {
     let mut best = f64::INFINITY;
     let mut perm = ops.clone();
     heap_permute(&mut perm, ops.len(), &mut |order| {
-        let seq = Sequence {
-            machine_of: vec![MachineId(0); order.len()],
-            order: vec![order.to_vec()],
-        };
+        let seq = Sequence::new(vec![MachineId(0); order.len()], vec![order.to_vec()]);
         dec.decode(p, &seq).unwrap();
         best = best.min(dec.evaluate(p).value);
     });

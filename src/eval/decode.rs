@@ -7,8 +7,11 @@
 //! search can call it millions of times.
 
 use super::objective::{Evaluation, Terms};
-use crate::model::{Availability, FamilyId, MachineId, Minute, OpId, Problem};
-use crate::schedule::{Schedule, ScheduledOp};
+use super::secondary::{Blocked, SecondaryState, Wait};
+use crate::model::{Availability, FamilyId, ItemId, MachineId, Minute, OpId, Problem, ResourceId};
+use crate::schedule::{ResourceChoice, Schedule, ScheduledOp};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
 
 /// A solution in the form solvers manipulate: which machine runs each operation, and in what
 /// order each machine runs its operations.
@@ -18,20 +21,45 @@ pub struct Sequence {
     pub machine_of: Vec<MachineId>,
     /// Operations of each machine in processing order, indexed by `MachineId`.
     pub order: Vec<Vec<OpId>>,
+    /// Only for instances with secondary resources or materials: the decoding priority of each
+    /// operation (lower first), which decides who gets a shared resource or scarce stock
+    /// first. Empty: each operation's position on its machine.
+    pub priority: Vec<u32>,
 }
 
 impl Sequence {
+    /// A sequence without priorities.
+    pub fn new(machine_of: Vec<MachineId>, order: Vec<Vec<OpId>>) -> Sequence {
+        Sequence {
+            machine_of,
+            order,
+            priority: Vec::new(),
+        }
+    }
+
     /// The sequence a timed schedule implies: each machine's operations in start order.
     pub fn from_schedule(problem: &Problem, schedule: &Schedule) -> Sequence {
         let mut machine_of = vec![MachineId(0); problem.ops.len()];
         let mut order = vec![Vec::new(); problem.machines.len()];
         let mut sorted = schedule.ops.clone();
         sorted.sort_by_key(|s| (s.start, s.end, s.op));
-        for s in sorted {
+        let mut priority = vec![u32::MAX; problem.ops.len()];
+        for (k, s) in sorted.into_iter().enumerate() {
             machine_of[s.op.idx()] = s.machine;
             order[s.machine.idx()].push(s.op);
+            if let Some(p) = priority.get_mut(s.op.idx()) {
+                *p = k as u32;
+            }
         }
-        Sequence { machine_of, order }
+        // Chronological: placing in start order reproduces a schedule's resource decisions.
+        if !problem.has_secondary() {
+            priority.clear();
+        }
+        Sequence {
+            machine_of,
+            order,
+            priority,
+        }
     }
 }
 
@@ -50,6 +78,10 @@ pub enum DecodeError {
     },
     #[error("operation {0:?} is assigned to a machine it cannot run on, or missing from its machine's sequence")]
     BadAssignment(OpId),
+    #[error("operation {op:?} never gets enough of item {item:?}: stock, receipts and the production placed before it do not cover it")]
+    MaterialShortage { op: OpId, item: ItemId },
+    #[error("operation {op:?} never again finds the units of resource {resource:?} it needs")]
+    ResourceUnavailable { op: OpId, resource: ResourceId },
 }
 
 /// Where an operation goes on a machine.
@@ -121,14 +153,19 @@ pub fn place(
 }
 
 /// What set an operation's start in the last decode: the machine (its previous operation, with
-/// the changeover), the job (its routing predecessor plus transfer), or neither (release, pin,
-/// minute 0). Local search walks these links back to find critical paths.
+/// the changeover), the job (its routing predecessor plus transfer), a secondary resource or a
+/// material, or neither (release, pin, minute 0). Local search walks these links back to find
+/// critical paths.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Cause {
     Machine,
     Job,
     #[default]
     Release,
+    /// Waited for units of a secondary resource.
+    Resource(ResourceId),
+    /// Waited for stock of an item.
+    Material(ItemId),
 }
 
 /// Reusable decoding state and its result (times per operation).
@@ -147,9 +184,15 @@ pub struct Decoder {
     pub cause: Vec<Cause>,
     /// Operations in the order they were placed (a topological order of the schedule's arcs).
     pub placed: Vec<OpId>,
+    /// Secondary resources chosen per operation: its requirements, then its changeover's.
+    pub chosen: Vec<Vec<ResourceId>>,
     done: Vec<bool>,
     next: Vec<usize>,
     stack: Vec<MachineId>,
+    secondary: SecondaryState,
+    heap: BinaryHeap<Reverse<(bool, u32, u32)>>,
+    deferred: Vec<OpId>,
+    position: Vec<u32>,
 }
 
 impl Decoder {
@@ -164,9 +207,14 @@ impl Decoder {
             completion: vec![0; problem.jobs.len()],
             cause: vec![Cause::Release; n],
             placed: Vec::with_capacity(n),
+            chosen: vec![Vec::new(); n],
             done: vec![false; n],
             next: vec![0; problem.machines.len()],
             stack: Vec::with_capacity(problem.machines.len()),
+            secondary: SecondaryState::default(),
+            heap: BinaryHeap::new(),
+            deferred: Vec::new(),
+            position: vec![0; n],
         }
     }
 
@@ -176,6 +224,9 @@ impl Decoder {
         self.next.iter_mut().for_each(|n| *n = 0);
         self.stack.clear();
         self.placed.clear();
+        if problem.has_secondary() {
+            return self.decode_by_priority(problem, seq);
+        }
         self.stack
             .extend((0..problem.machines.len() as u32).rev().map(MachineId));
         let mut placed = 0;
@@ -205,6 +256,15 @@ impl Decoder {
                 }
             }
         }
+        self.finish(problem, seq, placed)
+    }
+
+    fn finish(
+        &mut self,
+        problem: &Problem,
+        seq: &Sequence,
+        placed: usize,
+    ) -> Result<(), DecodeError> {
         if placed < problem.ops.len() {
             // Either a cycle, or an operation missing from every sequence.
             if let Some(o) = (0..problem.ops.len())
@@ -218,6 +278,95 @@ impl Decoder {
             self.completion[j] = self.end[job.last_op().idx()];
         }
         Ok(())
+    }
+
+    /// With secondary resources or materials, operations compete across machines, so the order
+    /// of placement matters: among the operations whose machine predecessor and routing
+    /// predecessor are placed, the one of lowest priority goes next (pinned operations first).
+    /// An operation whose material only a later production can cover waits until a job
+    /// completes.
+    fn decode_by_priority(&mut self, problem: &Problem, seq: &Sequence) -> Result<(), DecodeError> {
+        let n = problem.ops.len();
+        self.secondary.reset(problem);
+        self.heap.clear();
+        self.deferred.clear();
+        for (m, order) in seq.order.iter().enumerate() {
+            for (k, &o) in order.iter().enumerate() {
+                if o.idx() >= n || seq.machine_of[o.idx()].idx() != m {
+                    return Err(DecodeError::BadAssignment(o));
+                }
+                self.position[o.idx()] = k as u32;
+            }
+        }
+        let use_priority = seq.priority.len() == n;
+        let key = |o: OpId, position: &[u32]| {
+            let rank = if use_priority {
+                seq.priority[o.idx()]
+            } else {
+                position[o.idx()]
+            };
+            Reverse((problem.op(o).pinned.is_none(), rank, o.0))
+        };
+        for order in &seq.order {
+            if let Some(&o) = order.first() {
+                if problem.pred(o).is_none() {
+                    self.heap.push(key(o, &self.position));
+                }
+            }
+        }
+        let mut placed = 0;
+        while let Some(Reverse((_, _, raw))) = self.heap.pop() {
+            let o = OpId(raw);
+            let m = seq.machine_of[o.idx()];
+            if self.done[o.idx()] {
+                return Err(DecodeError::BadAssignment(o));
+            }
+            let k = self.next[m.idx()];
+            let prev = k.checked_sub(1).map(|i| seq.order[m.idx()][i]);
+            match self.place_op(problem, seq, m, o, problem.pred(o), prev) {
+                Ok(()) => {}
+                Err(DecodeError::MaterialShortage { .. }) => {
+                    self.deferred.push(o);
+                    continue;
+                }
+                Err(e) => return Err(e),
+            }
+            self.done[o.idx()] = true;
+            self.placed.push(o);
+            self.next[m.idx()] += 1;
+            placed += 1;
+            // The machine's next operation, if its routing predecessor is placed.
+            if let Some(&q) = seq.order[m.idx()].get(k + 1) {
+                if problem.pred(q).is_none_or(|p| self.done[p.idx()]) {
+                    self.heap.push(key(q, &self.position));
+                }
+            }
+            let job = problem.op(o).job;
+            if o != problem.job(job).last_op() {
+                // The routing successor, if it heads its machine's remaining sequence.
+                let q = OpId(o.0 + 1);
+                let mq = seq.machine_of[q.idx()];
+                if seq.order[mq.idx()].get(self.next[mq.idx()]) == Some(&q) {
+                    self.heap.push(key(q, &self.position));
+                }
+            } else if !problem.job(job).produce.is_empty() {
+                self.secondary.produce(problem, job, self.end[o.idx()]);
+                for d in self.deferred.drain(..) {
+                    self.heap.push(key(d, &self.position));
+                }
+            }
+        }
+        if let Some(&o) = self.deferred.first() {
+            let item = problem
+                .op(o)
+                .consume
+                .iter()
+                .map(|c| c.0)
+                .next()
+                .expect("deferred for a material");
+            return Err(DecodeError::MaterialShortage { op: o, item });
+        }
+        self.finish(problem, seq, placed)
     }
 
     fn place_op(
@@ -253,14 +402,31 @@ impl Decoder {
             }
             ready = ready.max(pin.start);
         }
-        let pl = place(
-            &machine.availability,
-            free,
-            ready,
-            setup,
-            duration,
-            op.atomic,
-        );
+        let mut waited = None;
+        let pl = if problem.has_secondary() {
+            let fit = self
+                .secondary
+                .fit(problem, o, m, free, ready, setup, duration, op.atomic)
+                .map_err(|b| match b {
+                    Blocked::Material(item) => DecodeError::MaterialShortage { op: o, item },
+                    Blocked::Resource(resource) => {
+                        DecodeError::ResourceUnavailable { op: o, resource }
+                    }
+                })?;
+            if fit.placement.start > fit.unconstrained.start {
+                waited = fit.wait;
+            }
+            fit.placement
+        } else {
+            place(
+                &machine.availability,
+                free,
+                ready,
+                setup,
+                duration,
+                op.atomic,
+            )
+        };
         if let Some(pin) = op.pinned {
             if pl.start != pin.start {
                 return Err(DecodeError::PinMissed {
@@ -270,6 +436,12 @@ impl Decoder {
                 });
             }
         }
+        if problem.has_secondary() {
+            self.secondary.commit(problem, o, m, pl.start, setup);
+            let chosen = &mut self.chosen[o.idx()];
+            chosen.clear();
+            chosen.extend_from_slice(&self.secondary.chosen);
+        }
         let i = o.idx();
         self.setup_start[i] = pl.setup_start;
         self.start[i] = pl.start;
@@ -278,12 +450,12 @@ impl Decoder {
         self.machine[i] = m;
         // The machine binds when the operation could not have started earlier for it alone.
         // (Calendars can delay both; this is a guide for move selection, not a proof.)
-        self.cause[i] = if prev.is_some() && free + setup >= ready {
-            Cause::Machine
-        } else if job_bound {
-            Cause::Job
-        } else {
-            Cause::Release
+        self.cause[i] = match waited {
+            Some(Wait::Resource(r)) => Cause::Resource(r),
+            Some(Wait::Material(it)) => Cause::Material(it),
+            None if prev.is_some() && free + setup >= ready => Cause::Machine,
+            None if job_bound => Cause::Job,
+            None => Cause::Release,
         };
         Ok(())
     }
@@ -303,8 +475,8 @@ impl Decoder {
             .evaluate(problem)
     }
 
-    /// The last decoded sequence as a timed schedule.
-    pub fn to_schedule(&self, seq: &Sequence) -> Schedule {
+    /// The last decoded sequence as a timed schedule (with the resources chosen, if any).
+    pub fn to_schedule(&self, problem: &Problem, seq: &Sequence) -> Schedule {
         let mut ops: Vec<ScheduledOp> = (0..self.start.len())
             .map(|i| ScheduledOp {
                 op: OpId(i as u32),
@@ -315,9 +487,26 @@ impl Decoder {
             })
             .collect();
         ops.sort_by_key(|s| (s.machine, s.start, s.end, s.op));
+        let mut resources = BTreeMap::new();
+        if problem.has_secondary() {
+            for (i, chosen) in self.chosen.iter().enumerate() {
+                if chosen.is_empty() {
+                    continue;
+                }
+                let k = problem.ops[i].require.len().min(chosen.len());
+                resources.insert(
+                    OpId(i as u32),
+                    ResourceChoice {
+                        require: chosen[..k].to_vec(),
+                        changeover: chosen[k..].to_vec(),
+                    },
+                );
+            }
+        }
         Schedule {
             ops,
             info: Default::default(),
+            resources,
         }
     }
 }

@@ -252,6 +252,7 @@ impl Shop {
                 downtime: Vec::new(),
                 changeovers: None,
                 initial_family: None,
+                changeover_require: Vec::new(),
                 availability: Availability::always(),
             })
             .collect();
@@ -276,6 +277,8 @@ impl Shop {
                     atomic: false,
                     pinned: None,
                     not_before: None,
+                    require: Vec::new(),
+                    consume: Vec::new(),
                 });
             }
             jobs.push(Job {
@@ -285,6 +288,7 @@ impl Shop {
                 deadline: None,
                 weight: job.weight,
                 quantity: None,
+                produce: Vec::new(),
                 first_op,
                 op_count,
             });

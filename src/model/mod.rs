@@ -5,6 +5,7 @@ pub mod error;
 pub mod load;
 pub mod problem;
 pub mod raw;
+pub mod secondary;
 pub mod time;
 pub mod validate;
 

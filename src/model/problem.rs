@@ -2,6 +2,7 @@
 //! solver, the evaluator, the referee and the reporter. Nothing here re-parses or re-validates.
 
 use super::calendar::{Availability, CalendarRules, WeekAnchor};
+pub use super::secondary::{Item, ItemId, Requirement, Resource, ResourceId};
 use super::time::{datetime_at, format_datetime, Minute};
 use jiff::civil::DateTime;
 use std::collections::HashMap;
@@ -103,6 +104,8 @@ pub struct Machine {
     /// Index into `Problem::changeover_matrices`; `None`: this machine never needs a changeover.
     pub changeovers: Option<usize>,
     pub initial_family: Option<FamilyId>,
+    /// Resources every changeover on this machine holds.
+    pub changeover_require: Vec<Requirement>,
     /// Compiled working time (calendar and downtime), for the decoder.
     pub availability: Availability,
 }
@@ -124,6 +127,8 @@ pub struct Job {
     pub weight: f64,
     /// Order quantity, when the instance gives one (informative).
     pub quantity: Option<f64>,
+    /// Items added to stock when the job completes.
+    pub produce: Vec<(ItemId, f64)>,
     /// The job's operations, `ops.start..ops.end` in routing order.
     pub first_op: u32,
     pub op_count: u32,
@@ -158,6 +163,10 @@ pub struct Operation {
     /// Earliest start of this operation alone (material due, quality hold), on top of the job's
     /// release; see [`Problem::op_release`].
     pub not_before: Option<Minute>,
+    /// Secondary resources held during the operation's working minutes.
+    pub require: Vec<Requirement>,
+    /// Items taken from stock when the operation starts.
+    pub consume: Vec<(ItemId, f64)>,
 }
 
 impl Operation {
@@ -231,6 +240,10 @@ pub struct Problem {
     pub ops: Vec<Operation>,
     /// For each machine, the operations eligible on it.
     pub ops_by_machine: Vec<Vec<OpId>>,
+    /// Secondary resources (operators, tools, ...), indexed by `ResourceId`.
+    pub resources: Vec<Resource>,
+    /// Materials, indexed by `ItemId`.
+    pub items: Vec<Item>,
     /// See [`Interruption`]; only rescheduling reads it.
     pub interrupted_operations: Interruption,
     /// Set by rescheduling: the previous plan and what moving away from it costs.
@@ -288,6 +301,8 @@ impl Problem {
             jobs,
             ops,
             ops_by_machine,
+            resources: Vec::new(),
+            items: Vec::new(),
             interrupted_operations: Interruption::default(),
             stability: None,
             job_index,
@@ -313,6 +328,32 @@ impl Problem {
     /// The operation `op_id` of job `job`.
     pub fn op_by_id(&self, job: JobId, op_id: &str) -> Option<OpId> {
         self.job(job).ops().find(|&o| self.op(o).id == op_id)
+    }
+
+    /// Whether any operation or changeover needs a secondary resource or consumes an item:
+    /// then the decoder works in priority order and the solvers honour both.
+    pub fn has_secondary(&self) -> bool {
+        self.ops
+            .iter()
+            .any(|o| !o.require.is_empty() || !o.consume.is_empty())
+            || self
+                .machines
+                .iter()
+                .any(|m| !m.changeover_require.is_empty())
+    }
+
+    pub fn resource_by_id(&self, id: &str) -> Option<ResourceId> {
+        self.resources
+            .iter()
+            .position(|r| r.id == id)
+            .map(|i| ResourceId(i as u32))
+    }
+
+    pub fn item_by_id(&self, id: &str) -> Option<ItemId> {
+        self.items
+            .iter()
+            .position(|r| r.id == id)
+            .map(|i| ItemId(i as u32))
     }
 
     /// Earliest start of operation `o` on its own: its job's release, or its `not_before`

@@ -27,6 +27,12 @@ pub struct RawInstance {
     pub changeovers: Vec<RawChangeoverMatrix>,
     pub machines: Vec<RawMachine>,
     pub jobs: Vec<RawJob>,
+    /// Secondary renewable resources: operator crews, setters, tools, molds.
+    #[serde(default)]
+    pub resources: Vec<RawResource>,
+    /// Materials: stock, receipts, consumed by operations, produced by jobs.
+    #[serde(default)]
+    pub items: Vec<RawItem>,
     /// What happens to an operation a breakdown interrupts when a plan is repaired
     /// (`takt reschedule`): it resumes after the repair (default) or restarts from scratch.
     #[serde(default)]
@@ -123,6 +129,75 @@ pub struct RawMachine {
     pub initial_family: Option<String>,
     #[serde(default)]
     pub downtime: Vec<RawInterval>,
+    /// Resources every changeover on this machine needs, for its whole duration.
+    #[serde(default)]
+    pub changeover_require: Vec<RawRequirement>,
+}
+
+/// A renewable resource whose capacity may vary over time: `capacity` all the time, 0 outside
+/// `calendar`'s working time when one is given, the capacity of a weekly `shifts` entry during
+/// that shift, and a dated `exceptions` entry over everything (the last listed wins).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawResource {
+    pub id: String,
+    #[serde(default)]
+    pub capacity: Option<i64>,
+    #[serde(default)]
+    pub calendar: Option<String>,
+    #[serde(default)]
+    pub shifts: Vec<RawCapacityShift>,
+    #[serde(default)]
+    pub exceptions: Vec<RawCapacityException>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCapacityShift {
+    pub days: Vec<String>,
+    pub from: RawClock,
+    pub to: RawClock,
+    pub capacity: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCapacityException {
+    pub from: RawInstant,
+    pub to: RawInstant,
+    pub capacity: i64,
+}
+
+/// `{resource: crew-a, units: 1}` or `{one_of: [crew-a, crew-b], units: 1}` (units default 1).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRequirement {
+    #[serde(default)]
+    pub resource: Option<String>,
+    #[serde(default)]
+    pub one_of: Option<Vec<String>>,
+    #[serde(default)]
+    pub units: Option<i64>,
+}
+
+/// A material: initial stock, dated receipts (purchase orders) and an optional safety stock.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawItem {
+    pub id: String,
+    #[serde(default)]
+    pub stock: Option<f64>,
+    #[serde(default)]
+    pub safety_stock: Option<f64>,
+    #[serde(default)]
+    pub receipts: Vec<RawReceipt>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReceipt {
+    pub at: RawInstant,
+    pub qty: f64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -143,6 +218,9 @@ pub struct RawJob {
     /// changes it scales the durations).
     #[serde(default)]
     pub quantity: Option<f64>,
+    /// Items the job adds to stock when it completes (item -> quantity).
+    #[serde(default)]
+    pub produce: BTreeMap<String, f64>,
     pub operations: Vec<RawOperation>,
 }
 
@@ -163,6 +241,12 @@ pub struct RawOperation {
     /// The operation may not start before this instant (material due, quality hold).
     #[serde(default)]
     pub not_before: Option<RawInstant>,
+    /// Secondary resources held during the operation's working minutes.
+    #[serde(default)]
+    pub require: Vec<RawRequirement>,
+    /// Items taken from stock when the operation starts (item -> quantity).
+    #[serde(default)]
+    pub consume: BTreeMap<String, f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -10,6 +10,8 @@ use super::time::{minutes_between, Minute, RawInstant};
 use jiff::civil::DateTime;
 use std::collections::{BTreeSet, HashMap};
 
+mod secondary;
+
 struct Ctx {
     diags: Vec<Diagnostic>,
     origin: DateTime,
@@ -253,6 +255,8 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
         format!("machines[{i}].id")
     });
     let week = week_anchor(origin);
+    let (resources, res_ix) = secondary::resources(&mut cx, raw, &cal_ix, &calendars, week);
+    let (items, item_ix) = secondary::items(&mut cx, raw);
     let mut machines = Vec::new();
     for (mi, m) in raw.machines.iter().enumerate() {
         let p = format!("machines[{mi}]");
@@ -290,7 +294,15 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
                 Availability::always()
             }
         };
+        let changeover_require = secondary::requirements(
+            &mut cx,
+            &m.changeover_require,
+            &res_ix,
+            &resources,
+            &format!("{p}.changeover_require"),
+        );
         machines.push(Machine {
+            changeover_require,
             id: m.id.clone(),
             plant: PlantId(plant),
             calendar,
@@ -471,7 +483,18 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
                     );
                 }
             }
+            let require = secondary::requirements(
+                &mut cx,
+                &o.require,
+                &res_ix,
+                &resources,
+                &format!("{op_path}.require"),
+            );
+            let consume =
+                secondary::quantities(&mut cx, &o.consume, &item_ix, &format!("{op_path}.consume"));
             ops.push(Operation {
+                require,
+                consume,
                 id: o.id.clone(),
                 job: JobId(ji as u32),
                 index: oi as u32,
@@ -490,7 +513,9 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
                 );
             }
         }
+        let produce = secondary::quantities(&mut cx, &j.produce, &item_ix, &format!("{p}.produce"));
         jobs.push(Job {
+            produce,
             id: j.id.clone(),
             release,
             due,
@@ -598,6 +623,8 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
         }
     }
 
+    secondary::supply_covers_demand(&mut cx, &items, &jobs, &ops);
+
     if !cx.diags.is_empty() {
         return Err(cx.diags);
     }
@@ -615,6 +642,8 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
         jobs,
         ops,
     );
+    problem.resources = resources;
+    problem.items = items;
     problem.interrupted_operations = match raw.interrupted_operations {
         Some(RawInterruption::Restart) => Interruption::Restart,
         Some(RawInterruption::Resume) | None => Interruption::Resume,

@@ -114,10 +114,10 @@ pub fn construct(problem: &Problem, rule: Rule) -> Sequence {
             .sort_by_key(|&o| std::cmp::Reverse(problem.op(o).pinned.unwrap().start));
     }
 
-    let mut seq = Sequence {
-        machine_of: vec![MachineId(0); n],
-        order: vec![Vec::new(); problem.machines.len()],
-    };
+    let mut seq = Sequence::new(
+        vec![MachineId(0); n],
+        vec![Vec::new(); problem.machines.len()],
+    );
     let mut end = vec![0; n];
     let mut committed = vec![false; n];
     let mut next_of_job: Vec<u32> = problem.jobs.iter().map(|j| j.first_op).collect();

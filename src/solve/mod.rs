@@ -33,7 +33,7 @@ pub fn finish(
     dec.decode(problem, &sequence)
         .map_err(|e| SolveError::NoSchedule(describe(problem, &e)))?;
     let evaluation = dec.evaluate(problem);
-    let schedule = dec.to_schedule(&sequence);
+    let schedule = dec.to_schedule(problem, &sequence);
     Ok(SolveResult {
         schedule,
         sequence,
@@ -57,6 +57,16 @@ pub fn describe(problem: &Problem, e: &crate::eval::DecodeError) -> String {
             problem.op_name(*op)
         ),
         Cycle(n) => format!("machine sequences contradict routings ({n} operations unplaceable)"),
+        MaterialShortage { op, item } => format!(
+            "operation {} never gets enough `{}`: stock, receipts and production do not cover it",
+            problem.op_name(*op),
+            problem.items[item.idx()].id
+        ),
+        ResourceUnavailable { op, resource } => format!(
+            "operation {} never again finds the units of `{}` it needs",
+            problem.op_name(*op),
+            problem.resources[resource.idx()].id
+        ),
     }
 }
 

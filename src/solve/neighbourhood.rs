@@ -116,7 +116,7 @@ pub fn critical_path(
                 Some(p) => o = p,
                 None => break,
             },
-            Cause::Release => break,
+            Cause::Release | Cause::Resource(_) | Cause::Material(_) => break,
         }
         if path.len() > seq.machine_of.len() {
             break; // defensive: causes always point backwards in time

@@ -165,7 +165,7 @@ pub fn random_sequence(problem: &Problem, seed: u64) -> takt::eval::Sequence {
         machine_of[o.idx()] = m;
         order[m.idx()].push(o);
     }
-    takt::eval::Sequence { machine_of, order }
+    takt::eval::Sequence::new(machine_of, order)
 }
 
 pub mod naive;
@@ -213,10 +213,7 @@ pub fn for_each_sequence(p: &Problem, f: &mut dyn FnMut(&Sequence)) {
                 .zip(&pick)
                 .map(|(ps, &i)| ps[i].clone())
                 .collect();
-            f(&Sequence {
-                machine_of: machine_of.clone(),
-                order,
-            });
+            f(&Sequence::new(machine_of.clone(), order));
             let mut k = 0;
             while k < pick.len() {
                 pick[k] += 1;

@@ -88,7 +88,7 @@ pub(crate) fn sequence_of(problem: &Problem, meta: &Meta, values: &[f64]) -> Seq
         keyed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
         *list = keyed.into_iter().map(|k| k.2).collect();
     }
-    Sequence { machine_of, order }
+    Sequence::new(machine_of, order)
 }
 
 /// The same sequence ordered by the MIP's start times (a fallback).
@@ -129,7 +129,7 @@ fn timed_schedule(problem: &Problem, meta: &Meta, values: &[f64], seq: &Sequence
     }
     let mut sched = Schedule {
         ops,
-        info: Default::default(),
+        ..Default::default()
     };
     sched.sort();
     sched
@@ -145,7 +145,7 @@ pub(crate) fn extract(problem: &Problem, meta: &Meta, values: &[f64]) -> Option<
         dec.decode(problem, &seq).ok()?;
     }
     let mut best = Extracted {
-        schedule: dec.to_schedule(&seq),
+        schedule: dec.to_schedule(problem, &seq),
         evaluation: dec.evaluate(problem),
         sequence: seq,
         timed: false,

@@ -190,6 +190,16 @@ impl Meta {
 /// instance format is modelled now (calendars through time-window pieces); what can still be
 /// refused is size, by [`build`].
 pub(crate) fn check_supported(problem: &Problem) -> Result<(), MipError> {
+    if problem.has_secondary() {
+        let what = if problem.ops.iter().any(|o| !o.consume.is_empty()) {
+            "materials (stock, receipts, consumption)"
+        } else {
+            "secondary resources (operators, tools)"
+        };
+        return Err(MipError::Unsupported(format!(
+            "{what} are not in the model; use the heuristic (`--solver auto` falls back to it)"
+        )));
+    }
     if problem.stability.is_some() {
         return Err(MipError::Unsupported(
             "the stability term of a repair (rescheduling) is not in the model".into(),

@@ -265,10 +265,7 @@ pub(crate) fn rounded_sequences(
         order.sort_by(|a, b| key[a.idx()].total_cmp(&key[b.idx()]).then(a.cmp(b)));
         let mut per_machine = vec![Vec::new(); problem.machines.len()];
         per_machine[machine.idx()] = order;
-        out.push(crate::eval::Sequence {
-            machine_of: vec![machine; n],
-            order: per_machine,
-        });
+        out.push(crate::eval::Sequence::new(vec![machine; n], per_machine));
     }
     out
 }
