@@ -346,7 +346,8 @@ impl Decoder {
                 // The routing successor, if it heads its machine's remaining sequence.
                 let q = OpId(o.0 + 1);
                 let mq = seq.machine_of[q.idx()];
-                if seq.order[mq.idx()].get(self.next[mq.idx()]) == Some(&q) {
+                // (On the same machine it was pushed above as the machine's next operation.)
+                if mq != m && seq.order[mq.idx()].get(self.next[mq.idx()]) == Some(&q) {
                     self.heap.push(key(q, &self.position));
                 }
             } else if !problem.job(job).produce.is_empty() {

@@ -8,6 +8,7 @@
 //! Pinned operations are reservations: an operation goes before a pending pinned operation on
 //! a machine only if it ends in time for that operation's changeover; otherwise it goes after.
 
+use crate::eval::secondary::SecondaryState;
 use crate::eval::{place, Sequence};
 use crate::model::{FamilyId, MachineId, Minute, OpId, Problem};
 
@@ -63,6 +64,10 @@ struct Candidate {
     duration: Minute,
     /// A pending pinned operation that must be committed first on this machine.
     after_pin: Option<OpId>,
+    /// Machine free time and job ready time the placement was computed from (to book the
+    /// same placement's secondary resources).
+    free: Minute,
+    ready: Minute,
 }
 
 struct MachineState {
@@ -75,6 +80,15 @@ struct MachineState {
 /// Builds a sequence with `rule`. Always returns a sequence covering every operation; whether its
 /// pins hold is for the decoder to say.
 pub fn construct(problem: &Problem, rule: Rule) -> Sequence {
+    construct_boosted(problem, rule, &[]).0
+}
+
+/// Like [`construct`], but the operations of jobs marked in `boost` go first whenever one is a
+/// candidate. Also returns the jobs whose next operation waited for material that nothing
+/// placed could supply any more (a dead end: boosting them is the caller's retry).
+pub fn construct_boosted(problem: &Problem, rule: Rule, boost: &[bool]) -> (Sequence, Vec<usize>) {
+    let boosted = |o: OpId| boost.get(problem.op(o).job.idx()).copied().unwrap_or(false);
+    let mut starved: Vec<usize> = Vec::new();
     let n = problem.ops.len();
     let min_dur: Vec<Minute> = problem
         .ops
@@ -123,6 +137,17 @@ pub fn construct(problem: &Problem, rule: Rule) -> Sequence {
     let mut next_of_job: Vec<u32> = problem.jobs.iter().map(|j| j.first_op).collect();
     let mut scheduled = 0;
     let mut cands: Vec<Candidate> = Vec::with_capacity(problem.jobs.len());
+    // Secondary resources and materials: candidates are placed where those allow too, and the
+    // commit order becomes the decoder's priority (so the decoder reproduces this schedule).
+    let mut sec = problem.has_secondary().then(|| {
+        let mut s = SecondaryState::default();
+        s.reset(problem);
+        s
+    });
+    if sec.is_some() {
+        seq.priority = vec![u32::MAX; n];
+    }
+    let mut commits = 0u32;
 
     while scheduled < n {
         cands.clear();
@@ -137,14 +162,29 @@ pub fn construct(problem: &Problem, rule: Rule) -> Sequence {
                 continue;
             }
             let o = OpId(next_of_job[j]);
-            if let Some(c) = best_mode(problem, &machines, &seq, &end, o) {
+            if let Some(c) = best_mode(problem, &machines, &seq, &end, o, sec.as_mut()) {
                 cands.push(c);
             }
+        }
+        if cands.is_empty() && sec.is_some() {
+            starved = (0..problem.jobs.len())
+                .filter(|&j| next_of_job[j] < problem.jobs[j].first_op + problem.jobs[j].op_count)
+                .filter(|&j| !problem.op(OpId(next_of_job[j])).consume.is_empty())
+                .collect();
+            // Every next operation waits for material no placed job produces yet (or a
+            // resource that never frees): place the rest by machine and job alone; the
+            // decoder will say whether the result holds.
+            sec = None;
+            continue;
         }
         if cands.is_empty() {
             break;
         }
-        // The machine where the earliest completion happens, and its conflict set.
+        // The machine where the earliest completion happens, and its conflict set (among the
+        // boosted candidates when there are any).
+        if cands.iter().any(|c| boosted(c.op)) {
+            cands.retain(|c| boosted(c.op));
+        }
         let first = *cands.iter().min_by_key(|c| (c.end, c.start, c.op)).unwrap();
         let chosen = cands
             .iter()
@@ -165,6 +205,7 @@ pub fn construct(problem: &Problem, rule: Rule) -> Sequence {
                 &mut end,
                 &mut committed,
                 p,
+                sec.as_mut(),
             );
         }
         let o = chosen.op;
@@ -176,10 +217,18 @@ pub fn construct(problem: &Problem, rule: Rule) -> Sequence {
                 &mut end,
                 &mut committed,
                 o,
+                sec.as_mut(),
             );
             // Counted when the job's pointer passes it.
             continue;
         }
+        if let Some(s) = sec.as_mut() {
+            book(problem, s, &chosen, o, m);
+        }
+        if !seq.priority.is_empty() {
+            seq.priority[o.idx()] = commits;
+        }
+        commits += 1;
         seq.machine_of[o.idx()] = m;
         seq.order[m.idx()].push(o);
         end[o.idx()] = chosen.end;
@@ -188,10 +237,26 @@ pub fn construct(problem: &Problem, rule: Rule) -> Sequence {
         ms.free = chosen.end;
         ms.family = problem.op(o).family;
     }
-    seq
+    (seq, starved)
+}
+
+/// Books the secondary resources and materials of a chosen candidate (placed again, as the
+/// candidates' scratch state is gone), and the job's production when this completes it.
+fn book(problem: &Problem, sec: &mut SecondaryState, c: &Candidate, o: OpId, m: MachineId) {
+    let op = problem.op(o);
+    if let Ok(f) = sec.fit(
+        problem, o, m, c.free, c.ready, c.setup, c.duration, op.atomic,
+    ) {
+        sec.commit(problem, o, m, f.placement.start, c.setup);
+    }
+    let job = problem.job(op.job);
+    if o == job.last_op() {
+        sec.produce(problem, op.job, c.end);
+    }
 }
 
 /// Puts pinned operation `p` on its machine at its pin.
+#[allow(clippy::too_many_arguments)]
 fn commit_pin(
     problem: &Problem,
     machines: &mut [MachineState],
@@ -199,6 +264,7 @@ fn commit_pin(
     end: &mut [Minute],
     committed: &mut [bool],
     p: OpId,
+    sec: Option<&mut SecondaryState>,
 ) {
     if committed[p.idx()] {
         return;
@@ -218,6 +284,18 @@ fn commit_pin(
         d,
         op.atomic,
     );
+    if let Some(s) = sec {
+        if let Ok(f) = s.fit(problem, p, m, ms.free, pin.start, setup, d, op.atomic) {
+            s.commit(problem, p, m, f.placement.start, setup);
+        }
+        if p == problem.job(op.job).last_op() {
+            s.produce(problem, op.job, pl.end);
+        }
+    }
+    if !seq.priority.is_empty() {
+        // Pinned operations go first in the decoder anyway; keep them early here too.
+        seq.priority[p.idx()] = 0;
+    }
     seq.machine_of[p.idx()] = m;
     seq.order[m.idx()].push(p);
     end[p.idx()] = pl.end;
@@ -233,6 +311,7 @@ fn best_mode(
     seq: &Sequence,
     end: &[Minute],
     o: OpId,
+    mut sec: Option<&mut SecondaryState>,
 ) -> Option<Candidate> {
     let op = problem.op(o);
     let pred = problem.pred(o);
@@ -257,6 +336,7 @@ fn best_mode(
         let mut pl = place(av, ms.free, ready, setup, mode.duration, op.atomic);
         let mut cand_setup = setup;
         let mut after_pin = None;
+        let mut free = ms.free;
         if op.pinned.is_none() {
             if let Some(&p) = ms.pending_pins.last() {
                 let pop = problem.op(p);
@@ -274,8 +354,24 @@ fn best_mode(
                     let ppl = place(av, ms.free, pin.start, psetup, pd, pop.atomic);
                     cand_setup = problem.changeover(m, pop.family, op.family);
                     pl = place(av, ppl.end, ready, cand_setup, mode.duration, op.atomic);
+                    free = ppl.end;
                     after_pin = Some(p);
                 }
+            }
+        }
+        if let Some(s) = sec.as_deref_mut() {
+            match s.fit(
+                problem,
+                o,
+                m,
+                free,
+                ready,
+                cand_setup,
+                mode.duration,
+                op.atomic,
+            ) {
+                Ok(f) => pl = f.placement,
+                Err(_) => continue,
             }
         }
         let c = Candidate {
@@ -286,6 +382,8 @@ fn best_mode(
             end: pl.end,
             duration: mode.duration,
             after_pin,
+            free,
+            ready,
         };
         if best.is_none_or(|b| (c.end, c.start) < (b.end, b.start)) {
             best = Some(c);

@@ -76,7 +76,17 @@ pub fn solve_dispatch(problem: &Problem) -> Result<SolveResult, SolveError> {
     let mut best: Option<SolveResult> = None;
     let mut last_err = None;
     for rule in dispatch::Rule::ALL {
-        let seq = dispatch::construct(problem, rule);
+        let mut boost = vec![false; problem.jobs.len()];
+        let (mut seq, mut starved) = dispatch::construct_boosted(problem, rule, &boost);
+        // A dead end on materials (stock taken by jobs that could have waited, while a job that
+        // would produce more starves): retry with the starving jobs first, a few times.
+        for _ in 0..problem.jobs.len().min(8) {
+            if starved.is_empty() || starved.iter().all(|&j| boost[j]) {
+                break;
+            }
+            starved.iter().for_each(|&j| boost[j] = true);
+            (seq, starved) = dispatch::construct_boosted(problem, rule, &boost);
+        }
         match finish(problem, seq, format!("dispatch {}", rule.name())) {
             Ok(r) => {
                 if best

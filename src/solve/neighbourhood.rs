@@ -5,7 +5,7 @@
 //! cut changeovers.
 
 use crate::eval::{Cause, Decoder, Sequence};
-use crate::model::{MachineId, OpId, Problem};
+use crate::model::{MachineId, Minute, OpId, Problem};
 use rand::{Rng, RngExt};
 
 /// A change to a sequence. Every move has an exact inverse (`undo`).
@@ -25,6 +25,9 @@ pub enum Move {
         to: MachineId,
         to_pos: usize,
     },
+    /// Swap the decoding priorities of `a` and `b` (instances with secondary resources or
+    /// materials): who gets a shared resource or scarce stock first.
+    Priority { a: OpId, b: OpId },
 }
 
 impl Move {
@@ -43,6 +46,7 @@ impl Move {
                 seq.order[to.idx()].insert(to_pos, op);
                 seq.machine_of[op.idx()] = to;
             }
+            Move::Priority { a, b } => seq.priority.swap(a.idx(), b.idx()),
         }
     }
 
@@ -60,6 +64,7 @@ impl Move {
                 seq.order[from.idx()].insert(from_pos, op);
                 seq.machine_of[op.idx()] = from;
             }
+            Move::Priority { a, b } => seq.priority.swap(a.idx(), b.idx()),
         }
     }
 
@@ -68,6 +73,7 @@ impl Move {
         match *self {
             Move::Shift { m, from, .. } => seq.order[m.idx()][from],
             Move::Reassign { op, .. } => op,
+            Move::Priority { a, .. } => a,
         }
     }
 }
@@ -256,6 +262,66 @@ pub fn family_moves(
                 from: k,
                 to: j + 1,
             });
+        }
+    }
+}
+
+/// Moves for an operation that waited for a secondary resource or a material: swap its priority
+/// with the operations that took the resource or the stock just before it (at most `per_op` of
+/// them, the latest first), and move it ahead on its machine (to run before the wait instead of
+/// after it).
+pub fn priority_moves(
+    problem: &Problem,
+    seq: &Sequence,
+    dec: &Decoder,
+    pos: &[usize],
+    waiting: &[OpId],
+    per_op: usize,
+    out: &mut Vec<Move>,
+) {
+    if seq.priority.len() != problem.ops.len() {
+        return;
+    }
+    let mut blockers: Vec<(Minute, OpId)> = Vec::new();
+    for &o in waiting {
+        let (m, p) = (seq.machine_of[o.idx()], pos[o.idx()]);
+        for to in [p.saturating_sub(1), p.saturating_sub(2), 0] {
+            if to < p {
+                out.push(Move::Shift { m, from: p, to });
+            }
+        }
+        let (so, eo) = (dec.start[o.idx()], dec.end[o.idx()]);
+        let po = seq.priority[o.idx()];
+        blockers.clear();
+        match dec.cause[o.idx()] {
+            Cause::Resource(r) => {
+                for (q, chosen) in dec.chosen.iter().enumerate() {
+                    if q == o.idx() || seq.priority[q] >= po || !chosen.contains(&r) {
+                        continue;
+                    }
+                    let (sq, eq) = (dec.setup_start[q].min(dec.start[q]), dec.end[q]);
+                    if sq < so && eq >= so - (eo - so).max(1) {
+                        blockers.push((eq, OpId(q as u32)));
+                    }
+                }
+            }
+            Cause::Material(item) => {
+                for (q, op) in problem.ops.iter().enumerate() {
+                    if q == o.idx()
+                        || seq.priority[q] >= po
+                        || !op.consume.iter().any(|c| c.0 == item)
+                        || dec.start[q] > so
+                    {
+                        continue;
+                    }
+                    blockers.push((dec.start[q], OpId(q as u32)));
+                }
+            }
+            _ => continue,
+        }
+        blockers.sort_unstable_by(|a, b| b.cmp(a));
+        for &(_, q) in blockers.iter().take(per_op) {
+            out.push(Move::Priority { a: o, b: q });
         }
     }
 }

@@ -7,10 +7,10 @@
 //! run with `iterations` and a seed is bit-for-bit reproducible whatever the thread timing.
 
 use super::neighbourhood::{
-    block_moves, critical_path, family_moves, positions, reassign_moves, Move,
+    block_moves, critical_path, family_moves, positions, priority_moves, reassign_moves, Move,
 };
 use super::{finish, solve_dispatch, SolveError, SolveResult};
-use crate::eval::{Decoder, Evaluation, Sequence};
+use crate::eval::{Cause, Decoder, Evaluation, Sequence};
 use crate::model::{MachineId, Minute, OpId, Problem};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
@@ -83,6 +83,17 @@ struct Shared {
 pub fn search(problem: &Problem, cfg: &SearchConfig) -> Result<SearchOutcome, SolveError> {
     let started = Instant::now();
     let initial = solve_dispatch(problem)?;
+    search_from(problem, cfg, initial, started)
+}
+
+/// Local search from a given start (e.g. a repaired plan, `takt reschedule`) instead of the
+/// dispatching rules; `started` is when the caller's clock (time limit) started.
+pub fn search_from(
+    problem: &Problem,
+    cfg: &SearchConfig,
+    initial: SolveResult,
+    started: Instant,
+) -> Result<SearchOutcome, SolveError> {
     let threads = cfg.threads.max(1);
     let deadline = cfg.time_limit.map(|t| started + t);
     let stop = cfg.stop.clone().unwrap_or_default();
@@ -269,14 +280,23 @@ fn plain_makespan(p: &Problem) -> bool {
             .iter()
             .all(|o| o.pinned.is_none() && o.not_before.is_none())
         && p.stability.is_none()
+        && !p.has_secondary()
 }
 
 impl<'a> Worker<'a> {
-    fn new(problem: &'a Problem, start: Sequence, seed: u64, thread: usize) -> Self {
+    fn new(problem: &'a Problem, mut start: Sequence, seed: u64, thread: usize) -> Self {
         let mut dec = Decoder::new(problem);
         dec.decode(problem, &start).expect("the start decodes");
-        let k = key(&dec.evaluate(problem));
         let n = problem.ops.len();
+        if problem.has_secondary() && start.priority.len() != n {
+            // Priorities the search can swap: the order the decoder placed the operations in,
+            // which decodes to the same schedule.
+            start.priority = vec![0; n];
+            for (k, o) in dec.placed.iter().enumerate() {
+                start.priority[o.idx()] = k as u32;
+            }
+        }
+        let k = key(&dec.evaluate(problem));
         let mut w = Worker {
             problem,
             rng: StdRng::seed_from_u64(seed ^ (thread as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)),
@@ -376,8 +396,19 @@ impl<'a> Worker<'a> {
         self.moves.clear();
         let targets = self.targets();
         let mut path = std::mem::take(&mut self.path);
+        let secondary = !self.cur.priority.is_empty();
+        let mut waiting: Vec<OpId> = Vec::new();
         for &o in &targets {
             critical_path(self.problem, &self.cur, &self.dec, &self.pos, o, &mut path);
+            if secondary {
+                // The chain starts where a resource or material held it up, if one did.
+                waiting.extend(path.iter().copied().filter(|&x| {
+                    matches!(
+                        self.dec.cause[x.idx()],
+                        Cause::Resource(_) | Cause::Material(_)
+                    )
+                }));
+            }
             block_moves(&self.cur, &self.pos, &path, &mut self.moves);
             reassign_moves(
                 self.problem,
@@ -389,6 +420,29 @@ impl<'a> Worker<'a> {
             );
         }
         self.path = path;
+        if secondary {
+            // And a few other held-up operations, for diversity.
+            let n = self.problem.ops.len();
+            for _ in 0..4 {
+                let x = self.rng.random_range(0..n);
+                if matches!(self.dec.cause[x], Cause::Resource(_) | Cause::Material(_)) {
+                    waiting.push(OpId(x as u32));
+                }
+            }
+            waiting.sort_unstable();
+            waiting.dedup();
+            let mut moves = std::mem::take(&mut self.moves);
+            priority_moves(
+                self.problem,
+                &self.cur,
+                &self.dec,
+                &self.pos,
+                &waiting,
+                3,
+                &mut moves,
+            );
+            self.moves = moves;
+        }
         if self.problem.objective.changeover_time > 0.0 || self.rng.random_bool(0.2) {
             let mut moves = std::mem::take(&mut self.moves);
             family_moves(self.problem, &self.cur, &mut self.rng, 4, &mut moves);
@@ -564,7 +618,7 @@ impl<'a> Worker<'a> {
                     (x, false)
                 }
             }
-            Move::Reassign { op, .. } => (op, false),
+            Move::Reassign { op, .. } | Move::Priority { a: op, .. } => (op, false),
         }
     }
 
@@ -576,6 +630,9 @@ impl<'a> Worker<'a> {
                 .tabu
                 .get(&(op.0, u32::MAX - to.0))
                 .is_some_and(|&u| u > it);
+        }
+        if let Move::Priority { a, b } = *mv {
+            return self.tabu.get(&priority_arc(a, b)).is_some_and(|&u| u > it);
         }
         let (x, forward) = self.jumped_over(mv);
         self.jumped.iter().any(|&y| {
@@ -591,6 +648,8 @@ impl<'a> Worker<'a> {
         mv.undo(&mut self.cur);
         if let Move::Reassign { op, from, .. } = *mv {
             self.tabu.insert((op.0, u32::MAX - from.0), until);
+        } else if let Move::Priority { a, b } = *mv {
+            self.tabu.insert(priority_arc(a, b), until);
         } else {
             let (x, forward) = self.jumped_over(mv);
             for i in 0..self.jumped.len() {
@@ -611,7 +670,13 @@ impl<'a> Worker<'a> {
     fn perturb(&mut self, k: usize) {
         let p = self.problem;
         for _ in 0..k * 3 {
-            let mv = if self.rng.random_bool(0.7) {
+            let n = p.ops.len();
+            let mv = if !self.cur.priority.is_empty() && self.rng.random_bool(0.3) {
+                Move::Priority {
+                    a: OpId(self.rng.random_range(0..n) as u32),
+                    b: OpId(self.rng.random_range(0..n) as u32),
+                }
+            } else if self.rng.random_bool(0.7) {
                 let m = self.rng.random_range(0..p.machines.len());
                 let len = self.cur.order[m].len();
                 if len < 2 {
@@ -657,4 +722,10 @@ impl<'a> Worker<'a> {
         }
         self.cur_key = self.evaluate().unwrap_or(Key(i64::MAX, f64::INFINITY));
     }
+}
+
+/// The tabu key of a priority swap (either direction); the high bit keeps it apart from the
+/// arcs and machine keys.
+fn priority_arc(a: OpId, b: OpId) -> (u32, u32) {
+    (a.0.min(b.0) | 1 << 31, a.0.max(b.0) | 1 << 31)
 }
