@@ -450,6 +450,8 @@ fn generate_is_valid_solvable_and_deterministic() {
             calendars: true,
             changeovers: true,
             tightness: 2.0,
+            operators: 0,
+            materials: false,
             output: Some(out.clone()),
             quiet: true,
         };
@@ -496,6 +498,8 @@ fn generate_is_valid_solvable_and_deterministic() {
         calendars: false,
         changeovers: false,
         tightness: 3.0,
+        operators: 0,
+        materials: false,
         output: Some(tmp.path().join("plain.yaml")),
         quiet: true,
     };
@@ -520,6 +524,8 @@ fn bench_runs_generated_yaml_instances_without_bks() {
         calendars: true,
         changeovers: true,
         tightness: 3.0,
+        operators: 0,
+        materials: false,
         output: Some(tmp.path().join("g.yaml")),
         quiet: true,
     };

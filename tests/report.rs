@@ -57,6 +57,7 @@ fn big() -> (Problem, Schedule) {
         calendars: true,
         changeovers: true,
         tightness: 1.5,
+        ..Default::default()
     });
     let problem = parse_instance(&yaml, "generated").expect("generated instance is valid");
     let schedule = takt::solve::solve_dispatch(&problem)

@@ -50,6 +50,14 @@ pub struct GenerateArgs {
     /// tighter.
     #[arg(long, default_value_t = 3.0)]
     pub tightness: f64,
+    /// Operators per plant on the early shift (a site-wide pool, fewer on later shifts); most
+    /// operations need one, changeovers need a setter. 0: no operators.
+    #[arg(long, default_value_t = 0)]
+    pub operators: u32,
+    /// Raw materials with stock and receipts consumed by first operations, sub-assemblies
+    /// produced by some jobs and consumed by others.
+    #[arg(long)]
+    pub materials: bool,
     /// Where to write the YAML (.yaml or .yml), atomically; stdout when absent.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
@@ -68,6 +76,8 @@ impl GenerateArgs {
             calendars: self.calendars,
             changeovers: self.changeovers,
             tightness: self.tightness,
+            operators: self.operators as usize,
+            materials: self.materials,
         }
     }
 }
