@@ -1,5 +1,6 @@
 //! Decode throughput: operations decoded per second on a generated 2,000-operation instance with
-//! calendars, changeovers and two plants (the evaluator is the local search's inner loop).
+//! calendars, changeovers and two plants (the evaluator is the local search's inner loop), and
+//! the same with operators, setters and materials (the priority decoder).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;
@@ -50,6 +51,29 @@ fn bench_decode(c: &mut Criterion) {
             black_box(dec.evaluate(&plain).value)
         })
     });
+    // Operators with shift-varying capacity, setters for changeovers, raw materials with
+    // receipts and sub-assemblies: the priority decoder.
+    let secondary = parse_instance(
+        &generate(&GenConfig {
+            operators: 4,
+            materials: true,
+            ..cfg.clone()
+        }),
+        "bench",
+    )
+    .unwrap();
+    let seq = takt::solve::solve_dispatch(&secondary).unwrap().sequence;
+    let mut dec = Decoder::new(&secondary);
+    g.throughput(Throughput::Elements(secondary.ops.len() as u64));
+    g.bench_function(
+        format!("{}ops_operators_materials", secondary.ops.len()),
+        |b| {
+            b.iter(|| {
+                dec.decode(&secondary, black_box(&seq)).unwrap();
+                black_box(dec.evaluate(&secondary).value)
+            })
+        },
+    );
     g.finish();
 }
 

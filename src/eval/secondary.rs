@@ -108,7 +108,14 @@ impl SecondaryState {
                 let next_u = bp.get(i).map_or(Minute::MAX, |&(t, _)| t);
                 let next_c = cap.next_change(x);
                 if level + units > cap.at(x) {
-                    return Some(next_u.min(next_c));
+                    return Some(Self::first_fit_after(
+                        bp,
+                        cap,
+                        i,
+                        level,
+                        next_u.min(next_c),
+                        units,
+                    ));
                 }
                 let nx = next_u.min(next_c);
                 if nx >= b {
@@ -122,6 +129,31 @@ impl SecondaryState {
             }
         }
         None
+    }
+
+    /// The first instant from `x` on (at a change point of usage or capacity) where `units`
+    /// more fit at that instant: no start before it can avoid the conflict just found. `i` is
+    /// the index of the first usage breakpoint after the conflict, `level` the usage before it.
+    fn first_fit_after(
+        bp: &[(Minute, u32)],
+        cap: &crate::model::secondary::CapacityProfile,
+        mut i: usize,
+        mut level: u32,
+        mut x: Minute,
+        units: u32,
+    ) -> Minute {
+        while x != Minute::MAX {
+            while i < bp.len() && bp[i].0 <= x {
+                level = bp[i].1;
+                i += 1;
+            }
+            if level + units <= cap.at(x) {
+                return x;
+            }
+            let next_u = bp.get(i).map_or(Minute::MAX, |&(t, _)| t);
+            x = next_u.min(cap.next_change(x));
+        }
+        Minute::MAX
     }
 
     fn add_usage(&mut self, r: ResourceId, intervals: &[(Minute, Minute)], units: u32) {

@@ -250,6 +250,8 @@ pub struct Problem {
     pub stability: Option<Stability>,
     job_index: HashMap<String, JobId>,
     machine_index: HashMap<String, MachineId>,
+    /// Cached [`Self::has_secondary`] (the decoder asks for every operation).
+    secondary: bool,
 }
 
 impl Problem {
@@ -286,7 +288,12 @@ impl Problem {
             .enumerate()
             .map(|(i, m)| (m.id.clone(), MachineId(i as u32)))
             .collect();
+        let secondary = ops
+            .iter()
+            .any(|o| !o.require.is_empty() || !o.consume.is_empty())
+            || machines.iter().any(|m| !m.changeover_require.is_empty());
         Problem {
+            secondary,
             name,
             horizon_start,
             horizon_end,
@@ -332,14 +339,9 @@ impl Problem {
 
     /// Whether any operation or changeover needs a secondary resource or consumes an item:
     /// then the decoder works in priority order and the solvers honour both.
+    #[inline]
     pub fn has_secondary(&self) -> bool {
-        self.ops
-            .iter()
-            .any(|o| !o.require.is_empty() || !o.consume.is_empty())
-            || self
-                .machines
-                .iter()
-                .any(|m| !m.changeover_require.is_empty())
+        self.secondary
     }
 
     pub fn resource_by_id(&self, id: &str) -> Option<ResourceId> {
