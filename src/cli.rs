@@ -61,6 +61,13 @@ pub fn solve(opts: &SolveOptions) -> Result<bool, InputError> {
         SolverChoice::Dispatch => (Some(solve_dispatch(&problem)), None),
         SolverChoice::Heuristic => (Some(search(&problem, &opts.search).map(|o| o.result)), None),
         SolverChoice::Mip => (None, Some(solve_mip(&problem, &mip_options(opts, 1.0)))),
+        SolverChoice::Auto if crate::solve::mip::supports(&problem).is_err() => {
+            // The MIP would refuse (e.g. secondary resources): the search gets all the time.
+            if let (Err(e), false) = (crate::solve::mip::supports(&problem), opts.quiet) {
+                eprintln!("MIP not used ({e}); the local search runs for the whole limit");
+            }
+            (Some(search(&problem, &opts.search).map(|o| o.result)), None)
+        }
         SolverChoice::Auto => {
             let mut cfg = opts.search.clone();
             cfg.time_limit = opts.search.time_limit.map(|t| t.mul_f64(0.3));
