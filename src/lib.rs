@@ -11,5 +11,6 @@ pub mod formats;
 pub mod generate;
 pub mod model;
 pub mod report;
+pub mod reschedule;
 pub mod schedule;
 pub mod solve;
