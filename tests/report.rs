@@ -606,3 +606,508 @@ fn chains_add_up_to_each_completion_on_a_large_schedule() {
         assert!(t.contains("What set its completion"));
     }
 }
+
+/// Secondary resources and materials: tests/fixtures/report/secondary.yaml with the schedule
+/// secondary.csv, by hand (minutes from Monday 06:00; every machine and the crew work
+/// 06:00-14:00 on weekdays = [0, 480) and [1440, 1920); the horizon ends at 1920):
+///
+/// ```text
+/// M1: A/a1 [0, 120); changeover x -> y [150, 180) holding the setter; D/d1 [180, 240)
+/// M2: B/b1 [0, 180); Q/q1 [240, 300); E/e1 [300, 360)
+/// M3: C/c1 [120, 180); P/p1 [180, 240); F/f1 [360, 480) + [1440, 1560) (paused overnight)
+/// every operation holds 1 crew unit over its working minutes:
+///   [0, 120)     a1 b1   2 of 2
+///   [120, 180)   b1 c1   2 of 2
+///   [180, 240)   d1 p1   2 of 2
+///   [240, 300)   q1      1 of 1 (the exception: 1 unit 10:00-12:00)
+///   [300, 360)   e1      1 of 1
+///   [360, 480)   f1      1 of 2
+///   [480, 1440)  -       0 of 0 (the crew's calendar is closed: f1 holds nothing overnight)
+///   [1440, 1560) f1      1 of 2
+/// crew busy = 2*120 + 2*60 + 2*60 + 60 + 60 + 120 + 120 = 840 unit-minutes
+/// crew available = Monday 2*480 - 120 (1 unit instead of 2 for 120 minutes) = 840,
+///   plus Tuesday [1440, 1920): 2*480 = 960; in all 1800 -> utilisation 840/1800; peak 2 at 0
+/// setter: busy 30 (the one changeover), available 1 unit always: 1920 -> 30/1920; peak 1 at 150
+///
+/// steel: initial 10, safety stock 4
+///   0    A/a1 takes 6          -> 4   (= safety stock: not below)
+///   180  receipt +20           -> 24
+///   180  D/d1 takes 8          -> 16
+///   300  E/e1 takes 14         -> 2   below safety stock from 300 on, never recovers:
+///                                     1920 - 300 = 1620 minutes of the horizon
+///   minimum 2 at 300, never below zero
+/// part: initial 0; 240: job P completes, +1 -> 1; 240: Q/q1 takes 1 -> 0. Minimum 0 (at 0).
+/// ```
+#[test]
+fn resource_utilisation_and_projected_stock_equal_the_hand_computation() {
+    use takt::eval::kpi::{ShortageKind, StockCause};
+    let problem = load_instance(&fixture("secondary.yaml")).unwrap();
+    let schedule = read_schedule(&problem, &fixture("secondary.csv")).unwrap();
+    assert!(
+        check(&problem, &schedule).is_empty(),
+        "secondary.csv is valid"
+    );
+    let k = compute_kpis(&problem, &schedule);
+    let crew = &k.resources[0];
+    assert_eq!(crew.resource, "crew");
+    assert_eq!((crew.busy, crew.available), (840, 1800));
+    assert!((crew.utilisation - 840.0 / 1800.0).abs() < 1e-12);
+    assert_eq!(
+        (crew.peak, crew.peak_at, crew.over_capacity),
+        (2, Some(0), 0)
+    );
+    assert_eq!(
+        crew.usage,
+        [(0, 2), (240, 1), (480, 0), (1440, 1), (1560, 0)]
+    );
+    let setter = &k.resources[1];
+    assert_eq!((setter.busy, setter.available), (30, 1920));
+    assert!((setter.utilisation - 30.0 / 1920.0).abs() < 1e-12);
+    assert_eq!((setter.peak, setter.peak_at), (1, Some(150)));
+
+    let op = |j: &str, o: &str| problem.op_by_id(problem.job_by_id(j).unwrap(), o).unwrap();
+    let steel = &k.items[0];
+    let got: Vec<(i64, f64, f64, StockCause)> = steel
+        .timeline
+        .iter()
+        .map(|e| (e.at, e.change, e.stock, e.cause))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (0, -6.0, 4.0, StockCause::Consumption(op("A", "a1"))),
+            (180, 20.0, 24.0, StockCause::Receipt),
+            (180, -8.0, 16.0, StockCause::Consumption(op("D", "d1"))),
+            (300, -14.0, 2.0, StockCause::Consumption(op("E", "e1"))),
+        ]
+    );
+    assert_eq!(
+        (steel.min_stock, steel.min_at, steel.final_stock),
+        (2.0, 300, 2.0)
+    );
+    assert_eq!(steel.shortages.len(), 1);
+    let s = steel.shortages[0];
+    assert_eq!(
+        (s.kind, s.from, s.to, s.lowest),
+        (ShortageKind::BelowSafety, 300, None, 2.0)
+    );
+    assert_eq!(
+        (steel.below_zero_minutes, steel.below_safety_minutes),
+        (0, 1620)
+    );
+    let part = &k.items[1];
+    let got: Vec<(i64, f64, f64, StockCause)> = part
+        .timeline
+        .iter()
+        .map(|e| (e.at, e.change, e.stock, e.cause))
+        .collect();
+    let p_job = problem.job_by_id("P").unwrap();
+    assert_eq!(
+        got,
+        [
+            (240, 1.0, 1.0, StockCause::Production(p_job)),
+            (240, -1.0, 0.0, StockCause::Consumption(op("Q", "q1"))),
+        ]
+    );
+    assert_eq!((part.min_stock, part.min_at), (0.0, 0));
+    assert!(part.shortages.is_empty());
+
+    // Moved 30 minutes earlier, D/d1 takes 8 at 150 from the 4 left: -4 until the receipt at 180.
+    let mut early = schedule.clone();
+    let d1 = early
+        .ops
+        .iter_mut()
+        .find(|s| s.op == op("D", "d1"))
+        .unwrap();
+    (d1.setup_start, d1.start, d1.end) = (None, 150, 210);
+    let ke = compute_kpis(&problem, &early);
+    let steel = &ke.items[0];
+    let got: Vec<(ShortageKind, i64, Option<i64>, f64)> = steel
+        .shortages
+        .iter()
+        .map(|s| (s.kind, s.from, s.to, s.lowest))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (ShortageKind::Negative, 150, Some(180), -4.0),
+            (ShortageKind::BelowSafety, 300, None, 2.0)
+        ]
+    );
+    assert_eq!((steel.min_stock, steel.min_at), (-4.0, 150));
+    // Below zero 30 minutes; below the safety stock those 30 and the 1620 from 300 on.
+    assert_eq!(
+        (steel.below_zero_minutes, steel.below_safety_minutes),
+        (30, 1650)
+    );
+
+    // The same numbers in the JSON and the CSV rows, and in the JSON details.
+    let expected: Vec<(&str, f64)> = vec![
+        ("utilisation.resource.crew", 840.0 / 1800.0),
+        ("peak.resource.crew", 2.0),
+        ("utilisation.resource.setter", 30.0 / 1920.0),
+        ("peak.resource.setter", 1.0),
+        ("stock.min.steel", 2.0),
+        ("stock.below_zero_minutes.steel", 0.0),
+        ("stock.below_safety_minutes.steel", 1620.0),
+        ("stock.min.part", 0.0),
+        ("stock.below_zero_minutes.part", 0.0),
+    ];
+    let inst = fixture("secondary.yaml");
+    let sched = fixture("secondary.csv");
+    let args = report_args(&[inst.to_str().unwrap(), sched.to_str().unwrap(), "--json"]);
+    let loaded = load_schedules(&problem, &args).unwrap();
+    let json: serde_yaml::Value =
+        serde_yaml::from_str(&report_json(&problem, &loaded)).expect("the JSON parses");
+    let sch = &json["schedules"][0];
+    for (key, hand) in &expected {
+        let v = sch["kpis"][*key]
+            .as_f64()
+            .unwrap_or_else(|| panic!("JSON {key}"));
+        assert!((v - hand).abs() < 1e-12, "JSON {key}: {v}, by hand {hand}");
+    }
+    assert!(
+        sch["kpis"].get("stock.below_safety_minutes.part").is_none(),
+        "no safety-stock row for an item without safety stock"
+    );
+    let d = &sch["details"];
+    assert_eq!(d["resources"][0]["busy_unit_minutes"].as_i64(), Some(840));
+    assert_eq!(
+        d["resources"][0]["available_unit_minutes"].as_i64(),
+        Some(1800)
+    );
+    assert_eq!(
+        d["resources"][1]["peak_at_time"].as_str(),
+        Some("2026-11-23T08:30")
+    );
+    assert_eq!(d["items"][0]["min_stock"].as_i64(), Some(2));
+    assert_eq!(d["items"][0]["timeline"].as_sequence().unwrap().len(), 4);
+    assert_eq!(
+        d["items"][0]["timeline"][1]["cause"].as_str(),
+        Some("receipt")
+    );
+    assert_eq!(d["items"][0]["timeline"][2]["job"].as_str(), Some("D"));
+    assert_eq!(
+        d["items"][1]["timeline"][0]["cause"].as_str(),
+        Some("production")
+    );
+    assert_eq!(
+        d["items"][0]["shortages"][0]["kind"].as_str(),
+        Some("below_safety")
+    );
+    assert_eq!(
+        d["items"][0]["shortages"][0]["from_time"].as_str(),
+        Some("2026-11-23T11:00")
+    );
+    assert!(d["items"][0]["shortages"][0]["to"].is_null());
+
+    let csv_text = kpi_csv(&problem, &[("s", &k)]);
+    let mut csv_vals = BTreeMap::new();
+    for rec in csv::Reader::from_reader(csv_text.as_bytes()).records() {
+        let rec = rec.unwrap();
+        csv_vals.insert(rec[0].to_string(), rec[1].parse::<f64>().unwrap());
+    }
+    for (key, hand) in &expected {
+        let v = csv_vals[*key];
+        assert!((v - hand).abs() < 1e-12, "CSV {key}: {v}, by hand {hand}");
+    }
+    let text = takt::report::compare::materials_text(&problem, &[("s", &k)]);
+    assert!(
+        text.contains(
+            "below safety stock 4 from Mon 2026-11-23 11:00 on (never recovers), lowest 2"
+        ),
+        "{text}"
+    );
+    assert!(report_command(&args).unwrap());
+
+    // An instance without resources or items gets none of these rows or details.
+    let hand = load_instance(&fixture("hand.yaml")).unwrap();
+    let hs = read_schedule(&hand, &fixture("hand.csv")).unwrap();
+    let hk = compute_kpis(&hand, &hs);
+    assert!(hk.resources.is_empty() && hk.items.is_empty());
+    let csv_text = kpi_csv(&hand, &[("s", &hk)]);
+    assert!(!csv_text.contains("resource") && !csv_text.contains("stock."));
+    let details = takt::report::compare::kpi_details(&hand, &hk).pretty();
+    assert!(!details.contains("\"resources\"") && !details.contains("\"items\""));
+}
+
+#[test]
+fn explain_names_the_resource_and_the_material_with_their_instants() {
+    use takt::report::explain::{Piece, Secondary};
+    let problem = load_instance(&fixture("secondary.yaml")).unwrap();
+    let schedule = read_schedule(&problem, &fixture("secondary.csv")).unwrap();
+    let op = |j: &str, o: &str| problem.op_by_id(problem.job_by_id(j).unwrap(), o).unwrap();
+    let crew = problem.resource_by_id("crew").unwrap();
+    let steel = problem.item_by_id("steel").unwrap();
+    let part = problem.item_by_id("part").unwrap();
+    let a = analyse(&problem, &schedule);
+    let step = |j, o| a.step_of(op(j, o)).unwrap();
+
+    // C/c1 could start at 0 on M3, but both crew units are busy with A/a1 and B/b1 until 120.
+    let c1 = step("C", "c1");
+    assert_eq!(
+        c1.secondary,
+        Some(Secondary::Resource {
+            resource: crew,
+            changeover: false,
+            at: 0,
+            until: 120,
+            capacity: 2,
+            needed: 1,
+            in_use: 2,
+            holders: vec![(op("A", "a1"), false, 1), (op("B", "b1"), false, 1)],
+        })
+    );
+    assert_eq!(
+        (
+            c1.machine_earliest,
+            c1.earliest,
+            c1.wait_secondary,
+            c1.wait_idle
+        ),
+        (0, 120, 120, 0)
+    );
+    // D/d1: M1 free at 120, its 30-minute changeover puts it at 150; the 4 steel left there do
+    // not cover its 8 until the receipt of 20 at 180.
+    let d1 = step("D", "d1");
+    assert_eq!(
+        d1.secondary,
+        Some(Secondary::Material {
+            item: steel,
+            needed: 8.0,
+            at: 180,
+            sources: vec![(takt::eval::kpi::StockCause::Receipt, 20.0)],
+        })
+    );
+    assert_eq!(
+        (d1.machine_earliest, d1.earliest, d1.wait_secondary),
+        (150, 180, 30)
+    );
+    // Q/q1: M2 free at 180; the part comes from job P completing at 240.
+    let q1 = step("Q", "q1");
+    assert_eq!(
+        q1.secondary,
+        Some(Secondary::Material {
+            item: part,
+            needed: 1.0,
+            at: 240,
+            sources: vec![(
+                takt::eval::kpi::StockCause::Production(problem.job_by_id("P").unwrap()),
+                1.0
+            )],
+        })
+    );
+    assert_eq!((q1.machine_earliest, q1.earliest), (180, 240));
+    // F/f1: M3 free at 240, but 10:00-12:00 the crew has 1 unit, busy with Q/q1 then E/e1: the
+    // last conflict is E/e1 at 300, until 360.
+    let f1 = step("F", "f1");
+    match &f1.secondary {
+        Some(Secondary::Resource {
+            resource,
+            at,
+            until,
+            capacity,
+            in_use,
+            holders,
+            ..
+        }) => {
+            assert_eq!(
+                (*resource, *at, *until, *capacity, *in_use),
+                (crew, 300, 360, 1, 1)
+            );
+            assert_eq!(holders, &[(op("E", "e1"), false, 1)]);
+        }
+        other => panic!("F/f1: {other:?}"),
+    }
+    assert_eq!((f1.machine_earliest, f1.earliest), (240, 360));
+    // Nothing secondary delayed the others.
+    for (j, o) in [("A", "a1"), ("B", "b1"), ("E", "e1"), ("P", "p1")] {
+        assert_eq!(step(j, o).secondary, None, "{j}/{o}");
+    }
+
+    // The time splits add up to each completion, with the waits as their own pieces.
+    let comps = takt::report::gantt::completions(&problem, &schedule);
+    for (j, c) in comps.iter().enumerate() {
+        let total: i64 = pieces(&problem, &a, takt::model::JobId(j as u32))
+            .iter()
+            .map(|p| p.minutes())
+            .sum();
+        assert_eq!(Some(total), *c, "job {}", problem.jobs[j].id);
+    }
+    let m = |id: &str| problem.machine_by_id(id).unwrap();
+    let job = |id: &str| problem.job_by_id(id).unwrap();
+    // C: 120 waiting for the crew, then its own hour: 180.
+    assert_eq!(
+        pieces(&problem, &a, job("C")),
+        [
+            Piece::ResourceWait {
+                machine: m("M3"),
+                resource: crew,
+                minutes: 120
+            },
+            Piece::OwnWork {
+                machine: m("M3"),
+                minutes: 60
+            }
+        ]
+    );
+    // D: A/a1 on M1 120, the changeover 30, the steel 30 (150 to 180), its own 60: 240.
+    assert_eq!(
+        pieces(&problem, &a, job("D")),
+        [
+            Piece::OtherWork {
+                machine: m("M1"),
+                job: job("A"),
+                minutes: 120
+            },
+            Piece::Changeover {
+                machine: m("M1"),
+                minutes: 30
+            },
+            Piece::MaterialWait {
+                machine: m("M1"),
+                item: steel,
+                minutes: 30
+            },
+            Piece::OwnWork {
+                machine: m("M1"),
+                minutes: 60
+            }
+        ]
+    );
+    // F: C's 120 for the crew + C 60 + P 60 + F's own 120 for the crew (240 to 360) + its 240
+    // of work + the night 960 = 1560.
+    let f = pieces(&problem, &a, job("F"));
+    let crew_wait: i64 = f
+        .iter()
+        .filter_map(|p| match p {
+            Piece::ResourceWait { minutes, .. } => Some(*minutes),
+            _ => None,
+        })
+        .sum();
+    assert_eq!(crew_wait, 240);
+
+    let text = explain_job(&problem, &schedule, job("C"));
+    assert!(
+        text.contains(
+            "waited for resource crew (all 2 units busy with A/a1, B/b1 until Mon 2026-11-23 08:00)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("waiting for resources 2h (crew 2h)"),
+        "{text}"
+    );
+    let text = explain_job(&problem, &schedule, job("D"));
+    assert!(
+        text.contains("waited for material steel (receipt of 20 on Mon 2026-11-23 09:00)"),
+        "{text}"
+    );
+    let text = explain_job(&problem, &schedule, job("Q"));
+    assert!(
+        text.contains(
+            "waited for material part (produced by job P, completing Mon 2026-11-23 10:00)"
+        ),
+        "{text}"
+    );
+    let text = explain_job(&problem, &schedule, job("F"));
+    assert!(
+        text.contains(
+            "waited for resource crew (its 1 unit busy with E/e1 until Mon 2026-11-23 12:00)"
+        ),
+        "{text}"
+    );
+    let args = ExplainArgs {
+        instance: fixture("secondary.yaml"),
+        schedule: fixture("secondary.csv"),
+        job: "F".into(),
+    };
+    assert!(explain_command(&args).unwrap());
+}
+
+#[test]
+fn html_shows_resources_and_projected_stock_and_its_svgs_parse() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inst = fixture("secondary.yaml");
+    let sched = fixture("secondary.csv");
+    let svg = tmp.path().join("g.svg");
+    let html = tmp.path().join("r.html");
+    let args = report_args(&[
+        inst.to_str().unwrap(),
+        sched.to_str().unwrap(),
+        "--gantt",
+        svg.to_str().unwrap(),
+        "--html",
+        html.to_str().unwrap(),
+    ]);
+    assert!(report_command(&args).unwrap());
+    let problem = load_instance(&inst).unwrap();
+    let schedule = read_schedule(&problem, &sched).unwrap();
+    let gantt = std::fs::read_to_string(&svg).unwrap();
+    check_svg(&problem, &schedule, &gantt);
+    // One usage row per resource under the machines. The crew: 2 units in [0, 240); 1 unit in
+    // [240, 480), split where the capacity goes back from 1 to 2 at 360; 1 unit in
+    // [1440, 1560): 4 bars, never over the capacity. The setter: its one changeover.
+    let doc = roxmltree::Document::parse(&gantt).unwrap();
+    let rows: BTreeMap<&str, roxmltree::Node> = doc
+        .descendants()
+        .filter(|n| class_has(n, "resource-row"))
+        .map(|n| (n.attribute("data-resource").unwrap(), n))
+        .collect();
+    assert_eq!(rows.keys().copied().collect::<Vec<_>>(), ["crew", "setter"]);
+    let bars = |r: &str| {
+        rows[r]
+            .descendants()
+            .filter(|n| class_has(n, "usage"))
+            .count()
+    };
+    assert_eq!((bars("crew"), bars("setter")), (4, 1));
+    assert_eq!(
+        doc.descendants().filter(|n| class_has(n, "over")).count(),
+        0
+    );
+    let page = std::fs::read_to_string(&html).unwrap();
+    for needle in [
+        "<h2>Materials</h2>",
+        "<h3>Resources</h3>",
+        "data-resource=\"crew\"",
+        "data-resource=\"setter\"",
+        "data-item=\"steel\"",
+        "data-kpi=\"utilisation.resource.crew\"",
+        "data-kpi=\"stock.min.steel\"",
+        "below safety stock 4 from Mon 2026-11-23 11:00",
+    ] {
+        assert!(page.contains(needle), "page has {needle}");
+    }
+    // One stock chart per item, each well-formed SVG; steel's below-safety stretch is shaded.
+    let charts: Vec<&str> = page
+        .match_indices("<svg class=\"stock-chart\"")
+        .map(|(i, _)| {
+            let end = page[i..].find("</svg>").unwrap() + i + "</svg>".len();
+            &page[i..end]
+        })
+        .collect();
+    assert_eq!(charts.len(), 2);
+    for c in &charts {
+        roxmltree::Document::parse(c).expect("the stock chart is well-formed XML");
+    }
+    let steel = roxmltree::Document::parse(charts[0]).unwrap();
+    assert_eq!(
+        steel
+            .descendants()
+            .filter(|n| class_has(n, "shortage") && class_has(n, "below-safety"))
+            .count(),
+        1
+    );
+    // Without resources and items, no such sections.
+    let hand = fixture("hand.yaml");
+    let args = report_args(&[
+        hand.to_str().unwrap(),
+        fixture("hand.csv").to_str().unwrap(),
+        "--html",
+        html.to_str().unwrap(),
+    ]);
+    assert!(report_command(&args).unwrap());
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(!page.contains("Materials") && !page.contains("<h3>Resources</h3>"));
+}

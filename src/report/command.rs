@@ -2,7 +2,7 @@
 //! library entry points. Each returns the exit status like the other commands: `Ok(true)` success,
 //! `Ok(false)` done but a schedule breaks a rule (exit 1), `Err` bad input (exit 2).
 
-use super::compare::{kpi_csv, kpi_details, kpi_object, kpi_rows, kpi_table};
+use super::compare::{kpi_csv, kpi_details, kpi_object, kpi_rows, kpi_table, materials_text};
 use super::dispatch_list::{parse_instant, period, write_dispatch_lists};
 use super::explain::{analyse, explain_job, lateness_by_machine, render_lateness, MachineLateness};
 pub use super::gantt::ColorBy;
@@ -296,6 +296,7 @@ pub fn report_command(args: &ReportArgs) -> Result<bool, InputError> {
     } else {
         println!("{}", problem.summary());
         print!("{}", kpi_table(&problem, &columns));
+        print!("{}", materials_text(&problem, &columns));
         for l in &loaded {
             println!(
                 "\nWhere late jobs waited, by machine ({}, {} late job(s)):",

@@ -3,8 +3,9 @@
 //! read from [`Kpis`] (computed by `crate::eval::compute_kpis`), never recomputed here.
 
 use super::json::Json;
+use crate::eval::kpi::{ShortageKind, StockCause};
 use crate::eval::Kpis;
-use crate::model::Problem;
+use crate::model::{Minute, Problem};
 
 /// How a row's values read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,7 +58,14 @@ impl KpiRow {
 
     /// Whether this row is indented under the previous (objective terms, machines).
     pub fn is_sub(&self) -> bool {
-        self.key.starts_with("term.") || self.key.starts_with("utilisation.machine.")
+        [
+            "term.",
+            "utilisation.machine.",
+            "peak.resource.",
+            "stock.below_",
+        ]
+        .iter()
+        .any(|p| self.key.starts_with(p))
     }
 }
 
@@ -226,6 +234,49 @@ pub fn kpi_rows(problem: &Problem, columns: &[&Kpis]) -> Vec<KpiRow> {
             None,
         );
     }
+    // Secondary resources: unit-minutes held over unit-minutes of capacity, and the peak.
+    for (i, r) in problem.resources.iter().enumerate() {
+        add(
+            format!("utilisation.resource.{}", r.id),
+            format!("utilisation resource {}", r.id),
+            &move |k: &Kpis| k.resources[i].utilisation,
+            Share,
+            None,
+        );
+        add(
+            format!("peak.resource.{}", r.id),
+            "  peak units in use".into(),
+            &move |k: &Kpis| k.resources[i].peak as f64,
+            Number,
+            None,
+        );
+    }
+    // Materials: the lowest projected stock, and how long it sits below zero / safety stock.
+    for (i, it) in problem.items.iter().enumerate() {
+        add(
+            format!("stock.min.{}", it.id),
+            format!("min stock {}", it.id),
+            &move |k: &Kpis| k.items[i].min_stock,
+            Number,
+            Some(false),
+        );
+        add(
+            format!("stock.below_zero_minutes.{}", it.id),
+            "  minutes below zero".into(),
+            &move |k: &Kpis| k.items[i].below_zero_minutes as f64,
+            Number,
+            Some(true),
+        );
+        if it.safety_stock > 0.0 {
+            add(
+                format!("stock.below_safety_minutes.{}", it.id),
+                format!("  minutes below safety stock {}", num(it.safety_stock)),
+                &move |k: &Kpis| k.items[i].below_safety_minutes as f64,
+                Number,
+                Some(true),
+            );
+        }
+    }
     rows
 }
 
@@ -305,9 +356,149 @@ pub fn kpi_object(rows: &[KpiRow], c: usize) -> Json {
     }))
 }
 
-/// The structured KPIs of one schedule: objective and terms, and the busy/available minutes
-/// behind each utilisation.
+/// A quantity: an integer when it is one.
+fn qty(v: f64) -> Json {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        Json::Int(v as i64)
+    } else {
+        Json::Num(v)
+    }
+}
+
+/// An instant as minutes and datetime, under keys `key` and `key_time`.
+fn instant(problem: &Problem, key: &str, t: Option<Minute>) -> [(String, Json); 2] {
+    [
+        (key.to_string(), t.map_or(Json::Null, Json::Int)),
+        (
+            format!("{key}_time"),
+            t.map_or(Json::Null, |t| Json::str(problem.datetime(t))),
+        ),
+    ]
+}
+
+/// What changed a stock, as JSON fields.
+pub fn stock_cause_json(problem: &Problem, c: StockCause) -> Vec<(String, Json)> {
+    let mut v = vec![];
+    match c {
+        StockCause::Receipt => v.push(("cause".to_string(), Json::str("receipt"))),
+        StockCause::Consumption(o) => {
+            v.push(("cause".to_string(), Json::str("consumption")));
+            v.push((
+                "job".to_string(),
+                Json::str(&problem.job(problem.op(o).job).id),
+            ));
+            v.push(("operation".to_string(), Json::str(&problem.op(o).id)));
+        }
+        StockCause::Production(j) => {
+            v.push(("cause".to_string(), Json::str("production")));
+            v.push(("job".to_string(), Json::str(&problem.job(j).id)));
+        }
+    }
+    v
+}
+
+fn resources_json(problem: &Problem, k: &Kpis) -> Json {
+    Json::Arr(
+        k.resources
+            .iter()
+            .map(|r| {
+                let mut v = vec![
+                    ("resource".to_string(), Json::str(&r.resource)),
+                    ("busy_unit_minutes".to_string(), Json::Int(r.busy)),
+                    ("available_unit_minutes".to_string(), Json::Int(r.available)),
+                    ("utilisation".to_string(), Json::Num(r.utilisation)),
+                    ("peak".to_string(), Json::Int(r.peak as i64)),
+                ];
+                v.extend(instant(problem, "peak_at", r.peak_at));
+                v.push((
+                    "over_capacity_minutes".to_string(),
+                    Json::Int(r.over_capacity),
+                ));
+                Json::Obj(v)
+            })
+            .collect(),
+    )
+}
+
+fn items_json(problem: &Problem, k: &Kpis) -> Json {
+    Json::Arr(
+        k.items
+            .iter()
+            .map(|it| {
+                let mut v = vec![
+                    ("item".to_string(), Json::str(&it.item)),
+                    ("initial".to_string(), qty(it.initial)),
+                    ("safety_stock".to_string(), qty(it.safety_stock)),
+                    ("min_stock".to_string(), qty(it.min_stock)),
+                ];
+                v.extend(instant(problem, "min_at", Some(it.min_at)));
+                v.push(("final_stock".to_string(), qty(it.final_stock)));
+                v.push((
+                    "below_zero_minutes".to_string(),
+                    Json::Int(it.below_zero_minutes),
+                ));
+                v.push((
+                    "below_safety_minutes".to_string(),
+                    Json::Int(it.below_safety_minutes),
+                ));
+                v.push((
+                    "shortages".to_string(),
+                    Json::Arr(
+                        it.shortages
+                            .iter()
+                            .map(|s| {
+                                let mut o = vec![(
+                                    "kind".to_string(),
+                                    Json::str(match s.kind {
+                                        ShortageKind::Negative => "negative",
+                                        ShortageKind::BelowSafety => "below_safety",
+                                    }),
+                                )];
+                                o.extend(instant(problem, "from", Some(s.from)));
+                                o.extend(instant(problem, "to", s.to));
+                                o.push(("lowest".to_string(), qty(s.lowest)));
+                                Json::Obj(o)
+                            })
+                            .collect(),
+                    ),
+                ));
+                v.push((
+                    "timeline".to_string(),
+                    Json::Arr(
+                        it.timeline
+                            .iter()
+                            .map(|e| {
+                                let mut o = instant(problem, "at", Some(e.at)).to_vec();
+                                o.push(("change".to_string(), qty(e.change)));
+                                o.push(("stock".to_string(), qty(e.stock)));
+                                o.extend(stock_cause_json(problem, e.cause));
+                                Json::Obj(o)
+                            })
+                            .collect(),
+                    ),
+                ));
+                Json::Obj(v)
+            })
+            .collect(),
+    )
+}
+
+/// The structured KPIs of one schedule: objective and terms, the busy/available minutes behind
+/// each utilisation, and (for instances that have them) resources and projected stocks.
 pub fn kpi_details(problem: &Problem, k: &Kpis) -> Json {
+    let mut details = kpi_details_base(problem, k);
+    if let Json::Obj(v) = &mut details {
+        if !problem.resources.is_empty() {
+            v.push(("resources".to_string(), resources_json(problem, k)));
+        }
+        if !problem.items.is_empty() {
+            v.push(("items".to_string(), items_json(problem, k)));
+        }
+    }
+    details
+}
+
+fn kpi_details_base(problem: &Problem, k: &Kpis) -> Json {
     let ev = &k.evaluation;
     Json::obj([
         (
@@ -368,4 +559,73 @@ pub fn kpi_details(problem: &Problem, k: &Kpis) -> Json {
             ),
         ),
     ])
+}
+
+/// A stretch of low stock for people: `below safety stock 5 from Mon ... to Tue ... (4h), lowest 2`.
+pub fn shortage_text(
+    problem: &Problem,
+    it: &crate::eval::kpi::ItemStock,
+    s: &crate::eval::kpi::Shortage,
+) -> String {
+    let what = match s.kind {
+        ShortageKind::BelowSafety => format!("below safety stock {}", num(it.safety_stock)),
+        ShortageKind::Negative => "SHORTAGE: below zero".to_string(),
+    };
+    let until = match s.to {
+        Some(t) => format!(
+            " to {} ({})",
+            super::fmt_when(problem, t),
+            super::fmt_minutes(t - s.from)
+        ),
+        None => " on (never recovers)".to_string(),
+    };
+    format!(
+        "{what} from {}{until}, lowest {}",
+        super::fmt_when(problem, s.from),
+        num(s.lowest)
+    )
+}
+
+/// The materials section of the terminal report: per schedule and item, the lowest projected
+/// stock and when, and every stretch below zero or below the safety stock. Empty without items.
+pub fn materials_text(problem: &Problem, columns: &[(&str, &Kpis)]) -> String {
+    let mut out = String::new();
+    if problem.items.is_empty() {
+        return out;
+    }
+    let w = problem
+        .items
+        .iter()
+        .map(|i| i.id.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (label, k) in columns {
+        out.push_str(&format!("\nProjected stock ({label}):\n"));
+        for it in &k.items {
+            let mut line = format!(
+                "  {:w$}  initial {}, min {} at {}, final {}",
+                it.item,
+                num(it.initial),
+                num(it.min_stock),
+                super::fmt_when(problem, it.min_at),
+                num(it.final_stock)
+            );
+            if it.shortages.is_empty() {
+                if it.safety_stock > 0.0 {
+                    line.push_str(&format!(
+                        "; never below safety stock {}",
+                        num(it.safety_stock)
+                    ));
+                } else {
+                    line.push_str("; never below zero");
+                }
+            }
+            out.push_str(&line);
+            out.push('\n');
+            for s in &it.shortages {
+                out.push_str(&format!("  {:w$}  {}\n", "", shortage_text(problem, it, s)));
+            }
+        }
+    }
+    out
 }

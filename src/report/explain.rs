@@ -4,14 +4,27 @@
 //! a job's last operation. The rules are the decoder's: the earliest start under each constraint
 //! is computed with [`crate::eval::place`], the same placement every solver uses.
 //!
+//! Secondary resources and materials come on top, read from the timed schedule (not the
+//! decoder): after the machine and the job, an operation may still wait for units of a resource
+//! (every unit busy with other operations, or no capacity in that shift) or for an item's stock
+//! (a receipt or a job's production). Its start was set by one of those when it equals the first
+//! instant at which, given every other operation of the schedule, the resource has the units free
+//! over the operation's whole working span and the stock covers its consumption without going
+//! negative later, and that instant is later than what its machine and job alone allowed.
+//!
 //! The chain also splits the time from minute 0 to the job's completion into pieces (own work,
-//! other jobs' work on a machine, changeovers, closed time, idle time, transfers, release), which
-//! add up to the completion exactly for a valid schedule. Summed over late jobs, per machine, they
+//! other jobs' work on a machine, changeovers, closed time, waits for a resource or a material,
+//! idle time, transfers, release), which add up to the completion exactly for a valid schedule. Summed over late jobs, per machine, they
 //! say which machine late jobs waited for most ([`lateness_by_machine`]).
 
+use super::compare::num;
 use super::{closures, fmt_minutes, fmt_when, Closure};
+use crate::eval::kpi::{item_stocks, resource_holds, working_intervals, Hold, StockCause};
 use crate::eval::place;
-use crate::model::{FamilyId, JobId, MachineId, Minute, OpId, PlantId, Problem};
+use crate::model::secondary::{CapacityProfile, STOCK_EPS};
+use crate::model::{
+    FamilyId, ItemId, JobId, MachineId, Minute, OpId, PlantId, Problem, ResourceId,
+};
 use crate::schedule::Schedule;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -45,6 +58,34 @@ pub enum Bound {
     Job,
 }
 
+/// What delayed an operation beyond what its machine and job allowed: a secondary resource or a
+/// material.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Secondary {
+    /// `needed` units of `resource` (for the operation, or for the changeover before it) were not
+    /// free at minute `at`: `capacity` units, of which `holders` held `in_use`; they were free
+    /// from `until` on.
+    Resource {
+        resource: ResourceId,
+        changeover: bool,
+        at: Minute,
+        until: Minute,
+        capacity: u32,
+        needed: u32,
+        in_use: u32,
+        /// Operations holding the resource at `at` (`true`: their changeover), with their units.
+        holders: Vec<(OpId, bool, u32)>,
+    },
+    /// The stock of `item` covered the consumption `needed` (without going negative later) only
+    /// from `at`, thanks to the changes there (receipts, productions).
+    Material {
+        item: ItemId,
+        needed: f64,
+        at: Minute,
+        sources: Vec<(StockCause, f64)>,
+    },
+}
+
 /// What set one scheduled operation's start.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
@@ -72,10 +113,19 @@ pub struct Step {
     pub wait_calendar: Minute,
     pub wait_busy: Minute,
     pub wait_changeover: Minute,
+    /// From what the machine and job allowed to what secondary resources and materials allowed
+    /// (wall-clock minutes; 0 without such a wait). `wait_calendar + wait_busy +
+    /// wait_changeover + wait_secondary + wait_idle = start − ready` when the start is feasible.
+    pub wait_secondary: Minute,
     pub wait_idle: Minute,
-    /// The earliest start the rules allow given everything before it.
+    /// The earliest start its machine and job alone allow.
+    pub machine_earliest: Minute,
+    /// The earliest start the rules allow given everything before it (resources and materials
+    /// included).
     pub earliest: Minute,
     pub bound: Bound,
+    /// The resource or material that set the start, if one did.
+    pub secondary: Option<Secondary>,
 }
 
 impl Step {
@@ -108,6 +158,18 @@ pub enum Piece {
         kind: Closure,
         minutes: Minute,
     },
+    /// Working time of the machine in which the operation waited for a secondary resource.
+    ResourceWait {
+        machine: MachineId,
+        resource: ResourceId,
+        minutes: Minute,
+    },
+    /// Working time of the machine in which the operation waited for a material.
+    MaterialWait {
+        machine: MachineId,
+        item: ItemId,
+        minutes: Minute,
+    },
     /// Working time in which nothing on the chain happened (a start later than needed, or an
     /// atomic operation waiting for a long enough interval).
     Idle {
@@ -136,6 +198,8 @@ impl Piece {
             | Piece::OtherWork { minutes, .. }
             | Piece::Changeover { minutes, .. }
             | Piece::Closed { minutes, .. }
+            | Piece::ResourceWait { minutes, .. }
+            | Piece::MaterialWait { minutes, .. }
             | Piece::Idle { minutes, .. }
             | Piece::Transfer { minutes, .. }
             | Piece::Release { minutes }
@@ -159,6 +223,259 @@ impl Analysis {
     }
 }
 
+/// The schedule's resource holds and stock changes, for finding what each operation waited for.
+struct SecondaryView {
+    holds: Vec<Hold>,
+    /// Per resource, indices into `holds`.
+    by_resource: Vec<Vec<usize>>,
+    /// Per schedule index, indices into `holds` of its own holds.
+    own: Vec<Vec<usize>>,
+    /// Per item, `(at, change, cause)` in time order.
+    stock: Vec<Vec<(Minute, f64, StockCause)>>,
+}
+
+/// The first minute of `intervals` at which `units` more of a resource with capacity `cap` and
+/// other usage `bp` (a step function `(from, units)`) do not fit, with the next instant the
+/// usage or the capacity changes (from then on they may fit). `None`: they fit throughout.
+fn conflict(
+    bp: &[(Minute, u32)],
+    cap: &CapacityProfile,
+    intervals: &[(Minute, Minute)],
+    units: u32,
+) -> Option<(Minute, Minute)> {
+    for &(a, b) in intervals {
+        let mut x = a;
+        let mut i = bp.partition_point(|&(t, _)| t <= x);
+        let mut level = if i == 0 { 0 } else { bp[i - 1].1 };
+        loop {
+            let next_u = bp.get(i).map_or(Minute::MAX, |&(t, _)| t);
+            let nx = next_u.min(cap.next_change(x));
+            if level + units > cap.at(x) {
+                return Some((x, nx));
+            }
+            if nx >= b {
+                break;
+            }
+            x = nx;
+            while i < bp.len() && bp[i].0 <= x {
+                level = bp[i].1;
+                i += 1;
+            }
+        }
+    }
+    None
+}
+
+/// The earliest instant from which `q` can be taken from a stock starting at `initial` with the
+/// changes `ev` (sorted by time) without it ever going negative later; `Minute::MIN` when any
+/// time will do, `None` when never. With event groups at τ₁ < … < τ_G and `S_g` the stock from
+/// τ_g on, taking `q` in `[τ_g, τ_{g+1})` works iff `min_{h ≥ g} S_h ≥ q`, which grows with `g`.
+fn material_from(initial: f64, ev: &[(Minute, f64)], q: f64) -> Option<Minute> {
+    let mut level = initial + ev.iter().map(|e| e.1).sum::<f64>();
+    if level + STOCK_EPS < q {
+        return None;
+    }
+    let mut suffix_min = level;
+    let mut next_group = Minute::MAX;
+    let mut k = ev.len();
+    while k > 0 {
+        let t = ev[k - 1].0;
+        suffix_min = suffix_min.min(level);
+        if suffix_min + STOCK_EPS < q {
+            return Some(next_group);
+        }
+        while k > 0 && ev[k - 1].0 == t {
+            level -= ev[k - 1].1;
+            k -= 1;
+        }
+        next_group = t;
+    }
+    if suffix_min.min(level) + STOCK_EPS < q {
+        return Some(next_group);
+    }
+    Some(Minute::MIN)
+}
+
+impl SecondaryView {
+    fn new(problem: &Problem, schedule: &Schedule) -> SecondaryView {
+        let holds = if problem.resources.is_empty() {
+            Vec::new()
+        } else {
+            resource_holds(problem, schedule)
+        };
+        let mut by_resource = vec![Vec::new(); problem.resources.len()];
+        let mut own = vec![Vec::new(); schedule.ops.len()];
+        for (k, h) in holds.iter().enumerate() {
+            by_resource[h.resource.idx()].push(k);
+            own[h.index].push(k);
+        }
+        let stock = item_stocks(problem, schedule, 0)
+            .into_iter()
+            .map(|it| {
+                it.timeline
+                    .iter()
+                    .map(|e| (e.at, e.change, e.cause))
+                    .collect()
+            })
+            .collect();
+        SecondaryView {
+            holds,
+            by_resource,
+            own,
+            stock,
+        }
+    }
+
+    /// Usage of resource `r` by every hold but those of schedule index `skip`.
+    fn others(&self, r: ResourceId, skip: usize) -> Vec<(Minute, u32)> {
+        let mut d: Vec<(Minute, i64)> = Vec::new();
+        for &k in &self.by_resource[r.idx()] {
+            let h = &self.holds[k];
+            if h.index == skip {
+                continue;
+            }
+            for &(a, b) in &h.intervals {
+                d.push((a, h.units as i64));
+                d.push((b, -(h.units as i64)));
+            }
+        }
+        d.sort_unstable();
+        let mut out: Vec<(Minute, u32)> = Vec::new();
+        let mut level = 0i64;
+        for (t, x) in d {
+            level += x;
+            match out.last_mut() {
+                Some(l) if l.0 == t => l.1 = level.max(0) as u32,
+                _ => out.push((t, level.max(0) as u32)),
+            }
+        }
+        out
+    }
+
+    /// The earliest start of schedule entry `i` (`s`) that its resources and materials allow on
+    /// top of its machine (free from `free`, changeover `c`) and job (`ready`), searching from
+    /// `f` (what the machine and job allow) up to its actual start; with what set it, when that
+    /// is later than `f`. `None` when nothing secondary delayed it (or the schedule breaks a
+    /// rule there).
+    #[allow(clippy::too_many_arguments)]
+    fn earliest(
+        &self,
+        problem: &Problem,
+        i: usize,
+        s: &crate::schedule::ScheduledOp,
+        free: Minute,
+        ready: Minute,
+        c: Minute,
+        duration: Minute,
+        f: Minute,
+    ) -> Option<(Minute, Secondary)> {
+        let op = problem.op(s.op);
+        let own = &self.own[i];
+        if own.is_empty() && op.consume.is_empty() {
+            return None;
+        }
+        // Units per resource, for the operation and for its changeover.
+        let mut need: Vec<(ResourceId, bool, u32)> = Vec::new();
+        for &k in own {
+            let h = &self.holds[k];
+            match need
+                .iter_mut()
+                .find(|n| n.0 == h.resource && n.1 == h.changeover)
+            {
+                Some(n) => n.2 += h.units,
+                None => need.push((h.resource, h.changeover, h.units)),
+            }
+        }
+        let usage: Vec<Vec<(Minute, u32)>> = need.iter().map(|n| self.others(n.0, i)).collect();
+        // Materials: the first instant each consumption is covered.
+        let mut mat: Vec<(ItemId, f64, Minute)> = Vec::new();
+        for &(item, q) in &op.consume {
+            let ev: Vec<(Minute, f64)> = self.stock[item.idx()]
+                .iter()
+                .filter(|e| e.2 != StockCause::Consumption(s.op))
+                .map(|e| (e.0, e.1))
+                .collect();
+            let t = material_from(problem.items[item.idx()].initial, &ev, q)?;
+            mat.push((item, q, t));
+        }
+        let m = problem.machine(s.machine);
+        let av = &m.availability;
+        let (mut free2, mut ready2) = (free, ready.max(f));
+        let mut wait: Option<Secondary> = None;
+        for _ in 0..100_000 {
+            let pl = place(av, free2, ready2, c, duration, op.atomic);
+            if pl.start > s.start {
+                return None;
+            }
+            if let Some(&(item, q, t)) = mat.iter().filter(|x| x.2 > pl.start).max_by_key(|x| x.2) {
+                ready2 = t;
+                let sources = self.stock[item.idx()]
+                    .iter()
+                    .filter(|e| e.0 == t && e.1 > 0.0)
+                    .map(|e| (e.2, e.1))
+                    .collect();
+                wait = Some(Secondary::Material {
+                    item,
+                    needed: q,
+                    at: t,
+                    sources,
+                });
+                continue;
+            }
+            let work = working_intervals(av, pl.start, pl.end);
+            let setup = if c > 0 && pl.setup_start < pl.start {
+                working_intervals(av, pl.setup_start, pl.start)
+            } else {
+                Vec::new()
+            };
+            let mut moved = false;
+            for (n, bp) in need.iter().zip(&usage) {
+                let iv = if n.1 { &setup } else { &work };
+                let cap = &problem.resources[n.0.idx()].profile;
+                let Some((x, until)) = conflict(bp, cap, iv, n.2) else {
+                    continue;
+                };
+                if until == Minute::MAX {
+                    return None;
+                }
+                if n.1 {
+                    free2 = until;
+                } else {
+                    ready2 = until;
+                }
+                let mut holders: Vec<(OpId, bool, u32)> = Vec::new();
+                for &k in &self.by_resource[n.0.idx()] {
+                    let h = &self.holds[k];
+                    if h.index != i && h.intervals.iter().any(|&(a, b)| a <= x && x < b) {
+                        holders.push((h.op, h.changeover, h.units));
+                    }
+                }
+                let j = bp.partition_point(|&(t, _)| t <= x);
+                wait = Some(Secondary::Resource {
+                    resource: n.0,
+                    changeover: n.1,
+                    at: x,
+                    until,
+                    capacity: cap.at(x),
+                    needed: n.2,
+                    in_use: if j == 0 { 0 } else { bp[j - 1].1 },
+                    holders,
+                });
+                moved = true;
+                break;
+            }
+            if moved {
+                continue;
+            }
+            return match wait {
+                Some(w) if pl.start > f => Some((pl.start, w)),
+                _ => None,
+            };
+        }
+        None
+    }
+}
+
 /// Analyses every operation of `schedule` (any timed schedule, valid or not).
 pub fn analyse(problem: &Problem, schedule: &Schedule) -> Analysis {
     let ops = &schedule.ops;
@@ -175,6 +492,7 @@ pub fn analyse(problem: &Problem, schedule: &Schedule) -> Analysis {
             prev_of[w[1]] = Some(w[0]);
         }
     }
+    let sec = SecondaryView::new(problem, schedule);
     let steps = ops
         .iter()
         .enumerate()
@@ -224,10 +542,13 @@ pub fn analyse(problem: &Problem, schedule: &Schedule) -> Analysis {
             let a = place(av, 0, ready, 0, duration, op.atomic).start;
             let b = place(av, free, ready, 0, duration, op.atomic).start.max(a);
             let f = place(av, free, ready, c, duration, op.atomic).start.max(b);
+            let secondary = sec.earliest(problem, i, s, free, ready, c, duration, f);
+            let e = secondary.as_ref().map_or(f, |x| x.0);
             let wait_calendar = (a.min(s.start) - ready).max(0);
             let wait_busy = (b.min(s.start) - a).max(0);
             let wait_changeover = (f.min(s.start) - b).max(0);
-            let wait_idle = (s.start - f).max(0);
+            let wait_secondary = (e.min(s.start) - f).max(0);
+            let wait_idle = (s.start - e).max(0);
             let bound = match prev {
                 Some((q, e)) if wait_busy + wait_changeover > 0 => Bound::Machine {
                     prev: q,
@@ -251,9 +572,12 @@ pub fn analyse(problem: &Problem, schedule: &Schedule) -> Analysis {
                 wait_calendar,
                 wait_busy,
                 wait_changeover,
+                wait_secondary,
                 wait_idle,
-                earliest: f,
+                machine_earliest: f,
+                earliest: e,
                 bound,
+                secondary: secondary.map(|x| x.1),
             }
         })
         .collect();
@@ -372,10 +696,35 @@ pub fn pieces(problem: &Problem, analysis: &Analysis, job: JobId) -> Vec<Piece> 
                 minutes: setup,
             });
         }
-        if working - setup > 0 {
+        // The wait for a resource or a material: working minutes from what the machine and job
+        // allowed to what the resource or material allowed.
+        let waited = match &s.secondary {
+            Some(_) => problem
+                .machine(m)
+                .availability
+                .working_minutes(s.machine_earliest.max(from), s.earliest.min(s.start))
+                .min(working - setup),
+            None => 0,
+        };
+        match s.secondary {
+            Some(Secondary::Resource { resource, .. }) if waited > 0 => {
+                out.push(Piece::ResourceWait {
+                    machine: m,
+                    resource,
+                    minutes: waited,
+                })
+            }
+            Some(Secondary::Material { item, .. }) if waited > 0 => out.push(Piece::MaterialWait {
+                machine: m,
+                item,
+                minutes: waited,
+            }),
+            _ => {}
+        }
+        if working - setup - waited > 0 {
             out.push(Piece::Idle {
                 machine: m,
-                minutes: working - setup,
+                minutes: working - setup - waited,
             });
         }
         // [start, end): the operation working, and its pauses.
@@ -587,11 +936,120 @@ fn closure_names(problem: &Problem, m: MachineId, a: Minute, b: Minute) -> Strin
         .join(", ")
 }
 
+/// What a secondary wait was, for people: `waited for resource crew (all 2 units busy with
+/// WO-7/mill, WO-9/weld until Tue 2026-11-24 14:00)` or `waited for material steel-bar (receipt
+/// of 200 on Wed 2026-11-25 08:00)`.
+pub fn secondary_text(problem: &Problem, w: &Secondary) -> String {
+    let when = |t| fmt_when(problem, t);
+    match w {
+        Secondary::Resource {
+            resource,
+            changeover,
+            until,
+            capacity,
+            needed,
+            in_use,
+            holders,
+            ..
+        } => {
+            let who = if *changeover {
+                "its changeover waited for resource"
+            } else {
+                "waited for resource"
+            };
+            let id = &problem.resources[resource.idx()].id;
+            let mut names: Vec<String> = Vec::new();
+            for &(o, co, _) in holders {
+                let n = if co {
+                    format!("{} (changeover)", problem.op_name(o))
+                } else {
+                    problem.op_name(o)
+                };
+                if !names.contains(&n) {
+                    names.push(n);
+                }
+            }
+            let detail = if names.is_empty() || *capacity == 0 {
+                if *capacity == 0 {
+                    format!("no unit available (capacity 0) until {}", when(*until))
+                } else {
+                    format!(
+                        "capacity {capacity}, it needs {needed}, until {}",
+                        when(*until)
+                    )
+                }
+            } else if in_use >= capacity {
+                let all = if *capacity == 1 {
+                    "its 1 unit".to_string()
+                } else {
+                    format!("all {capacity} units")
+                };
+                format!(
+                    "{all} busy with {} until {}",
+                    names.join(", "),
+                    when(*until)
+                )
+            } else {
+                format!(
+                    "{in_use} of {capacity} units busy with {}, it needs {needed}, until {}",
+                    names.join(", "),
+                    when(*until)
+                )
+            };
+            format!("{who} {id} ({detail})")
+        }
+        Secondary::Material {
+            item,
+            needed,
+            at,
+            sources,
+        } => {
+            let id = &problem.items[item.idx()].id;
+            let mut parts: Vec<String> = sources
+                .iter()
+                .map(|&(c, q)| match c {
+                    StockCause::Receipt => format!("receipt of {} on {}", num(q), when(*at)),
+                    StockCause::Production(j) => format!(
+                        "produced by job {}, completing {}",
+                        problem.job(j).id,
+                        when(*at)
+                    ),
+                    StockCause::Consumption(o) => {
+                        format!("returned by {} at {}", problem.op_name(o), when(*at))
+                    }
+                })
+                .collect();
+            if parts.is_empty() {
+                parts.push(format!(
+                    "the stock covers {} only from {}",
+                    num(*needed),
+                    when(*at)
+                ));
+            }
+            format!("waited for material {id} ({})", parts.join("; "))
+        }
+    }
+}
+
 /// The explanation of one step, as lines (without numbering).
 pub fn describe_step(problem: &Problem, s: &Step) -> Vec<String> {
     let mut lines = Vec::new();
     let m = problem.machine(s.machine);
     let when = |t| fmt_when(problem, t);
+    // A resource or a material set the start: say so first.
+    if let Some(w) = &s.secondary {
+        lines.push(format!(
+            "start set by a {}: {}; {} after its machine and job allowed it ({})",
+            match w {
+                Secondary::Resource { .. } => "secondary resource",
+                Secondary::Material { .. } => "material",
+            },
+            secondary_text(problem, w),
+            fmt_minutes(s.wait_secondary),
+            when(s.machine_earliest)
+        ));
+    }
+    let first = lines.len();
     // What set the start.
     match s.bound {
         Bound::Machine { prev, prev_end } => {
@@ -642,6 +1100,15 @@ pub fn describe_step(problem: &Problem, s: &Step) -> Vec<String> {
                 t
             }
         }),
+    }
+    if s.secondary.is_some() {
+        if let Some(t) = lines.get_mut(first) {
+            *t = format!(
+                "before that, its machine and job alone allowed {}: {}",
+                when(s.machine_earliest),
+                t.trim_start_matches("start ")
+            );
+        }
     }
     // When the job side was ready, if the machine set the start.
     if matches!(s.bound, Bound::Machine { .. }) {
@@ -814,6 +1281,8 @@ pub fn explain_job(problem: &Problem, schedule: &Schedule, job: JobId) -> String
     let mut other: BTreeMap<MachineId, Minute> = BTreeMap::new();
     let mut chg: BTreeMap<MachineId, Minute> = BTreeMap::new();
     let mut closed: BTreeMap<Closure, Minute> = BTreeMap::new();
+    let mut res: BTreeMap<ResourceId, Minute> = BTreeMap::new();
+    let mut mat: BTreeMap<ItemId, Minute> = BTreeMap::new();
     let (mut idle, mut transfer, mut origin) = (0, 0, 0);
     for p in &ps {
         match *p {
@@ -823,6 +1292,10 @@ pub fn explain_job(problem: &Problem, schedule: &Schedule, job: JobId) -> String
             } => *other.entry(machine).or_default() += minutes,
             Piece::Changeover { machine, minutes } => *chg.entry(machine).or_default() += minutes,
             Piece::Closed { kind, minutes, .. } => *closed.entry(kind).or_default() += minutes,
+            Piece::ResourceWait {
+                resource, minutes, ..
+            } => *res.entry(resource).or_default() += minutes,
+            Piece::MaterialWait { item, minutes, .. } => *mat.entry(item).or_default() += minutes,
             Piece::Idle { minutes, .. } => idle += minutes,
             Piece::Transfer { minutes, .. } => transfer += minutes,
             Piece::Release { minutes } | Piece::Pinned { minutes } => origin += minutes,
@@ -851,6 +1324,26 @@ pub fn explain_job(problem: &Problem, schedule: &Schedule, job: JobId) -> String
     }
     for (k, m) in &closed {
         parts.push(format!("{} {}", k.name(), fmt_minutes(*m)));
+    }
+    if !res.is_empty() {
+        parts.push(format!(
+            "waiting for resources {} ({})",
+            fmt_minutes(res.values().sum()),
+            res.iter()
+                .map(|(r, x)| format!("{} {}", problem.resources[r.idx()].id, fmt_minutes(*x)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if !mat.is_empty() {
+        parts.push(format!(
+            "waiting for materials {} ({})",
+            fmt_minutes(mat.values().sum()),
+            mat.iter()
+                .map(|(i, x)| format!("{} {}", problem.items[i.idx()].id, fmt_minutes(*x)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
     if transfer > 0 {
         parts.push(format!("transfers {}", fmt_minutes(transfer)));

@@ -11,7 +11,9 @@
 //! Structure (tests and the HTML page rely on it): each machine is one
 //! `<g class="machine-row" data-machine=..>`, each scheduled operation one
 //! `<g class="op" data-job=.. data-op=.. ..>` inside its machine's row (class `op late` when its
-//! job finishes after its due date).
+//! job finishes after its due date). Instances with secondary resources get one
+//! `<g class="resource-row" data-resource=..>` per resource below the machines: units in use
+//! against the capacity.
 
 use super::{closures, fmt_minutes, fmt_when, Closure};
 use crate::model::{MachineId, Minute, Problem};
@@ -377,6 +379,11 @@ pub fn gantt_svg(problem: &Problem, schedule: &Schedule, opts: &GanttOptions) ->
             y += ROW_H;
         }
     }
+    if !problem.resources.is_empty() {
+        let (group, h) = resource_rows(problem, schedule, &sc, y, total_w);
+        body = body.add(group);
+        y += h;
+    }
     let rows_bottom = y;
 
     // Axis and grid lines (drawn over row backgrounds, under nothing else important).
@@ -428,6 +435,126 @@ pub fn gantt_svg(problem: &Problem, schedule: &Schedule, opts: &GanttOptions) ->
         }
     }
     doc.add(legend).to_string()
+}
+
+const RES_H: f64 = 34.0;
+
+/// One row per secondary resource below the machines: its units in use over time (bars whose
+/// height is the units, red where they exceed the capacity) against its capacity (a step line),
+/// on a scale shared by the row (the larger of the peak and the highest capacity shown). Each
+/// row is a `<g class="resource-row" data-resource=..>`; returns the group and its height.
+fn resource_rows(
+    problem: &Problem,
+    schedule: &Schedule,
+    sc: &Scale,
+    y0: f64,
+    total_w: f64,
+) -> (Group, f64) {
+    let holds = crate::eval::kpi::resource_holds(problem, schedule);
+    let usage = crate::eval::kpi::usage_profiles(problem, &holds);
+    let mut g = Group::new().set("class", "resources");
+    let mut y = y0;
+    g = g.add(
+        Group::new()
+            .set("class", "plant")
+            .add(rect(0.0, y, total_w, PLANT_H).set("fill", "#e6e1ee"))
+            .add(
+                text(8.0, y + 14.0, "resources (units in use / capacity)")
+                    .set("font-weight", "bold")
+                    .set("font-size", 12),
+            ),
+    );
+    y += PLANT_H;
+    let (a, b) = (sc.t0.max(0), sc.t1);
+    for (r, res) in problem.resources.iter().enumerate() {
+        // Capacity steps within the chart.
+        let mut cap: Vec<(Minute, Minute, u32)> = Vec::new();
+        let mut t = a;
+        while t < b {
+            let next = res.profile.next_change(t).min(b).max(t + 1);
+            cap.push((t, next, res.profile.at(t)));
+            t = next;
+        }
+        let steps = &usage[r];
+        let top_units = cap
+            .iter()
+            .map(|c| c.2)
+            .chain(steps.iter().map(|s| s.1))
+            .max()
+            .unwrap_or(0)
+            .max(1) as f64;
+        let (top, h) = (y + 4.0, RES_H - 8.0);
+        let ypos = |u: f64| top + h - u / top_units * h;
+        let mut row = Group::new()
+            .set("class", "resource-row")
+            .set("data-resource", attr(&res.id))
+            .add(rect(0.0, y, total_w, RES_H).set("fill", "#fbfaff"))
+            .add(
+                text(8.0, y + 15.0, &res.id)
+                    .set("font-size", 11)
+                    .add(Title::new(res.id.clone())),
+            )
+            .add(
+                text(8.0, y + 27.0, &format!("max {}", top_units as u32))
+                    .set("font-size", 9)
+                    .set("fill", "#666"),
+            );
+        for (k, &(from, units)) in steps.iter().enumerate() {
+            let to = steps.get(k + 1).map_or(from, |n| n.0);
+            if units == 0 || to <= from {
+                continue;
+            }
+            // Split at capacity changes, to show where the units exceed the capacity.
+            let mut pieces: Vec<(Minute, Minute, u32)> = Vec::new();
+            let mut t = from;
+            while t < to {
+                let next = res.profile.next_change(t).min(to).max(t + 1);
+                pieces.push((t, next, res.profile.at(t)));
+                t = next;
+            }
+            for (p0, p1, c) in pieces {
+                let over = units > c;
+                row = row.add(
+                    rect(
+                        sc.x(p0),
+                        ypos(units as f64),
+                        (sc.x(p1) - sc.x(p0)).max(0.8),
+                        units as f64 / top_units * h,
+                    )
+                    .set("class", if over { "usage over" } else { "usage" })
+                    .set("fill", if over { "#d62728" } else { "#8fa9c8" })
+                    .add(Title::new(format!(
+                        "{}: {} of {} unit(s) in use\n{} → {}",
+                        res.id,
+                        units,
+                        c,
+                        fmt_when(problem, p0),
+                        fmt_when(problem, p1)
+                    ))),
+                );
+            }
+        }
+        // The capacity as a step line.
+        let mut pts: Vec<String> = Vec::new();
+        for &(c0, c1, c) in &cap {
+            let yc = round(ypos(c as f64));
+            pts.push(format!("{},{}", round(sc.x(c0)), yc));
+            pts.push(format!("{},{}", round(sc.x(c1)), yc));
+        }
+        if !pts.is_empty() {
+            row = row.add(
+                Element::new("polyline")
+                    .set("class", "capacity")
+                    .set("points", pts.join(" "))
+                    .set("fill", "none")
+                    .set("stroke", "#333")
+                    .set("stroke-width", 1.2),
+            );
+        }
+        g = g.add(row);
+        y += RES_H;
+    }
+    (g, y - y0)
 }
 
 fn defs() -> Definitions {

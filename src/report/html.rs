@@ -1,14 +1,17 @@
 //! The HTML report: one self-contained file (inline SVG, CSS and a little JavaScript; nothing
-//! loaded from the network) with the KPI table, a utilisation bar chart per plant, where late jobs
+//! loaded from the network) with the KPI table, a utilisation bar chart per plant (and per
+//! secondary resource), the projected stock of each item with its shortages, where late jobs
 //! waited, the Gantt chart of every schedule with hover details, and, for two or more schedules,
 //! their comparison (differences to the first, and the jobs whose completion differs most).
 
-use super::compare::{kpi_rows, KpiRow};
+use super::compare::{kpi_rows, num, shortage_text, KpiRow};
 use super::explain::{lateness_parts, MachineLateness};
 use super::gantt::completions;
 use super::{fmt_minutes, fmt_when, html_escape as esc};
+use crate::eval::kpi::{ItemStock, ShortageKind, StockCause};
 use crate::eval::Kpis;
-use crate::model::Problem;
+use crate::model::secondary::STOCK_EPS;
+use crate::model::{Minute, Problem};
 use crate::schedule::Schedule;
 use std::fmt::Write;
 
@@ -57,6 +60,10 @@ td.worse{color:#b42318}
 .note{font-size:12px;color:#555;max-width:900px}
 .overview{display:flex;flex-wrap:wrap;gap:8px 48px;align-items:flex-start}
 .bars td:first-child{width:150px}
+.low{color:#b06a00;font-weight:bold}
+tr.short td{background:#fbe0e0}
+tr.lowrow td{background:#fff1dc}
+.item{margin:8px 0 16px}
 "#;
 
 const JS: &str = r#"
@@ -149,6 +156,9 @@ pub fn report_page(problem: &Problem, instance_file: &str, schedules: &[PageSche
     gantt_section(&mut h, schedules);
     if schedules.len() > 1 {
         comparison_section(&mut h, problem, schedules, &rows);
+    }
+    if !problem.items.is_empty() {
+        materials_section(&mut h, problem, schedules);
     }
     lateness_section(&mut h, problem, schedules);
     let _ = write!(
@@ -401,6 +411,259 @@ fn utilisation_section(h: &mut String, problem: &Problem, schedules: &[PageSched
         }
         h.push_str("</table>\n");
     }
+    if !problem.resources.is_empty() {
+        resource_bars(h, problem, schedules);
+    }
+}
+
+/// Secondary resources: unit-minutes held over unit-minutes of capacity, with the peak.
+fn resource_bars(h: &mut String, problem: &Problem, schedules: &[PageSchedule]) {
+    h.push_str(
+        "<h3>Resources</h3>\n<p class=\"note\">Units × working minutes held by operations and \
+         changeovers over the unit-minutes the capacity offers; peak: most units in use at once.</p>\n\
+         <table class=\"bars resources\">\n",
+    );
+    for (r, res) in problem.resources.iter().enumerate() {
+        let _ = write!(
+            h,
+            "<tr class=\"resource\" data-resource=\"{}\"><td>{}</td><td>",
+            esc(&res.id),
+            esc(&res.id)
+        );
+        for (i, s) in schedules.iter().enumerate() {
+            let u = &s.kpis.resources[r];
+            let _ = write!(
+                h,
+                "<div class=\"bar\" title=\"{}\"><span style=\"width:{:.2}%;background:{}\"></span></div>",
+                esc(s.label),
+                (u.utilisation * 100.0).clamp(0.0, 100.0),
+                SCHEDULE_COLOURS[i % SCHEDULE_COLOURS.len()]
+            );
+        }
+        h.push_str("</td><td>");
+        let texts: Vec<String> = schedules
+            .iter()
+            .map(|s| {
+                let u = &s.kpis.resources[r];
+                let mut t = format!(
+                    "{:.1}% <span class=\"meta\">({} / {} unit-min; peak {}{})</span>",
+                    u.utilisation * 100.0,
+                    u.busy,
+                    u.available,
+                    u.peak,
+                    u.peak_at
+                        .map(|p| format!(" at {}", esc(&fmt_when(problem, p))))
+                        .unwrap_or_default()
+                );
+                if u.over_capacity > 0 {
+                    t.push_str(&format!(
+                        " <span class=\"warn\">over capacity {}</span>",
+                        fmt_minutes(u.over_capacity)
+                    ));
+                }
+                t
+            })
+            .collect();
+        h.push_str(&texts.join("<br>"));
+        h.push_str("</td></tr>\n");
+    }
+    h.push_str("</table>\n");
+}
+
+/// Materials: per schedule and item, the projected stock as a step chart (zero and safety
+/// stock marked, stretches below them shaded) and the table of its changes.
+fn materials_section(h: &mut String, problem: &Problem, schedules: &[PageSchedule]) {
+    h.push_str(
+        "<h2>Materials</h2>\n<p class=\"note\">Projected stock per item: initial stock, plus \
+         receipts and productions (at a job's completion), minus consumptions (at an operation's \
+         start). Orange: below the safety stock; red: below zero (infeasible).</p>\n",
+    );
+    for s in schedules {
+        let _ = writeln!(h, "<h3>{}</h3>", esc(s.label));
+        for it in &s.kpis.items {
+            let flag = if it
+                .shortages
+                .iter()
+                .any(|x| x.kind == ShortageKind::Negative)
+            {
+                " <span class=\"warn\">SHORTAGE</span>"
+            } else if !it.shortages.is_empty() {
+                " <span class=\"low\">below safety stock</span>"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                h,
+                "<div class=\"item\" data-item=\"{}\">\n<p><b>{}</b>{flag}: initial {}, min {} at {}, final {}{}</p>",
+                esc(&it.item),
+                esc(&it.item),
+                num(it.initial),
+                num(it.min_stock),
+                esc(&fmt_when(problem, it.min_at)),
+                num(it.final_stock),
+                if it.safety_stock > 0.0 {
+                    format!(", safety stock {}", num(it.safety_stock))
+                } else {
+                    String::new()
+                }
+            );
+            if !it.shortages.is_empty() {
+                h.push_str("<ul class=\"shortages\">\n");
+                for x in &it.shortages {
+                    let _ = writeln!(
+                        h,
+                        "<li class=\"{}\">{}</li>",
+                        if x.kind == ShortageKind::Negative {
+                            "warn"
+                        } else {
+                            "low"
+                        },
+                        esc(&shortage_text(problem, it, x))
+                    );
+                }
+                h.push_str("</ul>\n");
+            }
+            h.push_str(&stock_chart(problem, it, s.kpis.makespan));
+            h.push_str(
+                "\n<details><summary>stock changes</summary>\n<table class=\"stock\">\n<thead><tr><th>instant</th><th>change</th><th>stock after</th><th>cause</th></tr></thead>\n<tbody>\n",
+            );
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td></td><td>{}</td><td style=\"text-align:left\">initial stock</td></tr>",
+                esc(&fmt_when(problem, 0)),
+                num(it.initial)
+            );
+            for e in &it.timeline {
+                let class = if e.stock < -STOCK_EPS {
+                    " class=\"short\""
+                } else if e.stock < it.safety_stock - STOCK_EPS {
+                    " class=\"lowrow\""
+                } else {
+                    ""
+                };
+                let cause = match e.cause {
+                    StockCause::Receipt => "receipt".to_string(),
+                    StockCause::Consumption(o) => format!("consumed by {}", problem.op_name(o)),
+                    StockCause::Production(j) => format!("produced by job {}", problem.job(j).id),
+                };
+                let _ = writeln!(
+                    h,
+                    "<tr{class}><td>{}</td><td>{}{}</td><td>{}</td><td style=\"text-align:left\">{}</td></tr>",
+                    esc(&fmt_when(problem, e.at)),
+                    if e.change > 0.0 { "+" } else { "" },
+                    num(e.change),
+                    num(e.stock),
+                    esc(&cause)
+                );
+            }
+            h.push_str("</tbody>\n</table>\n</details>\n</div>\n");
+        }
+    }
+}
+
+/// A small SVG step chart of one item's stock from minute 0 to `until` (the report passes the
+/// makespan) or the last change, when later: the level, the zero line, the safety stock dashed,
+/// and the stretches below them shaded. Well-formed XML.
+pub fn stock_chart(problem: &Problem, it: &ItemStock, until: Minute) -> String {
+    const W: f64 = 520.0;
+    const H: f64 = 120.0;
+    const L: f64 = 44.0;
+    const T: f64 = 8.0;
+    const B: f64 = 20.0;
+    let t1 = it.timeline.last().map_or(until, |e| e.at.max(until)).max(1);
+    let mut lo = it.min_stock.min(0.0);
+    let mut hi = it.initial.max(it.safety_stock);
+    for e in &it.timeline {
+        hi = hi.max(e.stock);
+        lo = lo.min(e.stock);
+    }
+    if hi - lo < 1e-9 {
+        hi = lo + 1.0;
+    }
+    let x = |t: Minute| L + (t.clamp(0, t1) as f64 / t1 as f64) * (W - L - 8.0);
+    let y = |v: f64| T + (hi - v) / (hi - lo) * (H - T - B);
+    let mut g = String::new();
+    let _ = write!(
+        g,
+        "<svg class=\"stock-chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{H}\" \
+         viewBox=\"0 0 {W} {H}\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"10\">\
+         <title>{}</title><rect x=\"0\" y=\"0\" width=\"{W}\" height=\"{H}\" fill=\"#fff\"/>",
+        esc(&format!("projected stock of {}", it.item))
+    );
+    for sh in &it.shortages {
+        let (a, b) = (x(sh.from), x(sh.to.unwrap_or(t1)));
+        let _ = write!(
+            g,
+            "<rect class=\"{}\" x=\"{a:.1}\" y=\"{T}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{}\"/>",
+            if sh.kind == ShortageKind::Negative {
+                "shortage negative"
+            } else {
+                "shortage below-safety"
+            },
+            (b - a).max(1.0),
+            H - T - B,
+            if sh.kind == ShortageKind::Negative {
+                "#f7c6c6"
+            } else {
+                "#fde3c4"
+            }
+        );
+    }
+    let _ = write!(
+        g,
+        "<line class=\"zero\" x1=\"{L}\" x2=\"{:.1}\" y1=\"{y0:.1}\" y2=\"{y0:.1}\" stroke=\"#888\"/>\
+         <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">0</text>",
+        W - 8.0,
+        L - 4.0,
+        y(0.0) + 3.0,
+        y0 = y(0.0)
+    );
+    if it.safety_stock > 0.0 {
+        let ys = y(it.safety_stock);
+        let _ = write!(
+            g,
+            "<line class=\"safety\" x1=\"{L}\" x2=\"{:.1}\" y1=\"{ys:.1}\" y2=\"{ys:.1}\" stroke=\"#e08a00\" stroke-dasharray=\"4 3\"/>\
+             <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#b06a00\">{}</text>",
+            W - 8.0,
+            L - 4.0,
+            ys + 3.0,
+            num(it.safety_stock)
+        );
+    }
+    let _ = write!(
+        g,
+        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+        L - 4.0,
+        y(hi) + 8.0,
+        num(hi)
+    );
+    // The step line.
+    let mut pts = vec![(x(0), y(it.initial))];
+    let mut level = it.initial;
+    for e in &it.timeline {
+        let xe = x(e.at);
+        pts.push((xe, y(level)));
+        level = e.stock;
+        pts.push((xe, y(level)));
+    }
+    pts.push((x(t1), y(level)));
+    let path: Vec<String> = pts.iter().map(|(a, b)| format!("{a:.1},{b:.1}")).collect();
+    let _ = write!(
+        g,
+        "<polyline class=\"level\" points=\"{}\" fill=\"none\" stroke=\"#4e79a7\" stroke-width=\"1.5\"/>",
+        path.join(" ")
+    );
+    // Axis: start and end instants.
+    let _ = write!(
+        g,
+        "<text x=\"{L}\" y=\"{:.1}\">{}</text><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text></svg>",
+        H - 5.0,
+        esc(&fmt_when(problem, 0)),
+        W - 8.0,
+        H - 5.0,
+        esc(&fmt_when(problem, t1))
+    );
+    g
 }
 
 fn lateness_section(h: &mut String, problem: &Problem, schedules: &[PageSchedule]) {
