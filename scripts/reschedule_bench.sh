@@ -5,6 +5,8 @@
 # instance.
 #
 #   scripts/reschedule_bench.sh [OUTDIR] [REPAIR_LIMIT]     (defaults: target/reschedule-bench, 4s)
+#   TIGHTNESS=2.5 STABILITY=10 scripts/reschedule_bench.sh ...  (due-date tightness of the
+#   generator, default its own 3; --stability of the repair, default takt's)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:-target/reschedule-bench}
@@ -13,9 +15,9 @@ TAKT=${TAKT:-target/release/takt}
 mkdir -p "$OUT"
 [ -x "$TAKT" ] || cargo build --release
 
-# 1. The instance (153 jobs, 999 operations of 3-10 operations; calendars, changeovers, due dates).
+# 1. The instance (153 jobs of 3-10 operations: 999 operations; calendars, changeovers, due dates).
 "$TAKT" generate --jobs 153 --machines 24 --plants 3 --calendars --changeovers --seed 1 \
-    --tightness 2.5 -o "$OUT/instance.yaml" --quiet
+    --tightness "${TIGHTNESS:-3}" -o "$OUT/instance.yaml" --quiet
 # 2. The baseline plan.
 "$TAKT" solve "$OUT/instance.yaml" --time-limit 60s --threads 2 --seed 1 --quiet \
     -o "$OUT/plan.csv" > "$OUT/plan.txt"
@@ -36,6 +38,7 @@ echo "busiest machine: $MACHINE"
 T0=$(date +%s.%N)
 "$TAKT" reschedule "$OUT/instance.yaml" "$OUT/plan.csv" "$OUT/events.yaml" --now $NOW \
     --time-limit "$LIMIT" --threads 2 --seed 1 --quiet -o "$OUT/repaired.csv" \
+    ${STABILITY:+--stability "$STABILITY"} \
     --write-instance "$OUT/patched.yaml" --changes "$OUT/changes.csv" > "$OUT/reschedule.txt" || true
 T1=$(date +%s.%N)
 "$TAKT" check "$OUT/patched.yaml" "$OUT/repaired.csv"

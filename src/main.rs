@@ -111,6 +111,10 @@ enum Command {
         /// Write the per-operation change report (CSV).
         #[arg(long)]
         changes: Option<PathBuf>,
+        /// Re-optimise only the operations the events reach: one the right-shift repair leaves
+        /// on its old machine at its old start stays exactly there.
+        #[arg(long)]
+        only_affected: bool,
         /// Wall-clock limit of the whole repair (default 4s unless --iterations is given).
         #[arg(long, value_parser = parse_time_limit)]
         time_limit: Option<std::time::Duration>,
@@ -264,6 +268,7 @@ fn main() -> ExitCode {
             output,
             write_instance,
             changes,
+            only_affected,
             time_limit,
             iterations,
             threads,
@@ -289,6 +294,7 @@ fn main() -> ExitCode {
                 output,
                 write_instance,
                 changes,
+                only_affected,
                 quiet,
                 search: SearchConfig {
                     time_limit,

@@ -46,6 +46,7 @@ fn options(
     events: &Path,
     now: Minute,
     freeze: Minute,
+    only_affected: bool,
 ) -> RescheduleOptions {
     RescheduleOptions {
         instance: instance.to_path_buf(),
@@ -68,6 +69,7 @@ fn options(
         write_instance: None,
         changes: None,
         quiet: true,
+        only_affected,
     }
 }
 
@@ -188,7 +190,7 @@ fn check_repair(seed: u64, kinds: &[usize], now_frac: f64, freeze: Minute, pick:
     let ev = dir.path().join("events.yaml");
     std::fs::write(&ev, lines.join("\n")).unwrap();
     let r = repair(
-        &options(&inst, &plan_path, &ev, now, freeze),
+        &options(&inst, &plan_path, &ev, now, freeze, pick.is_multiple_of(3)),
         std::time::Instant::now(),
     )
     .unwrap_or_else(|e| panic!("repair failed: {e}\n{}", lines.join("\n")));
@@ -221,6 +223,14 @@ fn check_repair(seed: u64, kinds: &[usize], now_frac: f64, freeze: Minute, pick:
                     c.old.unwrap(),
                     c.new,
                     "started {} moved",
+                    r.problem.op_name(c.op)
+                );
+            }
+            "kept" => {
+                assert_eq!(
+                    c.old.unwrap(),
+                    c.new,
+                    "unaffected {} moved",
                     r.problem.op_name(c.op)
                 );
             }
@@ -566,4 +576,53 @@ fn restart_loses_the_work_done_and_runs_again_after_the_repair() {
     let a = new.lines().find(|l| l.starts_with("A,cut")).unwrap();
     let f: Vec<&str> = a.split(',').collect();
     assert_eq!((f[2], f[5], f[6]), ("M1", "0", "150"), "{a}");
+}
+
+#[test]
+fn bad_arguments_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let (inst, plan) = plan_two_plant(dir.path());
+    let ev = root()
+        .join("instances/examples/events/two-plant-demo-breakdown.yaml")
+        .display()
+        .to_string();
+    let out = dir.path().join("new.txt").display().to_string();
+    for (args, want) in [
+        (vec!["--now", "tomorrow"], "--now"),
+        (vec!["--now", "60", "-o", &out], "unknown schedule format"),
+        (
+            vec!["--now", "60", "--changes", "c.txt"],
+            "--changes writes .csv",
+        ),
+        (vec!["--now", "60", "--stability=-1"], "--stability"),
+    ] {
+        let mut a = vec!["reschedule", &inst, &plan, &ev];
+        a.extend(args.iter().copied());
+        let r = takt(&a);
+        let t = text(&r);
+        assert_eq!(r.status.code(), Some(2), "{args:?}: {t}");
+        assert!(t.contains(want), "{args:?}: missing `{want}` in {t}");
+    }
+    assert!(!Path::new(&out).exists());
+    // A plan that does not place every operation cannot be repaired.
+    let partial = dir.path().join("partial.csv");
+    std::fs::write(
+        &partial,
+        "job,operation,machine,setup_start,start,end\nWO-1002,mill,N-CNC1,,0,180\n",
+    )
+    .unwrap();
+    let r = takt(&[
+        "reschedule",
+        &inst,
+        partial.to_str().unwrap(),
+        &ev,
+        "--now",
+        "60",
+    ]);
+    let t = text(&r);
+    assert_eq!(r.status.code(), Some(2), "{t}");
+    assert!(
+        t.contains("partial.csv") && t.contains("does not place WO-1001/mill"),
+        "{t}"
+    );
 }

@@ -15,7 +15,8 @@ use crate::schedule::{Schedule, ScheduledOp};
 pub struct OpChange {
     /// In the new (patched) instance.
     pub op: OpId,
-    /// `started`, `frozen`, `new` (rush order) or `free` (re-optimised).
+    /// `started`, `frozen`, `kept` (unaffected, with `--only-affected`), `new` (rush order) or
+    /// `free` (re-optimised).
     pub status: &'static str,
     /// The old plan's placement (`None` for new operations).
     pub old: Option<(MachineId, Minute)>,

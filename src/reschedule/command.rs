@@ -48,6 +48,9 @@ pub struct RescheduleOptions {
     pub write_instance: Option<PathBuf>,
     pub changes: Option<PathBuf>,
     pub quiet: bool,
+    /// Re-optimise only operations the events reach: an operation the right-shift repair
+    /// leaves on its old machine at its old start stays there (pinned, status `kept`).
+    pub only_affected: bool,
 }
 
 /// Everything a repair produces.
@@ -172,8 +175,17 @@ pub fn repair(opts: &RescheduleOptions, started: Instant) -> Result<Repair, Inpu
             ),
         )
     })?;
+    if opts.only_affected {
+        for o in 0..p1.ops.len() {
+            if state[o] == "free"
+                && old[o].is_some_and(|s| s.machine == dec.machine[o] && s.start == dec.start[o])
+            {
+                state[o] = "kept";
+            }
+        }
+    }
     let pins: Vec<(OpId, MachineId, Minute)> = (0..p1.ops.len())
-        .filter(|&o| state[o] == "frozen")
+        .filter(|&o| matches!(state[o], "frozen" | "kept"))
         .map(|o| (OpId(o as u32), dec.machine[o], dec.start[o]))
         .collect();
     let mut v2 = v1;
@@ -292,9 +304,10 @@ pub fn reschedule_command(opts: &RescheduleOptions) -> Result<bool, InputError> 
     );
     let count = |s: &str| (0..p.ops.len()).filter(|&o| op_state(&r, o) == s).count();
     println!(
-        "operations: {} started (pinned), {} frozen (pinned in the window), {} re-optimised, {} new",
+        "operations: {} started (pinned), {} frozen (pinned in the window), {} unaffected (kept), {} re-optimised, {} new",
         count("started"),
         count("frozen"),
+        count("kept"),
         count("free"),
         count("new")
     );
