@@ -1,5 +1,6 @@
 //! Bad inputs. Every file in `tests/fixtures/bad` holds one class of error (named in its first
-//! line), `several-errors.yaml` holds several. Each must be rejected
+//! line), `several-errors.yaml` and `several-secondary-errors.yaml` (resources and materials)
+//! hold several. Each must be rejected
 //! - by the library: `parse_instance` fails, reporting every expected problem at its YAML path
 //!   (or line) with its reason, and nothing else;
 //! - by the CLI: `takt solve FIXTURE -o OUT` exits with code 2, prints the file, the place and the
@@ -201,6 +202,81 @@ const CASES: &[Case] = &[
         )],
     },
     Case {
+        file: "unknown-resource.yaml",
+        errors: &[at(
+            "jobs[0].operations[1].require[0].resource",
+            "unknown resource `crw`",
+        )],
+    },
+    Case {
+        file: "negative-capacity.yaml",
+        errors: &[at("resources[0].capacity", "capacity is negative (-2)")],
+    },
+    Case {
+        file: "units-above-capacity.yaml",
+        errors: &[at(
+            "jobs[0].operations[0].require[0].resource",
+            "needs 3 units of `crew`, which never has more than 2",
+        )],
+    },
+    Case {
+        file: "resource-and-one-of.yaml",
+        errors: &[at(
+            "jobs[0].operations[0].require[0]",
+            "give `resource` or `one_of`, not both",
+        )],
+    },
+    Case {
+        file: "unknown-item.yaml",
+        errors: &[at(
+            "jobs[0].operations[1].consume.copper",
+            "unknown item `copper`",
+        )],
+    },
+    Case {
+        file: "receipt-before-horizon.yaml",
+        errors: &[at(
+            "items[0].receipts[1].at",
+            "receipt is before the horizon start",
+        )],
+    },
+    Case {
+        file: "negative-stock.yaml",
+        errors: &[at("items[0].stock", "stock must be a number ≥ 0, got -5")],
+    },
+    Case {
+        file: "overlapping-resource-shifts.yaml",
+        errors: &[at(
+            "resources[0].shifts[1]",
+            "shift overlaps shifts[0] of the same resource",
+        )],
+    },
+    Case {
+        file: "consumption-exceeds-supply.yaml",
+        errors: &[at(
+            "items[0]",
+            "operations consume 30 of `steel-bar` in total, but stock, receipts and production give only 25",
+        )],
+    },
+    Case {
+        file: "several-secondary-errors.yaml",
+        errors: &[
+            at(
+                "machines[0].changeover_require[0].resource",
+                "unknown resource `setter`",
+            ),
+            at("resources[0].shifts[0].capacity", "capacity is negative (-1)"),
+            at("items[0].receipts[0].qty", "quantity must be a number > 0, got 0"),
+            at("items[1].id", "duplicate item id `steel-bar`"),
+            at("jobs[0].operations[0].require[0].one_of", "no alternatives listed"),
+            at(
+                "jobs[0].operations[0].require[1].resource",
+                "needs 2 units of `tool`, which never has more than 1",
+            ),
+            at("jobs[0].produce.housing", "unknown item `housing`"),
+        ],
+    },
+    Case {
         file: "several-errors.yaml",
         errors: &[
             at("objective.make_span", "unknown objective term `make_span`"),
@@ -377,15 +453,17 @@ fn cli_exits_2_with_file_place_and_reason_and_writes_nothing() {
 #[test]
 fn single_error_fixtures_hold_exactly_one_error() {
     for case in CASES {
-        if case.file != "several-errors.yaml" {
+        if !case.file.starts_with("several-") {
             assert_eq!(case.errors.len(), 1, "{}", case.file);
         }
     }
-    let several = CASES
-        .iter()
-        .find(|c| c.file == "several-errors.yaml")
-        .expect("several-errors.yaml is in the table");
-    assert!(several.errors.len() >= 3);
+    for file in ["several-errors.yaml", "several-secondary-errors.yaml"] {
+        let several = CASES
+            .iter()
+            .find(|c| c.file == file)
+            .unwrap_or_else(|| panic!("{file} is in the table"));
+        assert!(several.errors.len() >= 3, "{file}");
+    }
 }
 
 #[test]

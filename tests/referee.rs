@@ -83,7 +83,16 @@ const EXPECTED: [(Rule, &str, Option<&str>, Option<Minute>); 13] = [
 fn each_fixture_breaks_exactly_its_rule() {
     let p = instance();
     for rule in Rule::ALL {
-        let (_, name, machine, amount) = *EXPECTED.iter().find(|e| e.0 == rule).unwrap();
+        let Some(&(_, name, machine, amount)) = EXPECTED.iter().find(|e| e.0 == rule) else {
+            // The secondary-resource and material rules have their own instance.
+            assert!(
+                SECONDARY
+                    .iter()
+                    .any(|c| c.file == format!("{}.csv", rule.code())),
+                "no fixture for rule {rule}"
+            );
+            continue;
+        };
         let file = ["csv", "yaml"]
             .iter()
             .map(|ext| format!("{}.{ext}", rule.code()))
@@ -426,5 +435,290 @@ machines:
             .any(|v| v.rule == Rule::Duration && v.op == Some(s.ops[i].op)),
         "{}",
         show(&v)
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Secondary resources and materials (tests/fixtures/check/secondary): one instance, a valid
+// schedule, and one file per broken case, each giving exactly one violation.
+
+fn secondary_fixture(name: &str) -> PathBuf {
+    fixture("secondary").join(name)
+}
+
+fn secondary_instance() -> Problem {
+    load_instance(&secondary_fixture("instance.yaml")).expect("secondary fixture is valid")
+}
+
+fn secondary_schedule(p: &Problem, name: &str) -> Schedule {
+    read_schedule(p, &secondary_fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+struct SecondaryCase {
+    file: &'static str,
+    rule: Rule,
+    /// The operation at fault.
+    op: &'static str,
+    /// The amount: units over capacity, or the shortage.
+    amount: Option<Minute>,
+    /// A piece of the message: the resource or item, the instant, the units in use vs capacity.
+    says: &'static str,
+}
+
+const SECONDARY: &[SecondaryCase] = &[
+    // Three crew operations at 06:00, on the day shift of 2.
+    SecondaryCase {
+        file: "resource_capacity.csv",
+        rule: Rule::ResourceCapacity,
+        op: "C3/a",
+        amount: Some(1),
+        says: "resource crew: 3 units in use at 0 (2026-11-23T06:00) but its capacity is 2 (1 over)",
+    },
+    // Two crew operations at 18:00, on the night shift of 1.
+    SecondaryCase {
+        file: "crew_night.csv",
+        rule: Rule::ResourceCapacity,
+        op: "C2/a",
+        amount: Some(1),
+        says: "resource crew: 2 units in use at 720 (2026-11-23T18:00) but its capacity is 1 (1 over), by C1/a (1 unit), C2/a (1 unit); over capacity during [720, 780)",
+    },
+    // T2 on M2 from 70 while T1 holds the tool on M1 until 90.
+    SecondaryCase {
+        file: "tool.csv",
+        rule: Rule::ResourceCapacity,
+        op: "T2/a",
+        amount: Some(1),
+        says: "resource tool: 2 units in use at 70 (2026-11-23T07:10) but its capacity is 1 (1 over), by T1/a (1 unit), T2/a (1 unit); over capacity during [70, 90)",
+    },
+    // S2's changeover [150, 180) needs the setter, busy with S1's changeover [140, 170).
+    SecondaryCase {
+        file: "setter.csv",
+        rule: Rule::ResourceCapacity,
+        op: "S2/a",
+        amount: Some(1),
+        says: "resource setter: 2 units in use at 150 (2026-11-23T08:30) but its capacity is 1 (1 over), by S1/a's changeover (1 unit), S2/a's changeover (1 unit); over capacity during [150, 170)",
+    },
+    // crew is not one of K1/a's molds.
+    SecondaryCase {
+        file: "resource_choice.csv",
+        rule: Rule::ResourceChoice,
+        op: "K1/a",
+        amount: None,
+        says: "K1/a: requirement 1 uses crew, which is not among its options (mold-A, mold-B)",
+    },
+    // K1/a takes 10 steel at 200; 5 in stock, the receipt of 10 comes at 300.
+    SecondaryCase {
+        file: "stock.csv",
+        rule: Rule::Stock,
+        op: "K1/a",
+        amount: Some(5),
+        says: "item steel: stock is -5 at 200 (2026-11-23T09:20) (K1/a takes 10), 5 short",
+    },
+    // U1/a takes the part at 200, P1 produces it at 350.
+    SecondaryCase {
+        file: "part_shortage.csv",
+        rule: Rule::Stock,
+        op: "U1/a",
+        amount: Some(1),
+        says: "item part: stock is -1 at 200 (2026-11-23T09:20) (U1/a takes 1), 1 short",
+    },
+];
+
+/// The valid schedule uses every feature: crews on the day shift, the tool on two machines one
+/// after the other, two changeovers with the setter, a chosen mold, steel consumed when its
+/// receipt arrives, and the part consumed at the very minute the job producing it completes.
+#[test]
+fn valid_secondary_schedule_has_no_violation() {
+    let p = secondary_instance();
+    let s = secondary_schedule(&p, "valid.csv");
+    assert_eq!(s.ops.len(), p.ops.len());
+    let v = check(&p, &s);
+    assert!(v.is_empty(), "unexpected violations:{}", show(&v));
+    let u1 = s.ops.iter().find(|e| e.op == op(&p, "U1", "a")).unwrap();
+    let p1 = s.ops.iter().find(|e| e.op == op(&p, "P1", "a")).unwrap();
+    assert_eq!(
+        u1.start, p1.end,
+        "consumption fed by a completion at the same instant"
+    );
+}
+
+#[test]
+fn each_secondary_fixture_breaks_exactly_its_rule() {
+    let p = secondary_instance();
+    for c in SECONDARY {
+        let v = check(&p, &secondary_schedule(&p, c.file));
+        assert_eq!(
+            v.len(),
+            1,
+            "{}: expected one violation, got:{}",
+            c.file,
+            show(&v)
+        );
+        let v = &v[0];
+        assert_eq!(v.rule, c.rule, "{}: {v}", c.file);
+        assert_eq!(
+            v.op.map(|o| p.op_name(o)).as_deref(),
+            Some(c.op),
+            "{}: {v}",
+            c.file
+        );
+        assert_eq!(v.amount, c.amount, "{}: {v}", c.file);
+        assert!(v.message.contains(c.says), "{}: {v}", c.file);
+    }
+    // Every new rule has a fixture named after it.
+    for rule in [Rule::ResourceChoice, Rule::ResourceCapacity, Rule::Stock] {
+        let file = format!("{}.csv", rule.code());
+        assert!(
+            SECONDARY.iter().any(|c| c.file == file && c.rule == rule),
+            "{file}"
+        );
+    }
+}
+
+/// The valid secondary schedule with some rows replaced (`job,operation,machine,...` lines).
+fn secondary_with(p: &Problem, rows: &[&str]) -> Vec<Violation> {
+    let text = std::fs::read_to_string(secondary_fixture("valid.csv")).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    for r in rows {
+        let key: Vec<&str> = r.splitn(3, ',').take(2).collect();
+        let i = lines
+            .iter()
+            .position(|l| l.splitn(3, ',').take(2).eq(key.iter().copied()))
+            .unwrap_or_else(|| panic!("no row {key:?}"));
+        lines[i] = r.to_string();
+    }
+    let s = parse_schedule(p, &lines.join("\n"), Format::Csv, "inline.csv").unwrap();
+    check(p, &s)
+}
+
+#[test]
+fn resource_choice_missing_or_of_the_wrong_length() {
+    let p = secondary_instance();
+    // No mold named: K1/a has two options, so the schedule must say which.
+    let v = secondary_with(&p, &["K1,a,M3,,300,330,,"]);
+    assert_eq!(v.len(), 1, "{}", show(&v));
+    assert_eq!(v[0].rule, Rule::ResourceChoice);
+    assert!(
+        v[0].message.contains(
+            "K1/a: no resource chosen for requirement 1 (1 unit(s) of one of mold-A, mold-B)"
+        ),
+        "{}",
+        v[0]
+    );
+    // Two molds for one requirement.
+    let v = secondary_with(&p, &["K1,a,M3,,300,330,mold-A;mold-B,"]);
+    assert_eq!(v.len(), 1, "{}", show(&v));
+    assert!(
+        v[0].message.contains(
+            "K1/a: the schedule names 2 resource(s) (mold-A, mold-B) for 1 requirement(s)"
+        ),
+        "{}",
+        v[0]
+    );
+    // A changeover's resource that is not its machine's `changeover_require`.
+    let v = secondary_with(&p, &["S1,a,M1,90,120,150,,tool"]);
+    assert_eq!(v.len(), 1, "{}", show(&v));
+    assert_eq!(
+        (v[0].rule, v[0].op),
+        (Rule::ResourceChoice, Some(op(&p, "S1", "a")))
+    );
+    assert!(
+        v[0].message.contains("the changeover before S1/a on M1"),
+        "{}",
+        v[0]
+    );
+    // The other mold is as good.
+    assert!(secondary_with(&p, &["K1,a,M3,,300,330,mold-B,"]).is_empty());
+}
+
+#[test]
+fn capacity_that_drops_during_a_busy_period_is_checked_where_it_drops() {
+    let p = secondary_instance();
+    // Two crew operations over 18:00: 2 units are fine on the day shift, not on the night.
+    let v = secondary_with(&p, &["C1,a,M1,,690,750,,", "C2,a,M2,,690,750,crew,"]);
+    assert_eq!(v.len(), 1, "{}", show(&v));
+    assert_eq!((v[0].rule, v[0].amount), (Rule::ResourceCapacity, Some(1)));
+    assert!(
+        v[0].message.contains("at 720 (2026-11-23T18:00)") && v[0].message.contains("[720, 750)"),
+        "{}",
+        v[0]
+    );
+    // Three at night: 2 over, one violation for the whole period.
+    let v = secondary_with(
+        &p,
+        &[
+            "C1,a,M1,,720,780,,",
+            "C2,a,M2,,730,790,crew,",
+            "C3,a,M3,,740,800,,",
+        ],
+    );
+    assert_eq!(v.len(), 1, "{}", show(&v));
+    assert_eq!(v[0].amount, Some(2), "{}", v[0]);
+    assert!(
+        v[0].message.contains("3 units in use at 740") && v[0].message.contains("[730, 790)"),
+        "{}",
+        v[0]
+    );
+    assert_eq!(v[0].op, Some(op(&p, "C3", "a")));
+}
+
+const PAUSED: &str = r#"
+name: paused
+horizon: {start: 2026-11-23T06:00}
+plants: [{id: p}]
+calendars: [{id: day, weekly: [{days: [mon, tue, wed, thu, fri], from: "06:00", to: "18:00"}]}]
+resources:
+  # crew works the day calendar; 2 on Tuesday 08:00-09:00 (minutes 1560-1620)
+  - {id: crew, capacity: 1, calendar: day, exceptions: [{from: 2026-11-24T08:00, to: 2026-11-24T09:00, capacity: 2}]}
+  - {id: guard, capacity: 1}
+machines:
+  - {id: D, plant: p, calendar: day}
+  - {id: N, plant: p}
+jobs:
+  - {id: A, operations: [{id: a, machines: {D: 120}, require: [{resource: crew}, {resource: guard}]}]}
+  - {id: B, operations: [{id: a, machines: {N: 60}, require: [{resource: guard}]}]}
+  - {id: C, operations: [{id: a, machines: {N: 60}, require: [{resource: crew}]}]}
+  - {id: E, operations: [{id: a, machines: {D: 60}, require: [{resource: crew}]}]}
+"#;
+
+fn paused(rows: &str) -> (Problem, Vec<Violation>) {
+    let p = parse_instance(PAUSED, "paused.yaml").unwrap();
+    let csv = format!("job,operation,machine,setup_start,start,end\n{rows}");
+    let s = parse_schedule(&p, &csv, Format::Csv, "inline.csv").unwrap();
+    let v = check(&p, &s);
+    (p, v)
+}
+
+#[test]
+fn a_paused_operation_holds_nothing_and_calendars_and_exceptions_set_the_capacity() {
+    // A runs Monday 17:00-18:00 and Tuesday 06:00-07:00 on D; paused over the night, it does
+    // not hold the guard, whom B uses at 20:00 on N (a machine that always works).
+    // C and E use the crew together on Tuesday 08:00, when it has 2.
+    let (_, v) = paused("A,a,D,,660,1500\nB,a,N,,840,900\nC,a,N,,1560,1620\nE,a,D,,1560,1620\n");
+    assert!(v.is_empty(), "{}", show(&v));
+    // B at 17:30 meets A's first part.
+    let (p, v) = paused("A,a,D,,660,1500\nB,a,N,,690,750\nC,a,N,,1560,1620\nE,a,D,,1560,1620\n");
+    assert_eq!(v.len(), 1, "{}", show(&v));
+    assert_eq!(
+        (v[0].rule, v[0].op, v[0].amount),
+        (Rule::ResourceCapacity, Some(op(&p, "B", "a")), Some(1))
+    );
+    assert!(v[0].message.contains("resource guard") && v[0].message.contains("[690, 720)"));
+    // C on N at 19:00: the crew's calendar gives 0 then.
+    let (p, v) = paused("A,a,D,,660,1500\nB,a,N,,840,900\nC,a,N,,780,840\nE,a,D,,1560,1620\n");
+    assert_eq!(v.len(), 1, "{}", show(&v));
+    assert_eq!(
+        (v[0].rule, v[0].op, v[0].amount),
+        (Rule::ResourceCapacity, Some(op(&p, "C", "a")), Some(1))
+    );
+    assert!(v[0].message.contains("its capacity is 0"), "{}", v[0]);
+    // C and E together after the exception ends (09:00): 2 units, capacity 1 again.
+    let (_, v) = paused("A,a,D,,660,1500\nB,a,N,,840,900\nC,a,N,,1620,1680\nE,a,D,,1590,1650\n");
+    assert_eq!(v.len(), 1, "{}", show(&v));
+    assert_eq!(v[0].amount, Some(1));
+    assert!(
+        v[0].message.contains("at 1620") && v[0].message.contains("[1620, 1650)"),
+        "{}",
+        v[0]
     );
 }

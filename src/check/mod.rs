@@ -10,14 +10,17 @@
 //! - [`timing`]: duration, calendar (resumable operations) and atomic operations;
 //! - [`precedence`]: job release, routing order with transfer times;
 //! - [`machine`]: one operation at a time per machine, changeovers;
-//! - [`pins`]: pinned operations; [`deadlines`]: hard deadlines.
+//! - [`pins`]: pinned operations; [`deadlines`]: hard deadlines;
+//! - [`resources`]: secondary-resource choices and capacities; [`materials`]: stock never negative.
 
 pub mod calendar;
 mod coverage;
 mod deadlines;
 mod machine;
+mod materials;
 mod pins;
 mod precedence;
+mod resources;
 mod timing;
 
 use crate::model::{Minute, OpId, Problem};
@@ -54,11 +57,18 @@ pub enum Rule {
     Deadline,
     /// An operation or its changeover starts before minute 0.
     BeforeHorizon,
+    /// A secondary-resource requirement has no valid resource chosen (missing, not among the
+    /// options, or a list of the wrong length).
+    ResourceChoice,
+    /// More units of a secondary resource are in use than its capacity at that instant.
+    ResourceCapacity,
+    /// An item's stock is negative at some instant.
+    Stock,
 }
 
 impl Rule {
     /// Every rule, in a fixed order.
-    pub const ALL: [Rule; 13] = [
+    pub const ALL: [Rule; 16] = [
         Rule::Missing,
         Rule::Duplicate,
         Rule::NotEligible,
@@ -72,6 +82,9 @@ impl Rule {
         Rule::Pinned,
         Rule::Deadline,
         Rule::BeforeHorizon,
+        Rule::ResourceChoice,
+        Rule::ResourceCapacity,
+        Rule::Stock,
     ];
 
     /// Short stable name, for output and file names.
@@ -90,6 +103,9 @@ impl Rule {
             Rule::Pinned => "pinned",
             Rule::Deadline => "deadline",
             Rule::BeforeHorizon => "before_horizon",
+            Rule::ResourceChoice => "resource_choice",
+            Rule::ResourceCapacity => "resource_capacity",
+            Rule::Stock => "stock",
         }
     }
 }
@@ -108,7 +124,8 @@ pub struct Violation {
     pub op: Option<OpId>,
     /// For people: names the operation as `JOB/OP`, the machine and by how much.
     pub message: String,
-    /// By how much, in minutes, where that has a meaning.
+    /// By how much, where that has a meaning: minutes for timing rules, units over capacity for
+    /// `resource_capacity`, the shortage (rounded up to a whole number) for `stock`.
     pub amount: Option<Minute>,
 }
 
@@ -129,6 +146,8 @@ pub fn check(problem: &Problem, schedule: &Schedule) -> Vec<Violation> {
     machine::check(&mut cx, &windows);
     pins::check(&mut cx);
     deadlines::check(&mut cx);
+    resources::check(&mut cx, &windows, &schedule.resources);
+    materials::check(&mut cx);
     cx.out
 }
 

@@ -103,7 +103,14 @@ pub(super) fn resources(
                     format!("{p}.shifts[{}]", o.1),
                     format!("shift overlaps shifts[{}] of the same resource", o.0),
                 );
-                CapacityProfile::constant(base)
+                // Keep the largest capacity the rules state, so that requirements are not also
+                // reported as exceeding a capacity of 0 (one error, not a cascade).
+                let max = indexed
+                    .iter()
+                    .map(|s| s.1)
+                    .chain(exceptions.iter().map(|e| e.2))
+                    .fold(base, u32::max);
+                CapacityProfile::constant(max)
             }
         };
         out.push(Resource {

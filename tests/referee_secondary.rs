@@ -1,0 +1,417 @@
+//! The referee against the decoder on random tiny instances with secondary resources and a
+//! material: every schedule the decoder produces passes the referee, and moving an operation
+//! into another's hold of a capacity-1 resource is caught.
+//!
+//! Instances: one to three machines (always working, day or night calendar, changeovers that may
+//! need a setter), a crew whose capacity varies by shift (with an optional calendar and a dated
+//! exception), two molds of capacity 1 as alternatives, and one item with stock, a receipt and a
+//! producing job. The decoder may refuse a sequence (`MaterialShortage`, `ResourceUnavailable`);
+//! those are skipped, but most must decode.
+
+mod common;
+use common::random_sequence;
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+use std::fmt::Write;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::thread;
+use std::time::Duration;
+use takt::check::{check, Rule, Violation};
+use takt::eval::{DecodeError, Decoder, Sequence};
+use takt::model::{parse_instance, MachineId, OpId, Problem, ResourceId};
+use takt::schedule::Schedule;
+
+/// A random instance and its YAML (for failure messages).
+fn instance(seed: u64) -> (Problem, String) {
+    let mut r = StdRng::seed_from_u64(seed);
+    let mut y = String::new();
+    writeln!(y, "name: secondary-{seed}").unwrap();
+    let start = if r.random_bool(0.5) {
+        "2026-11-23T06:00"
+    } else {
+        "2026-11-25T13:30"
+    };
+    writeln!(y, "horizon: {{start: {start}}}").unwrap();
+    writeln!(y, "objective: {{makespan: 1, weighted_tardiness: 1}}").unwrap();
+    writeln!(y, "plants: [{{id: p}}]").unwrap();
+    writeln!(y, "calendars:").unwrap();
+    writeln!(
+        y,
+        "  - {{id: day, weekly: [{{days: [mon, tue, wed, thu, fri], from: \"06:00\", to: \"18:00\"}}], holidays: [{{from: 2026-11-26, to: 2026-11-26}}]}}"
+    )
+    .unwrap();
+    writeln!(
+        y,
+        "  - {{id: night, weekly: [{{days: [sun, mon, tue, wed, thu], from: \"22:00\", to: \"06:00\"}}, {{days: [sat], from: \"10:00\", to: \"10:00\"}}]}}"
+    )
+    .unwrap();
+    writeln!(y, "families: [a, b]").unwrap();
+    writeln!(
+        y,
+        "changeovers: [{{id: ab, matrix: {{a: {{b: {}}}, b: {{a: {}}}}}}}]",
+        r.random_range(1..40),
+        r.random_range(1..40)
+    )
+    .unwrap();
+
+    // The crew: a base capacity, shifts, maybe a calendar and an exception.
+    writeln!(y, "resources:").unwrap();
+    let mut crew = vec!["id: crew".to_string()];
+    let mut crew_max = 0;
+    let mut late = 1;
+    if r.random_bool(0.7) {
+        let early = r.random_range(1..3);
+        late = r.random_range(0..2);
+        crew_max = early;
+        crew.push(format!(
+            "shifts: [{{days: [mon, tue, wed, thu, fri], from: \"06:00\", to: \"14:00\", capacity: {early}}}, {{days: [mon, tue, wed, thu, fri, sat, sun], from: \"22:00\", to: \"06:00\", capacity: {late}}}]"
+        ));
+    }
+    let base = r.random_range(if crew_max == 0 { 1 } else { 0 }..3);
+    crew.push(format!("capacity: {base}"));
+    let crew_day = r.random_bool(0.3);
+    if crew_day {
+        crew.push("calendar: day".into());
+    }
+    // Known decoder hang (see `decoder_gives_up_when_a_resource_never_meets_the_machine`): keep
+    // the crew available at some minute the night calendar works.
+    let crew_at_night = !crew_day && (base > 0 || late > 0);
+    if r.random_bool(0.4) {
+        let a = r.random_range(0..3000);
+        crew.push(format!(
+            "exceptions: [{{from: {a}, to: {}, capacity: {}}}]",
+            a + r.random_range(30..600),
+            r.random_range(0..3)
+        ));
+    }
+    writeln!(y, "  - {{{}}}", crew.join(", ")).unwrap();
+    writeln!(y, "  - {{id: mold-A, capacity: 1}}").unwrap();
+    writeln!(y, "  - {{id: mold-B, capacity: 1}}").unwrap();
+    let setter_day = r.random_bool(0.3);
+    let setter_calendar = if setter_day { ", calendar: day" } else { "" };
+    writeln!(y, "  - {{id: setter, capacity: 1{setter_calendar}}}").unwrap();
+
+    let n_m = r.random_range(1..=3);
+    writeln!(y, "machines:").unwrap();
+    for m in 0..n_m {
+        let mut f = vec![format!("id: M{m}"), "plant: p".to_string()];
+        // M0 always works, so that mutations can move its operations freely.
+        let mut night = false;
+        if m > 0 {
+            match r.random_range(0..3) {
+                0 => f.push("calendar: day".into()),
+                1 if crew_at_night => {
+                    f.push("calendar: night".into());
+                    night = true;
+                }
+                _ => {}
+            }
+        }
+        if r.random_bool(0.6) {
+            f.push("changeovers: ab".into());
+            f.push(format!(
+                "initial_family: {}",
+                ["a", "b"][r.random_range(0..2)]
+            ));
+            if !(night && setter_day) && r.random_bool(0.6) {
+                f.push("changeover_require: [{resource: setter}]".into());
+            }
+        }
+        writeln!(y, "  - {{{}}}", f.join(", ")).unwrap();
+    }
+
+    let n_j = r.random_range(1..=4);
+    let mut demand = 0;
+    let mut produced = 0;
+    let mut jobs = String::new();
+    for j in 0..n_j {
+        writeln!(jobs, "  - id: J{j}").unwrap();
+        writeln!(jobs, "    release: {}", r.random_range(0..600)).unwrap();
+        writeln!(jobs, "    due: {}", r.random_range(0..3000)).unwrap();
+        if r.random_bool(0.5) {
+            writeln!(jobs, "    family: {}", ["a", "b"][r.random_range(0..2)]).unwrap();
+        }
+        if r.random_bool(0.3) {
+            let q = r.random_range(1..6);
+            produced += q;
+            writeln!(jobs, "    produce: {{steel: {q}}}").unwrap();
+        }
+        writeln!(jobs, "    operations:").unwrap();
+        for o in 0..r.random_range(1..=3) {
+            let k = r.random_range(1..=n_m.min(2));
+            let first = r.random_range(0..n_m);
+            let ms: Vec<String> = (0..k)
+                .map(|i| {
+                    // No zero durations: zero-length operations tied at one instant make the
+                    // decoder and the referee disagree on the family before (reported apart).
+                    let d = r.random_range(1..150);
+                    format!("M{}: {d}", (first + i) % n_m)
+                })
+                .collect();
+            let mut extra = String::new();
+            if r.random_bool(0.2) {
+                extra += ", atomic: true";
+            }
+            let mut req = Vec::new();
+            if r.random_bool(0.5) {
+                req.push("{resource: crew}");
+            }
+            match r.random_range(0..5) {
+                0 | 1 => req.push("{one_of: [mold-A, mold-B]}"),
+                2 => req.push("{resource: mold-A}"),
+                _ => {}
+            }
+            if !req.is_empty() {
+                extra += &format!(", require: [{}]", req.join(", "));
+            }
+            if r.random_bool(0.4) {
+                let q = r.random_range(1..6);
+                demand += q;
+                extra += &format!(", consume: {{steel: {q}}}");
+            }
+            writeln!(
+                jobs,
+                "      - {{id: o{o}, machines: {{{}}}{extra}}}",
+                ms.join(", ")
+            )
+            .unwrap();
+        }
+    }
+    let stock = r.random_range(0..8);
+    let short = (demand - stock - produced).max(0);
+    writeln!(
+        y,
+        "items: [{{id: steel, stock: {stock}, receipts: [{{at: {}, qty: {}}}]}}]",
+        r.random_range(0..2000),
+        short + r.random_range(1..4)
+    )
+    .unwrap();
+    writeln!(y, "jobs:").unwrap();
+    y += &jobs;
+    let p = parse_instance(&y, "secondary.yaml")
+        .unwrap_or_else(|e| panic!("generator wrote a bad instance:\n{e}\n{y}"));
+    (p, y)
+}
+
+/// A random sequence, with random decoding priorities half of the time.
+fn sequence(p: &Problem, seed: u64) -> Sequence {
+    let mut seq = random_sequence(p, seed);
+    let mut r = StdRng::seed_from_u64(seed ^ 0x5eed);
+    if r.random_bool(0.5) {
+        let mut prio: Vec<u32> = (0..p.ops.len() as u32).collect();
+        for i in (1..prio.len()).rev() {
+            prio.swap(i, r.random_range(0..=i));
+        }
+        seq.priority = prio;
+    }
+    seq
+}
+
+fn show(v: &[Violation]) -> String {
+    v.iter().map(|v| format!("\n  {v}")).collect()
+}
+
+/// The schedule's rows, for failure messages.
+fn rows(p: &Problem, s: &Schedule) -> String {
+    let mut out = String::new();
+    for e in &s.ops {
+        let c = s.resources.get(&e.op);
+        writeln!(
+            out,
+            "  {} on {}: setup_start {:?}, [{}, {}), resources {:?}",
+            p.op_name(e.op),
+            p.machine(e.machine).id,
+            e.setup_start,
+            e.start,
+            e.end,
+            c
+        )
+        .unwrap();
+    }
+    out
+}
+
+/// The resources an operation holds in `s` (its requirements, resolved as the referee does).
+fn held(p: &Problem, s: &Schedule, o: OpId) -> Vec<ResourceId> {
+    let req = &p.op(o).require;
+    match s.resources.get(&o).filter(|c| !c.require.is_empty()) {
+        Some(c) => c.require.clone(),
+        None => req
+            .iter()
+            .filter(|r| r.options.len() == 1)
+            .map(|r| r.options[0])
+            .collect(),
+    }
+}
+
+const INSTANCES: u64 = 2000;
+const SEQUENCES: u64 = 6;
+
+/// Runs `body` in a thread that reports what it is about to do through its argument; fails naming
+/// the last step when a step takes longer than `limit` (a hang fails the test, not the run).
+fn with_watchdog(limit: Duration, body: impl FnOnce(&dyn Fn(String)) + Send + 'static) {
+    let (tx, rx) = mpsc::channel::<Option<String>>();
+    let worker = thread::spawn(move || {
+        let progress = |step: String| {
+            let _ = tx.send(Some(step));
+        };
+        body(&progress);
+        let _ = tx.send(None);
+    });
+    let mut last = String::from("the start");
+    loop {
+        match rx.recv_timeout(limit) {
+            Ok(Some(step)) => last = step,
+            Ok(None) | Err(RecvTimeoutError::Disconnected) => break,
+            Err(RecvTimeoutError::Timeout) => panic!("no progress for {limit:?} after {last}"),
+        }
+    }
+    if let Err(e) = worker.join() {
+        std::panic::resume_unwind(e);
+    }
+}
+
+#[test]
+fn decoded_schedules_with_resources_and_materials_pass_the_referee() {
+    with_watchdog(Duration::from_secs(60), decoded_schedules_pass);
+}
+
+fn decoded_schedules_pass(progress: &dyn Fn(String)) {
+    let (mut decoded, mut refused, mut with_choice, mut with_setup_resource) = (0, 0, 0, 0);
+    for seed in 0..INSTANCES {
+        let (p, yaml) = instance(seed);
+        let mut dec = Decoder::new(&p);
+        for k in 0..SEQUENCES {
+            let sseed = seed * 1000 + k;
+            let seq = sequence(&p, sseed);
+            progress(format!("decoding seed {seed}/{sseed}: {seq:?}\n{yaml}"));
+            match dec.decode(&p, &seq) {
+                Ok(()) => {}
+                Err(
+                    DecodeError::MaterialShortage { .. } | DecodeError::ResourceUnavailable { .. },
+                ) => {
+                    refused += 1;
+                    continue;
+                }
+                Err(e) => panic!("seed {seed}/{sseed}: {e}\n{yaml}"),
+            }
+            decoded += 1;
+            let s = dec.to_schedule(&p, &seq);
+            if s.resources.values().any(|c| !c.require.is_empty()) {
+                with_choice += 1;
+            }
+            if s.resources.values().any(|c| !c.changeover.is_empty()) {
+                with_setup_resource += 1;
+            }
+            let v = check(&p, &s);
+            assert!(
+                v.is_empty(),
+                "seed {seed}/{sseed}: the referee rejects a decoded schedule:{}\nsequence: {seq:?}\nschedule:\n{}\n{yaml}",
+                show(&v),
+                rows(&p, &s)
+            );
+        }
+    }
+    eprintln!(
+        "decoded {decoded}, refused {refused}; {with_choice} with resource choices, {with_setup_resource} with changeover resources"
+    );
+    let total = INSTANCES * SEQUENCES;
+    assert!(decoded * 2 > total, "only {decoded} of {total} decode");
+    assert!(with_choice > 100 && with_setup_resource > 20);
+}
+
+/// Moving an operation (on an always-working machine) to start where another operation holds the
+/// same capacity-1 mold must give a `resource_capacity` violation naming that mold.
+#[test]
+fn moving_an_operation_into_a_busy_mold_is_caught() {
+    with_watchdog(Duration::from_secs(60), mutation_is_caught);
+}
+
+fn mutation_is_caught(progress: &dyn Fn(String)) {
+    let mut mutated = 0;
+    for seed in 0..INSTANCES {
+        let (p, yaml) = instance(seed);
+        let mut dec = Decoder::new(&p);
+        let seq = sequence(&p, seed);
+        progress(format!("decoding seed {seed}: {seq:?}\n{yaml}"));
+        if dec.decode(&p, &seq).is_err() {
+            continue;
+        }
+        let s = dec.to_schedule(&p, &seq);
+        let always = p.machine_by_id("M0").unwrap();
+        let molds = [
+            p.resource_by_id("mold-A").unwrap(),
+            p.resource_by_id("mold-B").unwrap(),
+        ];
+        // (x, moved to start where y starts, and the mold both hold)
+        let pair = s.ops.iter().enumerate().find_map(|(xi, x)| {
+            if x.machine != always || x.end <= x.start {
+                return None;
+            }
+            let xs = held(&p, &s, x.op);
+            s.ops.iter().enumerate().find_map(|(yi, y)| {
+                let shared = held(&p, &s, y.op)
+                    .into_iter()
+                    .find(|r| molds.contains(r) && xs.contains(r))?;
+                (yi != xi && y.end > y.start && y.start != x.start).then_some((xi, yi, shared))
+            })
+        });
+        let Some((xi, yi, mold)) = pair else { continue };
+        let mut m = s.clone();
+        let delta = s.ops[yi].start - s.ops[xi].start;
+        let x = &mut m.ops[xi];
+        x.start += delta;
+        x.end += delta;
+        x.setup_start = x.setup_start.map(|t| t + delta);
+        let v = check(&p, &m);
+        let name = &p.resources[mold.idx()].id;
+        assert!(
+            v.iter().any(|v| v.rule == Rule::ResourceCapacity
+                && v.message.contains(&format!("resource {name}:"))
+                && v.amount == Some(1)),
+            "seed {seed}: moving {} onto {} went unnoticed:{}\n{yaml}",
+            p.op_name(s.ops[xi].op),
+            p.op_name(s.ops[yi].op),
+            show(&v)
+        );
+        mutated += 1;
+    }
+    eprintln!("{mutated} mutations caught");
+    assert!(
+        mutated > 30,
+        "only {mutated} instances had a pair to mutate"
+    );
+}
+
+/// Decoder bug found by the test above: an operation whose machine works only at night needs a
+/// crew that works only by day, so no start ever fits. The decoder should give up with
+/// `DecodeError::ResourceUnavailable`; it does not return. Ignored until the decoder is fixed:
+/// `cargo test --release --test referee_secondary -- --ignored`.
+#[test]
+#[ignore = "decoder hangs when a resource's availability never meets the machine's working time"]
+fn decoder_gives_up_when_a_resource_never_meets_the_machine() {
+    const Y: &str = r#"
+name: never-meets
+horizon: {start: 2026-11-23T06:00}
+plants: [{id: p}]
+calendars:
+  - {id: day, weekly: [{days: [mon, tue, wed, thu, fri], from: "06:00", to: "18:00"}]}
+  - {id: night, weekly: [{days: [sun, mon, tue, wed, thu], from: "22:00", to: "06:00"}]}
+resources:
+  - {id: crew, capacity: 1, calendar: day}
+machines:
+  - {id: M1, plant: p, calendar: night}
+jobs:
+  - {id: J, operations: [{id: o, machines: {M1: 60}, require: [{resource: crew}]}]}
+"#;
+    with_watchdog(Duration::from_secs(10), |progress| {
+        let p = parse_instance(Y, "never-meets.yaml").unwrap();
+        let seq = Sequence::new(vec![MachineId(0)], vec![vec![OpId(0)]]);
+        progress("decoding".into());
+        let r = Decoder::new(&p).decode(&p, &seq);
+        assert!(
+            matches!(r, Err(DecodeError::ResourceUnavailable { .. })),
+            "{r:?}"
+        );
+    });
+}
