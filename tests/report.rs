@@ -800,6 +800,11 @@ fn resource_utilisation_and_projected_stock_equal_the_hand_computation() {
         Some("2026-11-23T11:00")
     );
     assert!(d["items"][0]["shortages"][0]["to"].is_null());
+    // The late job F waited 240 working minutes of M3 for the crew (see the explain test).
+    let lat = &sch["lateness_by_machine"][0];
+    assert_eq!(lat["machine"].as_str(), Some("M3"));
+    assert_eq!(lat["waiting_for_resources"]["crew"].as_i64(), Some(240));
+    assert_eq!(lat["total"].as_i64(), Some(1320));
 
     let csv_text = kpi_csv(&problem, &[("s", &k)]);
     let mut csv_vals = BTreeMap::new();
@@ -986,6 +991,18 @@ fn explain_names_the_resource_and_the_material_with_their_instants() {
         })
         .sum();
     assert_eq!(crew_wait, 240);
+
+    // F is late (due Monday 12:00): where it waited, all on M3: C and P working 60 + 60, the
+    // crew 120 (for C) + 120 (for F), the night 960; 1320 in all.
+    let lat = lateness_by_machine(&problem, &schedule, &a);
+    assert_eq!(lat.len(), 1);
+    assert_eq!(lat[0].machine, Some(m("M3")));
+    assert_eq!(lat[0].busy, 120);
+    assert_eq!(lat[0].resources, BTreeMap::from([(crew, 240)]));
+    assert!(lat[0].materials.is_empty());
+    assert_eq!((lat[0].closed_total(), lat[0].total()), (960, 1320));
+    let parts = takt::report::explain::lateness_parts(&problem, &lat[0]).join(", ");
+    assert!(parts.contains("waiting for resource crew 4h"), "{parts}");
 
     let text = explain_job(&problem, &schedule, job("C"));
     assert!(

@@ -199,33 +199,55 @@ fn lateness_json(problem: &Problem, rows: &[MachineLateness]) -> Json {
         rows.iter()
             .filter_map(|r| {
                 let m = r.machine?;
-                Some(Json::obj([
-                    ("machine", Json::str(&problem.machine(m).id)),
-                    ("total", Json::Int(r.total())),
-                    ("busy_with_other_jobs", Json::Int(r.busy)),
-                    ("changeover", Json::Int(r.changeover)),
+                let mut v: Vec<(String, Json)> = vec![
+                    ("machine".into(), Json::str(&problem.machine(m).id)),
+                    ("total".into(), Json::Int(r.total())),
+                    ("busy_with_other_jobs".into(), Json::Int(r.busy)),
+                    ("changeover".into(), Json::Int(r.changeover)),
                     (
-                        "closed",
+                        "closed".into(),
                         Json::obj(r.closed.iter().map(|(k, v)| (k.name(), Json::Int(*v)))),
                     ),
-                    ("idle", Json::Int(r.idle)),
-                    ("late_jobs", Json::Int(r.late_jobs as i64)),
-                    (
-                        "blockers",
-                        Json::Arr(
-                            r.blockers
-                                .iter()
-                                .take(10)
-                                .map(|(j, m)| {
-                                    Json::obj([
-                                        ("job", Json::str(&problem.job(*j).id)),
-                                        ("minutes", Json::Int(*m)),
-                                    ])
-                                })
-                                .collect(),
+                    ("idle".into(), Json::Int(r.idle)),
+                ];
+                // Only for instances that have them: the same JSON as before otherwise.
+                if !problem.resources.is_empty() {
+                    v.push((
+                        "waiting_for_resources".into(),
+                        Json::obj(
+                            r.resources.iter().map(|(k, x)| {
+                                (problem.resources[k.idx()].id.clone(), Json::Int(*x))
+                            }),
                         ),
+                    ));
+                }
+                if !problem.items.is_empty() {
+                    v.push((
+                        "waiting_for_materials".into(),
+                        Json::obj(
+                            r.materials
+                                .iter()
+                                .map(|(k, x)| (problem.items[k.idx()].id.clone(), Json::Int(*x))),
+                        ),
+                    ));
+                }
+                v.push(("late_jobs".into(), Json::Int(r.late_jobs as i64)));
+                v.push((
+                    "blockers".into(),
+                    Json::Arr(
+                        r.blockers
+                            .iter()
+                            .take(10)
+                            .map(|(j, m)| {
+                                Json::obj([
+                                    ("job", Json::str(&problem.job(*j).id)),
+                                    ("minutes", Json::Int(*m)),
+                                ])
+                            })
+                            .collect(),
                     ),
-                ]))
+                ));
+                Some(Json::Obj(v))
             })
             .collect(),
     )

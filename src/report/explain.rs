@@ -749,13 +749,18 @@ pub fn pieces(problem: &Problem, analysis: &Analysis, job: JobId) -> Vec<Piece> 
 }
 
 /// Minutes that late jobs spent, along their chains, waiting for one machine: other jobs working
-/// on it, changeovers, closed time and idle time.
+/// on it, changeovers, closed time, secondary resources and materials its operations waited
+/// for, and idle time.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MachineLateness {
     pub machine: Option<MachineId>,
     pub busy: Minute,
     pub changeover: Minute,
     pub closed: BTreeMap<Closure, Minute>,
+    /// Working minutes the machine's operations waited for a resource, per resource.
+    pub resources: BTreeMap<ResourceId, Minute>,
+    /// Working minutes the machine's operations waited for a material, per item.
+    pub materials: BTreeMap<ItemId, Minute>,
     pub idle: Minute,
     /// Late jobs whose chain passes a wait on this machine.
     pub late_jobs: usize,
@@ -768,7 +773,12 @@ impl MachineLateness {
         self.closed.values().sum()
     }
     pub fn total(&self) -> Minute {
-        self.busy + self.changeover + self.closed_total() + self.idle
+        self.busy
+            + self.changeover
+            + self.closed_total()
+            + self.resources.values().sum::<Minute>()
+            + self.materials.values().sum::<Minute>()
+            + self.idle
     }
     /// Minutes late jobs waited because the machine was taken: other jobs' work and changeovers.
     pub fn contention(&self) -> Minute {
@@ -826,6 +836,22 @@ pub fn lateness_by_machine(
                     minutes,
                 } => {
                     *acc[machine.idx()].closed.entry(kind).or_default() += minutes;
+                    machine
+                }
+                Piece::ResourceWait {
+                    machine,
+                    resource,
+                    minutes,
+                } => {
+                    *acc[machine.idx()].resources.entry(resource).or_default() += minutes;
+                    machine
+                }
+                Piece::MaterialWait {
+                    machine,
+                    item,
+                    minutes,
+                } => {
+                    *acc[machine.idx()].materials.entry(item).or_default() += minutes;
                     machine
                 }
                 Piece::Idle { machine, minutes } => {
@@ -911,6 +937,20 @@ pub fn lateness_parts(problem: &Problem, r: &MachineLateness) -> Vec<String> {
     }
     for (k, m) in &r.closed {
         parts.push(format!("{} {}", k.name(), fmt_minutes(*m)));
+    }
+    for (res, m) in &r.resources {
+        parts.push(format!(
+            "waiting for resource {} {}",
+            problem.resources[res.idx()].id,
+            fmt_minutes(*m)
+        ));
+    }
+    for (item, m) in &r.materials {
+        parts.push(format!(
+            "waiting for material {} {}",
+            problem.items[item.idx()].id,
+            fmt_minutes(*m)
+        ));
     }
     if r.idle > 0 {
         parts.push(format!("idle {}", fmt_minutes(r.idle)));
@@ -1142,7 +1182,12 @@ pub fn describe_step(problem: &Problem, s: &Step) -> Vec<String> {
             when(ss),
             when(s.start)
         );
-        if s.wait_changeover > 0 {
+        if s.wait_changeover > 0 && s.secondary.is_some() {
+            t.push_str(&format!(
+                "; it delayed what the machine allowed by {} (the start waited longer, see above)",
+                fmt_minutes(s.wait_changeover)
+            ));
+        } else if s.wait_changeover > 0 {
             t.push_str(&format!(
                 "; it delayed the start by {}",
                 fmt_minutes(s.wait_changeover)

@@ -7,10 +7,12 @@
 //!
 //! - [`compare`]: the KPI rows (one definition for table, CSV, JSON and HTML);
 //! - [`gantt`]: one row per machine grouped by plant, changeovers hatched, breaks shaded;
-//! - [`html`]: one file, no network: Gantt, KPI table, utilisation bars, comparison;
+//! - [`html`]: one file, no network: Gantt, KPI table, utilisation bars (machines, plants,
+//!   resources), projected stock per item, comparison;
 //! - [`dispatch_list`]: per machine, the ordered operations of a period (CSV, Markdown, HTML);
-//! - [`explain`]: what set each start, walking back from a job's last operation, and the
-//!   machines that late jobs waited for most;
+//! - [`explain`]: what set each start (machine, job, calendar, or a secondary resource or
+//!   material), walking back from a job's last operation, and the machines that late jobs
+//!   waited for most;
 //! - [`command`]: `takt report` and `takt explain` (argument structs and entry points).
 
 pub mod command;
