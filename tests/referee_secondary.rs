@@ -15,7 +15,7 @@ use rand::{RngExt, SeedableRng};
 use std::fmt::Write;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use takt::check::{check, Rule, Violation};
 use takt::eval::{DecodeError, Decoder, Sequence};
 use takt::model::{parse_instance, MachineId, OpId, Problem, ResourceId};
@@ -381,6 +381,140 @@ fn mutation_is_caught(progress: &dyn Fn(String)) {
         mutated > 30,
         "only {mutated} instances had a pair to mutate"
     );
+}
+
+/// The solvers' schedules (dispatch rules, then a short local search with a fixed iteration
+/// budget) pass the referee.
+#[test]
+fn solver_schedules_with_resources_and_materials_pass_the_referee() {
+    with_watchdog(Duration::from_secs(60), solver_schedules_pass);
+}
+
+fn solver_schedules_pass(progress: &dyn Fn(String)) {
+    use takt::solve::search::{search, SearchConfig};
+    let (mut solved, mut failed) = (0, 0);
+    for seed in 0..200 {
+        let (p, yaml) = instance(seed);
+        progress(format!("solving seed {seed}\n{yaml}"));
+        let cfg = SearchConfig {
+            time_limit: None,
+            iterations: Some(200),
+            threads: 1,
+            seed,
+            quiet: true,
+            stop: None,
+            stall: None,
+        };
+        let Ok(out) = search(&p, &cfg) else {
+            failed += 1;
+            continue;
+        };
+        let s = out.result.schedule;
+        let v = check(&p, &s);
+        assert!(
+            v.is_empty(),
+            "seed {seed}: the referee rejects the search's schedule:{}\nschedule:\n{}\n{yaml}",
+            show(&v),
+            rows(&p, &s)
+        );
+        solved += 1;
+    }
+    eprintln!("solved {solved}, no schedule for {failed}");
+    assert!(solved > 150, "only {solved} of 200 solved");
+}
+
+/// 2,000 operations on 20 machines sharing a shift-dependent crew (with a calendar and an
+/// exception), ten molds as alternatives, a setter for changeovers and one item with receipts
+/// and production: the decoded schedule passes the referee, quickly.
+#[test]
+fn large_decoded_schedule_with_resources_checks_fast() {
+    let (machines, jobs, ops_per_job) = (20, 200, 10);
+    let mut y = String::from(
+        r#"name: large-secondary
+horizon: {start: 2026-11-25T13:00}
+plants: [{id: p}]
+calendars:
+  - {id: two-shift, weekly: [{days: [mon, tue, wed, thu, fri], from: "06:00", to: "22:00"}, {days: [sat], from: "22:00", to: "04:00"}], holidays: [{from: 2026-12-08, to: 2026-12-08}]}
+families: [f0, f1, f2]
+changeovers: [{id: c, matrix: {f0: {f1: 15, f2: 20}, f1: {f0: 25, f2: 10}, f2: {f0: 5, f1: 30}}}]
+resources:
+  - id: crew
+    capacity: 4
+    shifts:
+      - {days: [mon, tue, wed, thu, fri], from: "06:00", to: "14:00", capacity: 12}
+      - {days: [mon, tue, wed, thu, fri], from: "14:00", to: "22:00", capacity: 8}
+    exceptions: [{from: 2026-12-01T06:00, to: 2026-12-01T14:00, capacity: 5}]
+  - {id: setter, capacity: 2}
+"#,
+    );
+    for k in 0..10 {
+        y += &format!("  - {{id: mold-{k}, capacity: 1}}\n");
+    }
+    y += "items: [{id: steel, stock: 100, receipts: [{at: 2026-11-27T08:00, qty: 400}, {at: 2026-12-02T08:00, qty: 400}]}]\n";
+    y += "machines:\n";
+    for m in 0..machines {
+        let cal = if m % 2 == 0 {
+            ", calendar: two-shift"
+        } else {
+            ""
+        };
+        y += &format!(
+            "  - {{id: M{m}, plant: p{cal}, changeovers: c, initial_family: f{}, changeover_require: [{{resource: setter}}]}}\n",
+            m % 3
+        );
+    }
+    y += "jobs:\n";
+    for j in 0..jobs {
+        y += &format!("  - id: J{j}\n");
+        if j % 10 == 0 {
+            y += "    produce: {steel: 20}\n";
+        }
+        y += "    operations:\n";
+        for k in 0..ops_per_job {
+            let d = 30 + (j * 7 + k * 13) % 90;
+            let (a, b) = ((j + k) % machines, (j + k + 7) % machines);
+            let fam = (j * 3 + k) % 3;
+            let mut req = vec!["{resource: crew}".to_string()];
+            if k % 3 == 0 {
+                let m0 = (j + k) % 10;
+                req.push(format!("{{one_of: [mold-{m0}, mold-{}]}}", (m0 + 1) % 10));
+            }
+            let consume = if k == 0 { ", consume: {steel: 2}" } else { "" };
+            y += &format!(
+                "      - {{id: o{k}, machines: {{M{a}: {d}, M{b}: {}}}, family: f{fam}, require: [{}]{consume}}}\n",
+                d / 2,
+                req.join(", ")
+            );
+        }
+    }
+    with_watchdog(Duration::from_secs(120), move |progress| {
+        let p = parse_instance(&y, "large-secondary.yaml").unwrap();
+        assert_eq!(p.ops.len(), 2000);
+        let seq = random_sequence(&p, 7);
+        progress("decoding".into());
+        let t0 = Instant::now();
+        let mut dec = Decoder::new(&p);
+        dec.decode(&p, &seq).unwrap();
+        let decoding = t0.elapsed();
+        let s = dec.to_schedule(&p, &seq);
+        assert_eq!(s.ops.len(), 2000);
+        assert!(s.resources.len() >= 2000 && s.ops.iter().any(|e| e.setup_start.is_some()));
+        let makespan = s.ops.iter().map(|e| e.end).max().unwrap();
+        progress("checking".into());
+        let t0 = Instant::now();
+        let v = check(&p, &s);
+        let took = t0.elapsed();
+        eprintln!(
+            "decoded in {decoding:?} (makespan {makespan} min); referee: 2000 operations with resources checked in {took:?}"
+        );
+        assert!(
+            v.is_empty(),
+            "{} violations:{}",
+            v.len(),
+            show(&v[..v.len().min(10)])
+        );
+        assert!(took.as_secs_f64() < 2.0, "took {took:?}");
+    });
 }
 
 /// Decoder bug found by the test above: an operation whose machine works only at night needs a
