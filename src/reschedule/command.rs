@@ -319,6 +319,7 @@ pub fn reschedule_command(opts: &RescheduleOptions) -> Result<bool, InputError> 
     // KPIs without the stability term: the instance's own objective, comparable across columns.
     let mut plain = p.clone();
     plain.stability = None;
+    println!("KPIs (the instance's objective, without the stability term):");
     let k_plan = compute_kpis(&r.original, &r.plan);
     let k_rs = compute_kpis(&plain, &r.right_shift.schedule);
     let k_new = compute_kpis(&plain, &r.result.schedule);
