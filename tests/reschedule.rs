@@ -422,6 +422,18 @@ fn bad_events_files_are_input_errors_with_their_place() {
             "bad-rush-order.yaml",
             &["events[0].rush_order.operations[0].machines", "NOPE"][..],
         ),
+        (
+            "bad-several.yaml",
+            &[
+                "events[0].change_order.quantity: job `WO-1001` has no quantity",
+                "events[1].calendar_change.calendar: unknown calendar `night`",
+                "events[2].calendar_change.add_overtime.to",
+                "events[3].breakdown: give either `until`",
+                "events[4]: an event has exactly one kind",
+                "events[5].change_order: nothing to change",
+                "events[6].rush_order.id: job `WO-1001` is already in the instance",
+            ][..],
+        ),
     ] {
         let r = takt(&[
             "reschedule",
