@@ -101,6 +101,11 @@ enum Command {
         /// i.e. four hours' worth of moving).
         #[arg(long)]
         machine_change: Option<f64>,
+        /// Objective cost per operation that stays on its machine but gets another operation
+        /// just before it there (default: 2 × --stability): keeps the sequences the shop floor
+        /// has.
+        #[arg(long)]
+        sequence_change: Option<f64>,
         /// Where to write the new schedule (.yaml, .yml or .csv); written atomically.
         #[arg(short, long)]
         output: Option<PathBuf>,
@@ -265,6 +270,7 @@ fn main() -> ExitCode {
             freeze,
             stability,
             machine_change,
+            sequence_change,
             output,
             write_instance,
             changes,
@@ -291,6 +297,7 @@ fn main() -> ExitCode {
                 freeze,
                 stability,
                 machine_change,
+                sequence_change,
                 output,
                 write_instance,
                 changes,

@@ -94,3 +94,68 @@ proptest! {
         prop_assert!(!check(&p, &sched).is_empty());
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// With a rescheduling baseline (another random plan, some operations left out as "new"),
+    /// the decoder's stability term equals one recomputed here from the schedule: machine
+    /// changes, start shifts, and sequence changes (another baseline operation just before).
+    #[test]
+    fn stability_term_matches_a_recomputation(seed in any::<u64>(), a in any::<u64>(), b in any::<u64>(), drop in 0usize..3) {
+        let mut p = random_instance(seed, &OPTS);
+        let mut dec = Decoder::new(&p);
+        dec.decode(&p, &random_sequence(&p, a)).unwrap();
+        let old = dec.to_schedule(&p, &random_sequence(&p, a));
+        let n = p.ops.len();
+        let mut baseline: Vec<Option<(takt::model::MachineId, i64)>> = vec![None; n];
+        for s in &old.ops {
+            baseline[s.op.idx()] = Some((s.machine, s.start));
+        }
+        for o in 0..drop.min(n) {
+            baseline[(o * 7 + seed as usize) % n] = None;
+        }
+        // Old predecessors among operations that stay in the baseline.
+        let mut rows: Vec<_> = old.ops.iter().filter(|s| baseline[s.op.idx()].is_some()).collect();
+        rows.sort_by_key(|s| (s.machine, s.start, s.end, s.op));
+        let mut baseline_pred = vec![None; n];
+        for w in rows.windows(2) {
+            if w[0].machine == w[1].machine {
+                baseline_pred[w[1].op.idx()] = Some(w[0].op);
+            }
+        }
+        p.stability = Some(takt::model::Stability {
+            baseline: baseline.clone(),
+            machine_change: 7.0,
+            per_minute: 0.25,
+            baseline_pred: baseline_pred.clone(),
+            sequence_change: 3.0,
+        });
+        let seq = random_sequence(&p, b);
+        dec.decode(&p, &seq).unwrap();
+        let new = dec.to_schedule(&p, &seq);
+        let mut rows: Vec<_> = new.ops.iter().collect();
+        rows.sort_by_key(|s| (s.machine, s.start, s.end, s.op));
+        // Zero-length operations at one instant have no start order a schedule can show (a
+        // known gap, see the issue notes): leave those cases out.
+        prop_assume!(rows.windows(2).all(|w| (w[0].machine, w[0].start, w[0].end) != (w[1].machine, w[1].start, w[1].end)));
+        let mut by_hand = 0.0;
+        let mut last: Option<(takt::model::MachineId, Option<takt::model::OpId>)> = None;
+        for s in rows {
+            let pred = match last { Some((m, q)) if m == s.machine => q, _ => None };
+            if let Some((m0, s0)) = baseline[s.op.idx()] {
+                if m0 != s.machine {
+                    by_hand += 7.0;
+                } else if baseline_pred[s.op.idx()] != pred {
+                    by_hand += 3.0;
+                }
+                by_hand += 0.25 * (s.start - s0).abs() as f64;
+            }
+            let keep = if baseline[s.op.idx()].is_some() { Some(s.op) } else { pred };
+            last = Some((s.machine, keep));
+        }
+        let ev = dec.evaluate(&p);
+        prop_assert!((ev.terms.stability - by_hand).abs() < 1e-6, "decoder {} vs by hand {by_hand}", ev.terms.stability);
+        prop_assert_eq!(evaluate_schedule(&p, &new), ev);
+    }
+}

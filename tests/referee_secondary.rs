@@ -73,8 +73,9 @@ fn instance(seed: u64) -> (Problem, String) {
     if crew_day {
         crew.push("calendar: day".into());
     }
-    // Known decoder hang (see `decoder_gives_up_when_a_resource_never_meets_the_machine`): keep
-    // the crew available at some minute the night calendar works.
+    // A crew never available while the machine works makes no schedule at all (see
+    // `decoder_gives_up_when_a_resource_never_meets_the_machine`): keep it available at some
+    // minute the night calendar works, so that schedules exist to check.
     let crew_at_night = !crew_day && (base > 0 || late > 0);
     if r.random_bool(0.4) {
         let a = r.random_range(0..3000);
@@ -517,13 +518,10 @@ resources:
     });
 }
 
-/// Decoder bug found by the tests above: an operation whose machine works only at night needs a
-/// crew that works only by day (or its changeover needs such a setter), so no start ever fits.
-/// The decoder should give up with `DecodeError::ResourceUnavailable`; it does not return (nor
-/// does `takt solve`). Ignored until the decoder is fixed:
-/// `cargo test --release --test referee_secondary -- --ignored`.
+/// A decoder bug these tests found (it looped for ever): an operation whose machine works only
+/// at night needs a crew that works only by day (or its changeover needs such a setter), so no
+/// start ever fits. The decoder must give up with `DecodeError::ResourceUnavailable`.
 #[test]
-#[ignore = "decoder hangs when a resource's availability never meets the machine's working time"]
 fn decoder_gives_up_when_a_resource_never_meets_the_machine() {
     const COMMON: &str = r#"
 name: never-meets

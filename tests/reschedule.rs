@@ -56,6 +56,7 @@ fn options(
         freeze,
         stability: 1.0,
         machine_change: None,
+        sequence_change: None,
         search: SearchConfig {
             time_limit: None,
             iterations: Some(300),

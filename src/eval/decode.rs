@@ -186,6 +186,9 @@ pub struct Decoder {
     pub placed: Vec<OpId>,
     /// Secondary resources chosen per operation: its requirements, then its changeover's.
     pub chosen: Vec<Vec<ResourceId>>,
+    /// Rescheduling: the last baseline operation before each operation on its machine.
+    pub baseline_pred: Vec<Option<OpId>>,
+    last_baseline: Vec<Option<OpId>>,
     done: Vec<bool>,
     next: Vec<usize>,
     stack: Vec<MachineId>,
@@ -208,6 +211,8 @@ impl Decoder {
             cause: vec![Cause::Release; n],
             placed: Vec::with_capacity(n),
             chosen: vec![Vec::new(); n],
+            baseline_pred: vec![None; n],
+            last_baseline: vec![None; problem.machines.len()],
             done: vec![false; n],
             next: vec![0; problem.machines.len()],
             stack: Vec::with_capacity(problem.machines.len()),
@@ -224,6 +229,7 @@ impl Decoder {
         self.next.iter_mut().for_each(|n| *n = 0);
         self.stack.clear();
         self.placed.clear();
+        self.last_baseline.iter_mut().for_each(|x| *x = None);
         if problem.has_secondary() {
             return self.decode_by_priority(problem, seq);
         }
@@ -449,6 +455,13 @@ impl Decoder {
         self.end[i] = pl.end;
         self.setup[i] = setup;
         self.machine[i] = m;
+        if let Some(st) = &problem.stability {
+            // Operations on a machine are placed in its order, so this is the sequence so far.
+            self.baseline_pred[i] = self.last_baseline[m.idx()];
+            if st.in_baseline(o) {
+                self.last_baseline[m.idx()] = Some(o);
+            }
+        }
         // The machine binds when the operation could not have started earlier for it alone.
         // (Calendars can delay both; this is a guide for move selection, not a proof.)
         self.cause[i] = match waited {
@@ -470,8 +483,9 @@ impl Decoder {
                 self.machine
                     .iter()
                     .zip(&self.start)
+                    .zip(&self.baseline_pred)
                     .enumerate()
-                    .map(|(i, (&m, &s))| (OpId(i as u32), m, s)),
+                    .map(|(i, ((&m, &s), &p))| (OpId(i as u32), m, s, p)),
             )
             .evaluate(problem)
     }

@@ -86,15 +86,15 @@ impl Terms {
         t
     }
 
-    /// Adds the stability penalty of operations placed as `(op, machine, start)`; nothing when
-    /// the problem has no baseline.
+    /// Adds the stability penalty of operations placed as `(op, machine, start, baseline
+    /// operation last before it on the machine)`; nothing when the problem has no baseline.
     pub fn with_stability(
         mut self,
         problem: &Problem,
-        placed: impl Iterator<Item = (OpId, MachineId, Minute)>,
+        placed: impl Iterator<Item = (OpId, MachineId, Minute, Option<OpId>)>,
     ) -> Terms {
         if let Some(st) = &problem.stability {
-            self.stability = placed.map(|(o, m, s)| st.penalty(o, m, s)).sum();
+            self.stability = placed.map(|(o, m, s, p)| st.penalty(o, m, s, p)).sum();
         }
         self
     }
@@ -145,10 +145,39 @@ pub fn evaluate_schedule(problem: &Problem, schedule: &Schedule) -> Evaluation {
         completion[j] = completion[j].max(s.end);
     }
     let changeover = changeovers_of(problem, schedule).iter().sum();
+    // The baseline operation last before each one on its machine, in start order.
+    let mut pred: Vec<Option<OpId>> = vec![None; problem.ops.len()];
+    if let Some(st) = &problem.stability {
+        let mut sorted: Vec<&crate::schedule::ScheduledOp> = schedule.ops.iter().collect();
+        sorted.sort_by_key(|s| (s.machine, s.start, s.end, s.op));
+        let mut last: Option<(MachineId, Option<OpId>)> = None;
+        for s in sorted {
+            let before = match last {
+                Some((m, p)) if m == s.machine => p,
+                _ => None,
+            };
+            if let Some(x) = pred.get_mut(s.op.idx()) {
+                *x = before;
+            }
+            let now = if st.in_baseline(s.op) {
+                Some(s.op)
+            } else {
+                before
+            };
+            last = Some((s.machine, now));
+        }
+    }
     Terms::from_completions(problem, &completion, changeover)
         .with_stability(
             problem,
-            schedule.ops.iter().map(|s| (s.op, s.machine, s.start)),
+            schedule.ops.iter().map(|s| {
+                (
+                    s.op,
+                    s.machine,
+                    s.start,
+                    pred.get(s.op.idx()).copied().flatten(),
+                )
+            }),
         )
         .evaluate(problem)
 }

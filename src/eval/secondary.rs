@@ -10,6 +10,7 @@
 //! reaches an optimum (for objectives that never reward lateness).
 
 use super::decode::{place, Placement};
+use crate::model::calendar::WEEK;
 use crate::model::secondary::STOCK_EPS;
 use crate::model::{Availability, ItemId, JobId, MachineId, Minute, OpId, Problem, ResourceId};
 
@@ -231,7 +232,31 @@ impl SecondaryState {
         let (mut free_lb, mut ready) = (free, ready);
         let mut wait = None;
         let mut pl = unconstrained;
+        let mut rounds = 0u32;
+        let mut give_up_after = Minute::MAX;
         loop {
+            // A resource may never be free while the machine works (a day crew for a night
+            // machine). Beyond the last placed use, the last dated exception and the machine's
+            // calendar exceptions, everything repeats weekly: two weeks there without a fit
+            // means never.
+            rounds += 1;
+            if rounds == 64 {
+                give_up_after = self.periodic_after(problem, m, ready.max(free_lb)) + 2 * WEEK;
+            }
+            if pl.start > give_up_after {
+                let r = op
+                    .require
+                    .iter()
+                    .chain(&problem.machine(m).changeover_require)
+                    .flat_map(|q| q.options.first())
+                    .next()
+                    .copied();
+                return Err(match (r, op.consume.first()) {
+                    (Some(r), _) => Blocked::Resource(r),
+                    (None, Some(&(item, _))) => Blocked::Material(item),
+                    (None, None) => unreachable!("only secondary constraints loop"),
+                });
+            }
             // Materials: the start must be at or after every item's first feasible instant.
             let mut from = pl.start;
             for &(item, q) in &op.consume {
@@ -283,6 +308,19 @@ impl SecondaryState {
                 wait,
             });
         }
+    }
+
+    /// An instant after which the machine's calendar, every resource's capacity and usage
+    /// repeat weekly (usage: nothing placed after it).
+    fn periodic_after(&self, problem: &Problem, m: MachineId, from: Minute) -> Minute {
+        let mut t = from.max(problem.machine(m).availability.periodic_from());
+        for (r, bp) in problem.resources.iter().zip(&self.usage) {
+            t = t.max(r.profile.periodic_from());
+            if let Some(&(last, _)) = bp.last() {
+                t = t.max(last);
+            }
+        }
+        t
     }
 
     /// Chooses an option for each requirement (appending to `chosen`), or says from when the

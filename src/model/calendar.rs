@@ -232,6 +232,14 @@ impl Availability {
         Some(Availability { prefix, tail })
     }
 
+    /// From this instant on, working time repeats every week (or never stops).
+    pub fn periodic_from(&self) -> Minute {
+        match self.tail {
+            Tail::Always { from } => from,
+            Tail::Weekly { origin, .. } => origin,
+        }
+    }
+
     /// Whether the machine works at every minute from 0 on (no calendar, no downtime).
     pub fn is_always(&self) -> bool {
         self.prefix.is_empty() && self.tail == Tail::Always { from: 0 }

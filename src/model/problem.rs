@@ -205,19 +205,40 @@ pub struct Stability {
     pub machine_change: f64,
     /// Cost per minute an operation's start moves (earlier or later).
     pub per_minute: f64,
+    /// The operation just before each one on its machine in the previous plan, among the
+    /// operations both plans contain (`None`: it was first). Empty: no sequence-change cost.
+    pub baseline_pred: Vec<Option<OpId>>,
+    /// Cost of an operation that stays on its machine but gets another predecessor there
+    /// (among the operations both plans contain): a change to the sequence the shop saw.
+    pub sequence_change: f64,
 }
 
 impl Stability {
-    /// Penalty of operation `o` on machine `m` starting at `start`.
+    /// Penalty of operation `o` on machine `m` starting at `start`, after `pred` (the last
+    /// operation before it on `m` that the baseline also has).
     #[inline]
-    pub fn penalty(&self, o: OpId, m: MachineId, start: Minute) -> f64 {
+    pub fn penalty(&self, o: OpId, m: MachineId, start: Minute, pred: Option<OpId>) -> f64 {
         match self.baseline.get(o.idx()).copied().flatten() {
             Some((m0, s0)) => {
-                let moved = if m0 != m { self.machine_change } else { 0.0 };
+                let moved = if m0 != m {
+                    self.machine_change
+                } else if self.sequence_change > 0.0
+                    && self.baseline_pred.get(o.idx()).is_some_and(|&p| p != pred)
+                {
+                    self.sequence_change
+                } else {
+                    0.0
+                };
                 moved + self.per_minute * (start - s0).abs() as f64
             }
             None => 0.0,
         }
+    }
+
+    /// Whether operation `o` is in the baseline (a "common" operation for sequence changes).
+    #[inline]
+    pub fn in_baseline(&self, o: OpId) -> bool {
+        self.baseline.get(o.idx()).is_some_and(Option::is_some)
     }
 }
 

@@ -194,6 +194,16 @@ impl CapacityProfile {
         next
     }
 
+    /// From this instant on, the capacity repeats every week.
+    pub fn periodic_from(&self) -> Minute {
+        let exc = self.bounds.last().copied().unwrap_or(0);
+        let cal = self
+            .calendar
+            .as_ref()
+            .map_or(0, Availability::periodic_from);
+        exc.max(cal)
+    }
+
     /// The largest capacity the resource ever has (an upper bound; for validation).
     pub fn max_capacity(&self) -> u32 {
         let shifts = self.week.iter().filter_map(|w| w.1).max().unwrap_or(0);

@@ -43,6 +43,9 @@ pub struct RescheduleOptions {
     pub stability: f64,
     /// Cost per operation on another machine (default: 4 × `stability`).
     pub machine_change: Option<f64>,
+    /// Cost per operation that keeps its machine but gets another predecessor there
+    /// (default: 2 × `stability`).
+    pub sequence_change: Option<f64>,
     pub search: SearchConfig,
     pub output: Option<PathBuf>,
     pub write_instance: Option<PathBuf>,
@@ -79,6 +82,11 @@ pub fn default_machine_change(stability: f64) -> f64 {
     4.0 * stability
 }
 
+/// The default cost of a sequence change: two hours' worth of moving.
+pub fn default_sequence_change(stability: f64) -> f64 {
+    2.0 * stability
+}
+
 fn bad(file: &str, path: &str, msg: impl Into<String>) -> InputError {
     InputError::invalid(file, vec![Diagnostic::at(path, msg)])
 }
@@ -100,6 +108,12 @@ pub fn repair(opts: &RescheduleOptions, started: Instant) -> Result<Repair, Inpu
         .unwrap_or_else(|| default_machine_change(opts.stability));
     if !(machine_change.is_finite() && machine_change >= 0.0) {
         return Err(bad("--machine-change", "", "must be a number ≥ 0"));
+    }
+    let sequence_change = opts
+        .sequence_change
+        .unwrap_or_else(|| default_sequence_change(opts.stability));
+    if !(sequence_change.is_finite() && sequence_change >= 0.0) {
+        return Err(bad("--sequence-change", "", "must be a number ≥ 0"));
     }
     let events = load_events(&opts.events, &original)?;
     let sched_file = opts.schedule.display().to_string();
@@ -152,6 +166,19 @@ pub fn repair(opts: &RescheduleOptions, started: Instant) -> Result<Repair, Inpu
             }
         }
     }
+    // Each operation's predecessor on its machine in the old plan, among the operations the
+    // patched instance still has (what the change report compares against).
+    let mut baseline_pred: Vec<Option<OpId>> = vec![None; p1.ops.len()];
+    let mut by_machine: Vec<Vec<(Minute, Minute, OpId)>> = vec![Vec::new(); p1.machines.len()];
+    for s in old.iter().flatten() {
+        by_machine[s.machine.idx()].push((s.start, s.end, s.op));
+    }
+    for list in &mut by_machine {
+        list.sort_unstable();
+        for w in list.windows(2) {
+            baseline_pred[w[1].2.idx()] = Some(w[0].2);
+        }
+    }
     let stability = Stability {
         baseline: old
             .iter()
@@ -159,6 +186,8 @@ pub fn repair(opts: &RescheduleOptions, started: Instant) -> Result<Repair, Inpu
             .collect(),
         machine_change,
         per_minute: opts.stability / 60.0,
+        baseline_pred,
+        sequence_change,
     };
     p1.stability = Some(stability.clone());
 
