@@ -71,9 +71,10 @@ pub struct ResourceChoice {
 }
 
 impl Schedule {
-    /// Operations sorted by machine, then start: the natural reading order.
+    /// Operations sorted by machine, then start: the natural reading order. Stable: operations
+    /// at the same instant (zero-length ones) keep their order, which is their sequence.
     pub fn sort(&mut self) {
-        self.ops.sort_by_key(|s| (s.machine, s.start, s.end, s.op));
+        self.ops.sort_by_key(|s| (s.machine, s.start, s.end));
     }
 }
 

@@ -23,7 +23,9 @@ pub(super) fn check(cx: &mut Ctx, windows: &[Option<WorkingTime>]) {
     }
     for (m, mut list) in on_machine.into_iter().enumerate() {
         let m = MachineId(m as u32);
-        list.sort_by_key(|&i| (entries[i].start, entries[i].end, entries[i].op, i));
+        // Start order; zero-length operations at one instant in the order the schedule lists
+        // them (nothing else can order them).
+        list.sort_by_key(|&i| (entries[i].start, entries[i].end, i));
         let mut family_before = cx.problem.machine(m).initial_family;
         // The earlier entry that reaches furthest (latest end).
         let mut reach: Option<usize> = None;

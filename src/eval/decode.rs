@@ -42,7 +42,8 @@ impl Sequence {
         let mut machine_of = vec![MachineId(0); problem.ops.len()];
         let mut order = vec![Vec::new(); problem.machines.len()];
         let mut sorted = schedule.ops.clone();
-        sorted.sort_by_key(|s| (s.start, s.end, s.op));
+        // Stable: zero-length operations at one instant keep the schedule's order.
+        sorted.sort_by_key(|s| (s.start, s.end));
         let mut priority = vec![u32::MAX; problem.ops.len()];
         for (k, s) in sorted.into_iter().enumerate() {
             machine_of[s.op.idx()] = s.machine;
@@ -501,7 +502,15 @@ impl Decoder {
                 end: self.end[i],
             })
             .collect();
-        ops.sort_by_key(|s| (s.machine, s.start, s.end, s.op));
+        // Machine by machine in sequence order (start order, and for zero-length operations at
+        // one instant the order the referee and the evaluator then read from the file).
+        let mut position = vec![0usize; ops.len()];
+        for order in &seq.order {
+            for (k, o) in order.iter().enumerate() {
+                position[o.idx()] = k;
+            }
+        }
+        ops.sort_by_key(|s| (s.machine, position[s.op.idx()]));
         let mut resources = BTreeMap::new();
         if problem.has_secondary() {
             for (i, chosen) in self.chosen.iter().enumerate() {

@@ -115,12 +115,13 @@ impl Terms {
 
 /// Changeover minutes before each scheduled operation, from the machine sequences a timed
 /// schedule implies (start order; the family before is the previous operation's, or the
-/// machine's initial family). Indexed like `schedule.ops`.
+/// machine's initial family; ties, i.e. zero-length operations at one instant, in the order
+/// the schedule lists them). Indexed like `schedule.ops`.
 pub fn changeovers_of(problem: &Problem, schedule: &Schedule) -> Vec<Minute> {
     let mut idx: Vec<usize> = (0..schedule.ops.len()).collect();
     idx.sort_by_key(|&i| {
         let s = &schedule.ops[i];
-        (s.machine, s.start, s.end, s.op)
+        (s.machine, s.start, s.end, i)
     });
     let mut out = vec![0; schedule.ops.len()];
     let mut prev: Option<(crate::model::MachineId, usize)> = None;
@@ -149,7 +150,8 @@ pub fn evaluate_schedule(problem: &Problem, schedule: &Schedule) -> Evaluation {
     let mut pred: Vec<Option<OpId>> = vec![None; problem.ops.len()];
     if let Some(st) = &problem.stability {
         let mut sorted: Vec<&crate::schedule::ScheduledOp> = schedule.ops.iter().collect();
-        sorted.sort_by_key(|s| (s.machine, s.start, s.end, s.op));
+        // Stable: ties in the schedule's order, as for changeovers.
+        sorted.sort_by_key(|s| (s.machine, s.start, s.end));
         let mut last: Option<(MachineId, Option<OpId>)> = None;
         for s in sorted {
             let before = match last {
