@@ -184,20 +184,7 @@ pub struct Hold {
 
 /// The working sub-intervals of `[a, b)` under `av`.
 pub fn working_intervals(av: &Availability, a: Minute, b: Minute) -> Vec<(Minute, Minute)> {
-    let mut out = Vec::new();
-    let mut t = a.max(0);
-    while t < b {
-        let (s, e) = av.interval_after(t);
-        if s >= b {
-            break;
-        }
-        out.push((s.max(t), e.min(b)));
-        if e == Minute::MAX {
-            break;
-        }
-        t = e;
-    }
-    out
+    av.working_intervals(a, b)
 }
 
 /// Every resource hold of `schedule`: each requirement of each scheduled operation over the

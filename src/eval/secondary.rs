@@ -60,22 +60,47 @@ pub struct SecondaryState {
 /// holds its resources in. An atomic operation's interval is one working interval already.
 fn working(av: &Availability, a: Minute, b: Minute, atomic: bool, out: &mut Vec<(Minute, Minute)>) {
     out.clear();
-    if a >= b {
-        return;
-    }
     if atomic {
-        out.push((a, b));
-        return;
-    }
-    let mut t = a;
-    while t < b {
-        let (s, e) = av.interval_after(t);
-        if s >= b {
-            break;
+        if a < b {
+            out.push((a, b));
         }
-        out.push((s.max(t), e.min(b)));
-        t = e;
+    } else {
+        av.working_intervals_into(a, b, out);
     }
+}
+
+/// The earliest instant from which `q` can be taken from a stock of `initial` plus the changes
+/// `ev` (sorted by time) without the stock ever going negative later; `Minute::MIN` when any
+/// time will do, `None` when never.
+///
+/// With event groups at times τ₁ < … < τ_G and `S_g` the stock from τ_g on (`S_0` the initial
+/// stock), taking `q` at `t ∈ [τ_g, τ_{g+1})` is feasible iff `min_{h ≥ g} S_h ≥ q`; that
+/// suffix minimum grows with `g`, so the answer is the first group where it reaches `q`.
+pub fn material_from(initial: f64, ev: &[(Minute, f64)], q: f64) -> Option<Minute> {
+    let mut level = initial + ev.iter().map(|e| e.1).sum::<f64>();
+    if level + STOCK_EPS < q {
+        return None;
+    }
+    let mut suffix_min = level;
+    let mut next_group = Minute::MAX;
+    let mut k = ev.len();
+    while k > 0 {
+        let t = ev[k - 1].0;
+        suffix_min = suffix_min.min(level);
+        if suffix_min + STOCK_EPS < q {
+            return Some(next_group);
+        }
+        while k > 0 && ev[k - 1].0 == t {
+            level -= ev[k - 1].1;
+            k -= 1;
+        }
+        next_group = t;
+    }
+    // `level` is now the initial stock, held before the first event.
+    if suffix_min.min(level) + STOCK_EPS < q {
+        return Some(next_group);
+    }
+    Some(Minute::MIN)
 }
 
 impl SecondaryState {
@@ -177,38 +202,13 @@ impl SecondaryState {
         }
     }
 
-    /// The earliest instant from which `q` of `item` can be taken without the stock ever going
-    /// negative later (given what is placed), or `None` if never. `Minute::MIN`: any time.
-    ///
-    /// With event groups at times τ₁ < … < τ_G and `S_g` the stock from τ_g on (`S_0` the initial
-    /// stock), taking `q` at `t ∈ [τ_g, τ_{g+1})` is feasible iff `min_{h ≥ g} S_h ≥ q`; that
-    /// suffix minimum grows with `g`, so the answer is the first group where it reaches `q`.
+    /// The earliest instant from which `q` of `item` can be taken given what is placed.
     fn material_from(&self, problem: &Problem, item: ItemId, q: f64) -> Option<Minute> {
-        let ev = &self.stock[item.idx()];
-        let mut level = problem.items[item.idx()].initial + ev.iter().map(|e| e.1).sum::<f64>();
-        if level + STOCK_EPS < q {
-            return None;
-        }
-        let mut suffix_min = level;
-        let mut next_group = Minute::MAX;
-        let mut k = ev.len();
-        while k > 0 {
-            let t = ev[k - 1].0;
-            suffix_min = suffix_min.min(level);
-            if suffix_min + STOCK_EPS < q {
-                return Some(next_group);
-            }
-            while k > 0 && ev[k - 1].0 == t {
-                level -= ev[k - 1].1;
-                k -= 1;
-            }
-            next_group = t;
-        }
-        // `level` is now the initial stock, held before the first event.
-        if suffix_min.min(level) + STOCK_EPS < q {
-            return Some(next_group);
-        }
-        Some(Minute::MIN)
+        material_from(
+            problem.items[item.idx()].initial,
+            &self.stock[item.idx()],
+            q,
+        )
     }
 
     /// The earliest placement of operation `o` on machine `m` that its machine (free from

@@ -232,6 +232,29 @@ impl Availability {
         Some(Availability { prefix, tail })
     }
 
+    /// The working sub-intervals of `[a, b)` (from minute 0 on), appended to `out`.
+    pub fn working_intervals_into(&self, a: Minute, b: Minute, out: &mut Vec<(Minute, Minute)>) {
+        let mut t = a.max(0);
+        while t < b {
+            let (s, e) = self.interval_after(t);
+            if s >= b {
+                break;
+            }
+            out.push((s.max(t), e.min(b)));
+            if e == Minute::MAX {
+                break;
+            }
+            t = e;
+        }
+    }
+
+    /// The working sub-intervals of `[a, b)` (from minute 0 on).
+    pub fn working_intervals(&self, a: Minute, b: Minute) -> Vec<(Minute, Minute)> {
+        let mut out = Vec::new();
+        self.working_intervals_into(a, b, &mut out);
+        out
+    }
+
     /// From this instant on, working time repeats every week (or never stops).
     pub fn periodic_from(&self) -> Minute {
         match self.tail {

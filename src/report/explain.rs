@@ -21,7 +21,8 @@ use super::compare::num;
 use super::{closures, fmt_minutes, fmt_when, Closure};
 use crate::eval::kpi::{item_stocks, resource_holds, working_intervals, Hold, StockCause};
 use crate::eval::place;
-use crate::model::secondary::{CapacityProfile, STOCK_EPS};
+use crate::eval::secondary::material_from;
+use crate::model::secondary::CapacityProfile;
 use crate::model::{
     FamilyId, ItemId, JobId, MachineId, Minute, OpId, PlantId, Problem, ResourceId,
 };
@@ -264,36 +265,6 @@ fn conflict(
         }
     }
     None
-}
-
-/// The earliest instant from which `q` can be taken from a stock starting at `initial` with the
-/// changes `ev` (sorted by time) without it ever going negative later; `Minute::MIN` when any
-/// time will do, `None` when never. With event groups at τ₁ < … < τ_G and `S_g` the stock from
-/// τ_g on, taking `q` in `[τ_g, τ_{g+1})` works iff `min_{h ≥ g} S_h ≥ q`, which grows with `g`.
-fn material_from(initial: f64, ev: &[(Minute, f64)], q: f64) -> Option<Minute> {
-    let mut level = initial + ev.iter().map(|e| e.1).sum::<f64>();
-    if level + STOCK_EPS < q {
-        return None;
-    }
-    let mut suffix_min = level;
-    let mut next_group = Minute::MAX;
-    let mut k = ev.len();
-    while k > 0 {
-        let t = ev[k - 1].0;
-        suffix_min = suffix_min.min(level);
-        if suffix_min + STOCK_EPS < q {
-            return Some(next_group);
-        }
-        while k > 0 && ev[k - 1].0 == t {
-            level -= ev[k - 1].1;
-            k -= 1;
-        }
-        next_group = t;
-    }
-    if suffix_min.min(level) + STOCK_EPS < q {
-        return Some(next_group);
-    }
-    Some(Minute::MIN)
 }
 
 impl SecondaryView {

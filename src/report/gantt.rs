@@ -130,20 +130,7 @@ fn working_segments(
     if b <= a {
         return vec![(a, a)];
     }
-    let av = &problem.machine(m).availability;
-    let mut out = Vec::new();
-    let mut t = a;
-    while t < b {
-        let (s, e) = av.interval_after(t);
-        if s >= b {
-            break;
-        }
-        out.push((s.max(t), e.min(b)));
-        if e == Minute::MAX {
-            break;
-        }
-        t = e;
-    }
+    let mut out = problem.machine(m).availability.working_intervals(a, b);
     if out.is_empty() {
         out.push((a, b)); // not working time at all: the referee flags it; draw it anyway
     }
