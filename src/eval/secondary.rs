@@ -11,7 +11,7 @@
 
 use super::decode::{place, Placement};
 use crate::model::calendar::WEEK;
-use crate::model::secondary::STOCK_EPS;
+use crate::model::secondary::{CapacityProfile, STOCK_EPS};
 use crate::model::{Availability, ItemId, JobId, MachineId, Minute, OpId, Problem, ResourceId};
 
 /// What delayed an operation beyond what its machine and job allowed.
@@ -126,60 +126,8 @@ impl SecondaryState {
     ) -> Option<Minute> {
         let bp = &self.usage[r.idx()];
         let cap = &problem.resources[r.idx()].profile;
-        for &(a, b) in intervals {
-            let mut x = a;
-            let mut i = bp.partition_point(|&(t, _)| t <= x);
-            let mut level = if i == 0 { 0 } else { bp[i - 1].1 };
-            loop {
-                let next_u = bp.get(i).map_or(Minute::MAX, |&(t, _)| t);
-                let next_c = cap.next_change(x);
-                if level + units > cap.at(x) {
-                    return Some(Self::first_fit_after(
-                        bp,
-                        cap,
-                        i,
-                        level,
-                        next_u.min(next_c),
-                        units,
-                    ));
-                }
-                let nx = next_u.min(next_c);
-                if nx >= b {
-                    break;
-                }
-                x = nx;
-                while i < bp.len() && bp[i].0 <= x {
-                    level = bp[i].1;
-                    i += 1;
-                }
-            }
-        }
-        None
-    }
-
-    /// The first instant from `x` on (at a change point of usage or capacity) where `units`
-    /// more fit at that instant: no start before it can avoid the conflict just found. `i` is
-    /// the index of the first usage breakpoint after the conflict, `level` the usage before it.
-    fn first_fit_after(
-        bp: &[(Minute, u32)],
-        cap: &crate::model::secondary::CapacityProfile,
-        mut i: usize,
-        mut level: u32,
-        mut x: Minute,
-        units: u32,
-    ) -> Minute {
-        while x != Minute::MAX {
-            while i < bp.len() && bp[i].0 <= x {
-                level = bp[i].1;
-                i += 1;
-            }
-            if level + units <= cap.at(x) {
-                return x;
-            }
-            let next_u = bp.get(i).map_or(Minute::MAX, |&(t, _)| t);
-            x = next_u.min(cap.next_change(x));
-        }
-        Minute::MAX
+        let (_, next) = first_conflict(bp, cap, intervals, units)?;
+        Some(first_fit_from(bp, cap, next, units))
     }
 
     fn add_usage(&mut self, r: ResourceId, intervals: &[(Minute, Minute)], units: u32) {
@@ -404,4 +352,61 @@ impl SecondaryState {
         let i = ev.partition_point(|e| e.0 <= at);
         ev.insert(i, (at, delta));
     }
+}
+
+/// The first minute of `intervals` at which `units` more of a resource with capacity `cap` and
+/// other usage `bp` (a step function `(from, units)`, 0 before its first breakpoint) do not
+/// fit, with the next instant the usage or the capacity changes (no start that still covers
+/// that minute can fit). `None`: they fit throughout.
+pub fn first_conflict(
+    bp: &[(Minute, u32)],
+    cap: &CapacityProfile,
+    intervals: &[(Minute, Minute)],
+    units: u32,
+) -> Option<(Minute, Minute)> {
+    for &(a, b) in intervals {
+        let mut x = a;
+        let mut i = bp.partition_point(|&(t, _)| t <= x);
+        let mut level = if i == 0 { 0 } else { bp[i - 1].1 };
+        loop {
+            let next_u = bp.get(i).map_or(Minute::MAX, |&(t, _)| t);
+            let nx = next_u.min(cap.next_change(x));
+            if level + units > cap.at(x) {
+                return Some((x, nx));
+            }
+            if nx >= b {
+                break;
+            }
+            x = nx;
+            while i < bp.len() && bp[i].0 <= x {
+                level = bp[i].1;
+                i += 1;
+            }
+        }
+    }
+    None
+}
+
+/// The first instant from `x` on (a change point of usage or capacity) at which `units` more
+/// fit at that instant: after a conflict, no earlier start can avoid it. `Minute::MAX`: never.
+fn first_fit_from(
+    bp: &[(Minute, u32)],
+    cap: &CapacityProfile,
+    mut x: Minute,
+    units: u32,
+) -> Minute {
+    let mut i = bp.partition_point(|&(t, _)| t <= x);
+    let mut level = if i == 0 { 0 } else { bp[i - 1].1 };
+    while x != Minute::MAX {
+        if level + units <= cap.at(x) {
+            return x;
+        }
+        let next_u = bp.get(i).map_or(Minute::MAX, |&(t, _)| t);
+        x = next_u.min(cap.next_change(x));
+        while i < bp.len() && bp[i].0 <= x {
+            level = bp[i].1;
+            i += 1;
+        }
+    }
+    Minute::MAX
 }

@@ -21,8 +21,7 @@ use super::compare::num;
 use super::{closures, fmt_minutes, fmt_when, Closure};
 use crate::eval::kpi::{item_stocks, resource_holds, working_intervals, Hold, StockCause};
 use crate::eval::place;
-use crate::eval::secondary::material_from;
-use crate::model::secondary::CapacityProfile;
+use crate::eval::secondary::{first_conflict, material_from};
 use crate::model::{
     FamilyId, ItemId, JobId, MachineId, Minute, OpId, PlantId, Problem, ResourceId,
 };
@@ -235,38 +234,6 @@ struct SecondaryView {
     stock: Vec<Vec<(Minute, f64, StockCause)>>,
 }
 
-/// The first minute of `intervals` at which `units` more of a resource with capacity `cap` and
-/// other usage `bp` (a step function `(from, units)`) do not fit, with the next instant the
-/// usage or the capacity changes (from then on they may fit). `None`: they fit throughout.
-fn conflict(
-    bp: &[(Minute, u32)],
-    cap: &CapacityProfile,
-    intervals: &[(Minute, Minute)],
-    units: u32,
-) -> Option<(Minute, Minute)> {
-    for &(a, b) in intervals {
-        let mut x = a;
-        let mut i = bp.partition_point(|&(t, _)| t <= x);
-        let mut level = if i == 0 { 0 } else { bp[i - 1].1 };
-        loop {
-            let next_u = bp.get(i).map_or(Minute::MAX, |&(t, _)| t);
-            let nx = next_u.min(cap.next_change(x));
-            if level + units > cap.at(x) {
-                return Some((x, nx));
-            }
-            if nx >= b {
-                break;
-            }
-            x = nx;
-            while i < bp.len() && bp[i].0 <= x {
-                level = bp[i].1;
-                i += 1;
-            }
-        }
-    }
-    None
-}
-
 impl SecondaryView {
     fn new(problem: &Problem, schedule: &Schedule) -> SecondaryView {
         let holds = if problem.resources.is_empty() {
@@ -403,7 +370,7 @@ impl SecondaryView {
             for (n, bp) in need.iter().zip(&usage) {
                 let iv = if n.1 { &setup } else { &work };
                 let cap = &problem.resources[n.0.idx()].profile;
-                let Some((x, until)) = conflict(bp, cap, iv, n.2) else {
+                let Some((x, until)) = first_conflict(bp, cap, iv, n.2) else {
                     continue;
                 };
                 if until == Minute::MAX {
