@@ -364,14 +364,23 @@ pub fn first_conflict(
     intervals: &[(Minute, Minute)],
     units: u32,
 ) -> Option<(Minute, Minute)> {
+    // The capacity changes far less often than the usage: keep its current segment.
+    let mut seg: (u32, Minute, Minute) = (0, Minute::MAX, Minute::MIN); // (cap, from, until)
+    let mut capacity = |x: Minute| {
+        if x < seg.1 || x >= seg.2 {
+            seg = (cap.at(x), x, cap.next_change(x));
+        }
+        (seg.0, seg.2)
+    };
     for &(a, b) in intervals {
         let mut x = a;
         let mut i = bp.partition_point(|&(t, _)| t <= x);
         let mut level = if i == 0 { 0 } else { bp[i - 1].1 };
         loop {
             let next_u = bp.get(i).map_or(Minute::MAX, |&(t, _)| t);
-            let nx = next_u.min(cap.next_change(x));
-            if level + units > cap.at(x) {
+            let (c, until) = capacity(x);
+            let nx = next_u.min(until);
+            if level + units > c {
                 return Some((x, nx));
             }
             if nx >= b {
@@ -397,12 +406,16 @@ fn first_fit_from(
 ) -> Minute {
     let mut i = bp.partition_point(|&(t, _)| t <= x);
     let mut level = if i == 0 { 0 } else { bp[i - 1].1 };
+    let mut seg: (u32, Minute, Minute) = (0, Minute::MAX, Minute::MIN); // (cap, from, until)
     while x != Minute::MAX {
-        if level + units <= cap.at(x) {
+        if x < seg.1 || x >= seg.2 {
+            seg = (cap.at(x), x, cap.next_change(x));
+        }
+        if level + units <= seg.0 {
             return x;
         }
         let next_u = bp.get(i).map_or(Minute::MAX, |&(t, _)| t);
-        x = next_u.min(cap.next_change(x));
+        x = next_u.min(seg.2);
         while i < bp.len() && bp[i].0 <= x {
             level = bp[i].1;
             i += 1;
