@@ -222,7 +222,11 @@ impl SecondaryState {
                 continue;
             }
             // The operation's resources over its working minutes.
-            working(av, pl.start, pl.end, atomic, &mut self.work);
+            if op.require.is_empty() {
+                self.work.clear();
+            } else {
+                working(av, pl.start, pl.end, atomic, &mut self.work);
+            }
             self.chosen.clear();
             match self.choose(problem, &op.require, false) {
                 Ok(()) => {}
