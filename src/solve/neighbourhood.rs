@@ -325,3 +325,62 @@ pub fn priority_moves(
         }
     }
 }
+
+/// Rescheduling: put operations back where the previous plan had them (its machine, right
+/// after the operation that preceded it there), for up to `tries` random operations that moved.
+/// The stability term prices each change; these moves let the search take one back when the
+/// objective no longer needs it.
+pub fn revert_moves(
+    problem: &Problem,
+    seq: &Sequence,
+    dec: &Decoder,
+    pos: &[usize],
+    rng: &mut impl Rng,
+    tries: usize,
+    out: &mut Vec<Move>,
+) {
+    let Some(st) = &problem.stability else {
+        return;
+    };
+    let n = problem.ops.len();
+    for _ in 0..tries {
+        let o = OpId(rng.random_range(0..n) as u32);
+        let op = problem.op(o);
+        let Some((m0, _)) = st.baseline.get(o.idx()).copied().flatten() else {
+            continue;
+        };
+        let pred0 = st.baseline_pred.get(o.idx()).copied().flatten();
+        let m = seq.machine_of[o.idx()];
+        if op.pinned.is_some() || (m == m0 && dec.baseline_pred[o.idx()] == pred0) {
+            continue;
+        }
+        if op.duration_on(m0).is_none() {
+            continue;
+        }
+        // Right after `pred0` on m0 (or first when it had no predecessor).
+        let after = match pred0 {
+            Some(p) if seq.machine_of[p.idx()] == m0 => Some(pos[p.idx()]),
+            Some(_) => continue,
+            None => None,
+        };
+        if m == m0 {
+            let from = pos[o.idx()];
+            let to = match after {
+                Some(pp) if pp < from => pp + 1,
+                Some(pp) => pp,
+                None => 0,
+            };
+            if to != from {
+                out.push(Move::Shift { m, from, to });
+            }
+        } else {
+            out.push(Move::Reassign {
+                op: o,
+                from: m,
+                from_pos: pos[o.idx()],
+                to: m0,
+                to_pos: after.map_or(0, |pp| pp + 1),
+            });
+        }
+    }
+}

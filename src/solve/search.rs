@@ -7,7 +7,8 @@
 //! run with `iterations` and a seed is bit-for-bit reproducible whatever the thread timing.
 
 use super::neighbourhood::{
-    block_moves, critical_path, family_moves, positions, priority_moves, reassign_moves, Move,
+    block_moves, critical_path, family_moves, positions, priority_moves, reassign_moves,
+    revert_moves, Move,
 };
 use super::{finish, solve_dispatch, SolveError, SolveResult};
 use crate::eval::{Cause, Decoder, Evaluation, Sequence};
@@ -439,6 +440,19 @@ impl<'a> Worker<'a> {
                 &self.pos,
                 &waiting,
                 3,
+                &mut moves,
+            );
+            self.moves = moves;
+        }
+        if self.problem.stability.is_some() {
+            let mut moves = std::mem::take(&mut self.moves);
+            revert_moves(
+                self.problem,
+                &self.cur,
+                &self.dec,
+                &self.pos,
+                &mut self.rng,
+                8,
                 &mut moves,
             );
             self.moves = moves;
