@@ -331,6 +331,7 @@ fn priority_decoder_and_search_reach_the_exhaustive_optimum() {
         );
         let _ = MachineId(0);
     }
+    eprintln!("{checked} instances checked, {with_both} with a resource and a material");
     assert!(checked >= 100, "too few instances checked: {checked}");
     assert!(
         with_both >= 20,
