@@ -343,6 +343,9 @@ pub fn revert_moves(
         return;
     };
     let n = problem.ops.len();
+    if n == 0 {
+        return;
+    }
     for _ in 0..tries {
         let o = OpId(rng.random_range(0..n) as u32);
         let op = problem.op(o);

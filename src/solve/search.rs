@@ -95,6 +95,15 @@ pub fn search_from(
     initial: SolveResult,
     started: Instant,
 ) -> Result<SearchOutcome, SolveError> {
+    if problem.ops.is_empty() {
+        // Nothing to order (e.g. a repair after every order was cancelled).
+        return Ok(SearchOutcome {
+            history: vec![(started.elapsed().as_secs_f64(), initial.evaluation.value)],
+            result: initial,
+            iterations: 0,
+            seconds: started.elapsed().as_secs_f64(),
+        });
+    }
     let threads = cfg.threads.max(1);
     let deadline = cfg.time_limit.map(|t| started + t);
     let stop = cfg.stop.clone().unwrap_or_default();
@@ -552,7 +561,8 @@ impl<'a> Worker<'a> {
 
     /// Keeps the best admissible move: not tabu, unless it beats the best schedule (aspiration).
     fn consider(&mut self, mv: Move, k: Key, it: u64, chosen: &mut Option<(Key, Move)>) {
-        if self.is_tabu(&mv, it) && !(k < self.best_key) {
+        if self.is_tabu(&mv, it) && k.partial_cmp(&self.best_key) != Some(std::cmp::Ordering::Less)
+        {
             return;
         }
         if chosen.as_ref().is_none_or(|(ck, _)| k < *ck) {
