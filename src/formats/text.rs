@@ -181,44 +181,6 @@ impl Diags {
 /// Largest machine count a header may declare (guards against absurd allocations).
 pub(crate) const MAX_MACHINES: i64 = 1_000_000;
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn words_carry_line_and_column() {
-        let l = lines("# note\n\n  12 x\t7\r\n", true);
-        assert_eq!(l.len(), 1);
-        assert_eq!(l[0].number, 3);
-        let at: Vec<(&str, usize, usize)> =
-            l[0].toks.iter().map(|t| (t.s, t.line, t.col)).collect();
-        assert_eq!(at, vec![("12", 3, 3), ("x", 3, 6), ("7", 3, 8)]);
-        assert_eq!(l[0].end(), (3, 9));
-        assert_eq!(eof("1 2\n3\n"), (3, 1));
-        assert_eq!(eof("1 2\n34"), (2, 3));
-    }
-
-    #[test]
-    fn integers_and_their_errors() {
-        let l = lines("5 -1 2.5 99999999999999999999", false);
-        let t = &l[0].toks;
-        assert_eq!(int(&t[0], "n"), Ok(5));
-        assert!(time(&t[1], "time")
-            .unwrap_err()
-            .message
-            .contains("out of range"));
-        assert!(int(&t[2], "time")
-            .unwrap_err()
-            .message
-            .contains("must be an integer"));
-        assert!(int(&t[3], "time")
-            .unwrap_err()
-            .message
-            .contains("too large"));
-        assert_eq!(int(&t[2], "time").unwrap_err().location, Some((1, 6)));
-    }
-}
-
 /// The job lines after a header that announced `n` jobs: one job per line, parsed by `job`
 /// (line, 1-based job number). Reports a short or long file and every bad line, not only the first.
 pub(crate) fn job_lines<J>(
@@ -259,4 +221,42 @@ pub(crate) fn job_lines<J>(
         return Err(diags.finish());
     }
     Ok(jobs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_carry_line_and_column() {
+        let l = lines("# note\n\n  12 x\t7\r\n", true);
+        assert_eq!(l.len(), 1);
+        assert_eq!(l[0].number, 3);
+        let at: Vec<(&str, usize, usize)> =
+            l[0].toks.iter().map(|t| (t.s, t.line, t.col)).collect();
+        assert_eq!(at, vec![("12", 3, 3), ("x", 3, 6), ("7", 3, 8)]);
+        assert_eq!(l[0].end(), (3, 9));
+        assert_eq!(eof("1 2\n3\n"), (3, 1));
+        assert_eq!(eof("1 2\n34"), (2, 3));
+    }
+
+    #[test]
+    fn integers_and_their_errors() {
+        let l = lines("5 -1 2.5 99999999999999999999", false);
+        let t = &l[0].toks;
+        assert_eq!(int(&t[0], "n"), Ok(5));
+        assert!(time(&t[1], "time")
+            .unwrap_err()
+            .message
+            .contains("out of range"));
+        assert!(int(&t[2], "time")
+            .unwrap_err()
+            .message
+            .contains("must be an integer"));
+        assert!(int(&t[3], "time")
+            .unwrap_err()
+            .message
+            .contains("too large"));
+        assert_eq!(int(&t[2], "time").unwrap_err().location, Some((1, 6)));
+    }
 }
