@@ -1,15 +1,10 @@
 //! End-to-end: every shipped example is solved by the CLI, the schedule file is written in both
 //! formats, and the referee (`takt check`) accepts it; the file reads back to the same schedule.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
+use common::cli::takt;
 
-fn takt(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_takt"))
-        .args(args)
-        .output()
-        .expect("takt runs")
-}
+use std::path::{Path, PathBuf};
 
 fn examples() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("instances/examples");

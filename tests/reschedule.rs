@@ -2,9 +2,11 @@
 //! instances and every event kind); the repaired schedule passes the referee on the patched
 //! instance; impossible rush-order deadlines are reported; bad events files are input errors.
 
+mod common;
+use common::cli::{takt, text};
+
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use takt::check::check;
 use takt::generate::{generate, GenConfig};
 use takt::model::{parse_instance, Minute, Problem};
@@ -12,13 +14,6 @@ use takt::reschedule::{repair, RescheduleOptions};
 use takt::schedule::{write_schedule, Schedule};
 use takt::solve::search::SearchConfig;
 use takt::solve::solve_dispatch;
-
-fn takt(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_takt"))
-        .args(args)
-        .output()
-        .expect("takt runs")
-}
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -30,14 +25,6 @@ fn fixture(name: &str) -> String {
         .join(name)
         .display()
         .to_string()
-}
-
-fn text(o: &std::process::Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 fn options(

@@ -1,15 +1,10 @@
 //! `takt scenarios`: each column equals solving the hand-patched instance with the same seed and
 //! iterations; bad scenario files are input errors with file and place.
 
-use std::path::PathBuf;
-use std::process::Command;
+mod common;
+use common::cli::{takt, text};
 
-fn takt(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_takt"))
-        .args(args)
-        .output()
-        .expect("takt runs")
-}
+use std::path::PathBuf;
 
 fn fx(name: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -17,14 +12,6 @@ fn fx(name: &str) -> String {
         .join(name)
         .display()
         .to_string()
-}
-
-fn text(o: &std::process::Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 /// The objective `takt solve` reports in a schedule file written with the given limits.

@@ -168,6 +168,7 @@ pub fn random_sequence(problem: &Problem, seed: u64) -> takt::eval::Sequence {
     takt::eval::Sequence::new(machine_of, order)
 }
 
+pub mod cli;
 pub mod naive;
 
 use takt::eval::Sequence;
