@@ -543,7 +543,24 @@ pub fn load_scenario(
         file: file.clone(),
         source,
     })?;
-    let raw: RawScenario = parse_yaml(&text).map_err(|d| InputError::invalid(&file, vec![d]))?;
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("scenario");
+    parse_scenario(&text, &file, stem, instance, base)
+}
+
+/// Parses scenario text (`file` names it in errors; `default_name` is the name when the text
+/// has none) and applies it to the instance (the Python binding passes text, not files).
+pub fn parse_scenario(
+    text: &str,
+    file: &str,
+    default_name: &str,
+    instance: &Value,
+    base: &Problem,
+) -> Result<Scenario, InputError> {
+    let file = file.to_string();
+    let raw: RawScenario = parse_yaml(text).map_err(|d| InputError::invalid(&file, vec![d]))?;
     let value = apply_scenario(instance, base, &raw).map_err(|d| InputError::invalid(&file, d))?;
     let problem = validate_value(&value).map_err(|d| {
         InputError::invalid(
@@ -561,12 +578,7 @@ pub fn load_scenario(
                 .collect(),
         )
     })?;
-    let name = raw.name.unwrap_or_else(|| {
-        path.file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("scenario")
-            .to_string()
-    });
+    let name = raw.name.unwrap_or_else(|| default_name.to_string());
     Ok(Scenario {
         name,
         value,

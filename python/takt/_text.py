@@ -1,0 +1,47 @@
+"""Python data to the text the library reads. JSON is YAML's flow syntax, so the library's YAML
+readers take it as is, with the same errors and places (YAML paths such as
+``jobs[3].operations[1].machines``). When the library reads JSON natively, only the Rust side
+changes (``_instance_from_text``)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import math
+from typing import Any
+
+
+def _default(value: Any) -> Any:
+    """JSON for what ``json`` does not know: datetimes as ISO text (takt's instants), timedeltas
+    as whole minutes (takt's durations), numpy/pandas scalars as Python numbers."""
+    if isinstance(value, _dt.datetime):
+        return value.replace(tzinfo=None).isoformat(timespec="minutes")
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, _dt.timedelta):
+        minutes = value.total_seconds() / 60
+        return int(minutes) if minutes == int(minutes) else minutes
+    item = getattr(value, "item", None)
+    if callable(item):
+        return item()
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"takt cannot represent a {type(value).__name__} in an instance: {value!r}")
+
+
+def _clean(value: Any) -> Any:
+    """Drops NaN cells (pandas' missing values) from mappings, recursively."""
+    if isinstance(value, dict):
+        return {
+            k: _clean(v)
+            for k, v in value.items()
+            if not (isinstance(v, float) and math.isnan(v))
+        }
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def to_text(data: Any) -> str:
+    """JSON text of ``data`` for the library's YAML readers."""
+    return json.dumps(_clean(data), allow_nan=False, default=_default, ensure_ascii=False)
