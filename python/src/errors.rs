@@ -8,20 +8,24 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use takt::model::InputError;
 
-pyo3::create_exception!(
-    _takt,
-    TaktInputError,
-    PyValueError,
-    "Bad input: an instance, schedule, events or scenario that takt cannot use. \
-     Attributes: file, place, line, column, reason (first problem) and errors (all)."
-);
-pyo3::create_exception!(
-    _takt,
-    TaktSolveError,
-    PyRuntimeError,
-    "No schedule: the solver found none (e.g. pins that cannot hold) or the MIP proved the \
-     instance infeasible."
-);
+/// The exception types, named `takt.InputError` and `takt.SolveError` in Python.
+pub mod py {
+    use super::*;
+    pyo3::create_exception!(
+        takt,
+        InputError,
+        PyValueError,
+        "Bad input: an instance, schedule, events or scenario that takt cannot use. \
+         Attributes: file, place, line, column, reason (first problem) and errors (all)."
+    );
+    pyo3::create_exception!(
+        takt,
+        SolveError,
+        PyRuntimeError,
+        "No schedule: the solver found none (e.g. pins that cannot hold) or the MIP proved the \
+         instance infeasible."
+    );
+}
 
 /// One problem of an input error, as Python sees it.
 struct Problem<'a> {
@@ -80,7 +84,7 @@ pub fn input_error(py: Python<'_>, e: InputError) -> PyErr {
         }
         e => e,
     };
-    let err = TaktInputError::new_err(e.to_string());
+    let err = py::InputError::new_err(e.to_string());
     let value = err.value(py).clone().into_any();
     let all = problems(&e);
     let built = (|| -> PyResult<()> {

@@ -18,8 +18,8 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _takt(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
-    m.add("InputError", py.get_type::<errors::TaktInputError>())?;
-    m.add("SolveError", py.get_type::<errors::TaktSolveError>())?;
+    m.add("InputError", py.get_type::<errors::py::InputError>())?;
+    m.add("SolveError", py.get_type::<errors::py::SolveError>())?;
     m.add_class::<instance::Instance>()?;
     m.add_function(wrap_pyfunction!(instance::_instance_from_text, m)?)?;
     m.add_function(wrap_pyfunction!(instance::load_path, m)?)?;

@@ -4,7 +4,7 @@
 //! The choice mirrors `takt::cli::solve` (which also prints and writes files); when the library
 //! gains a solve entry point that returns the result, `run` becomes a call to it.
 
-use crate::errors::TaktSolveError;
+use crate::errors::py::SolveError;
 use crate::errors::{argument_error, input_error};
 use crate::instance::Instance;
 use crate::records::{kpis, to_records};
@@ -246,7 +246,7 @@ pub fn solve<'py>(
         interruptible(py, &stop, || run(problem, &instance.file, choice, &cfg));
     let (mut result, proof) = match outcome {
         Outcome::Solved { result, proof } => (*result, proof),
-        Outcome::Infeasible(m) | Outcome::NoSchedule(m) => return Err(TaktSolveError::new_err(m)),
+        Outcome::Infeasible(m) | Outcome::NoSchedule(m) => return Err(SolveError::new_err(m)),
         Outcome::Input(e) => return Err(input_error(py, e)),
     };
     annotate(
@@ -257,7 +257,7 @@ pub fn solve<'py>(
     );
     // Belt and braces, as in the CLI: nothing leaves takt that the referee rejects.
     if let Some(v) = check(problem, &result.schedule).first() {
-        return Err(TaktSolveError::new_err(format!(
+        return Err(SolveError::new_err(format!(
             "internal error: the referee rejects the solver's schedule: {}",
             v.message
         )));

@@ -30,7 +30,11 @@ def _default(value: Any) -> Any:
 
 
 def _clean(value: Any) -> Any:
-    """Drops NaN cells (pandas' missing values) from mappings, recursively."""
+    """Drops NaN cells (pandas' missing values) from mappings and writes whole floats as integers
+    (pandas turns an integer column with gaps into floats; takt's minutes are integers),
+    recursively."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     if isinstance(value, dict):
         return {
             k: _clean(v)
