@@ -11,6 +11,7 @@ use crate::records::{kpis, to_records};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::RecvTimeoutError;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use takt::check::check;
@@ -23,7 +24,9 @@ use takt::solve::{solve_dispatch, SolveResult};
 /// Runs `work` on a thread of its own while this (the Python) thread waits without the GIL,
 /// looking for Ctrl-C every 50 ms: Python only delivers signals to its main thread, between
 /// bytecodes, so a solve that held it would not stop. On Ctrl-C, `stop` is raised and the
-/// search returns its best schedule. Returns `work`'s answer and whether it was interrupted.
+/// search returns its best schedule. The answer comes back through a channel, so a short solve
+/// returns at once rather than at the next 50 ms tick. Returns `work`'s answer and whether it
+/// was interrupted.
 pub fn interruptible<T: Send>(
     py: Python<'_>,
     stop: &AtomicBool,
@@ -31,18 +34,27 @@ pub fn interruptible<T: Send>(
 ) -> (T, bool) {
     py.detach(|| {
         std::thread::scope(|s| {
-            let handle = s.spawn(work);
+            let (tx, rx) = std::sync::mpsc::channel();
+            let handle = s.spawn(move || {
+                // The receiver lives until the answer arrives; a send error cannot happen.
+                tx.send(work()).ok();
+            });
             let mut interrupted = false;
-            while !handle.is_finished() {
-                std::thread::sleep(Duration::from_millis(50));
-                if !interrupted && Python::attach(|py| py.check_signals().is_err()) {
-                    stop.store(true, Ordering::Relaxed);
-                    interrupted = true;
+            loop {
+                match rx.recv_timeout(Duration::from_millis(50)) {
+                    Ok(t) => return (t, interrupted),
+                    Err(RecvTimeoutError::Timeout) => {
+                        if !interrupted && Python::attach(|py| py.check_signals().is_err()) {
+                            stop.store(true, Ordering::Relaxed);
+                            interrupted = true;
+                        }
+                    }
+                    // The work panicked before answering: pass the panic on.
+                    Err(RecvTimeoutError::Disconnected) => match handle.join() {
+                        Err(panic) => std::panic::resume_unwind(panic),
+                        Ok(()) => unreachable!("the worker answers before it ends"),
+                    },
                 }
-            }
-            match handle.join() {
-                Ok(t) => (t, interrupted),
-                Err(panic) => std::panic::resume_unwind(panic),
             }
         })
     })
