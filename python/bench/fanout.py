@@ -8,12 +8,14 @@ is printed apart) and their ratio. Timings on a shared machine are noisy: re-mea
 """
 
 import argparse
+import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 sys.path.insert(0, str(ROOT / "python" / "tests"))
 
 import ray  # noqa: E402

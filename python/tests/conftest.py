@@ -29,6 +29,7 @@ def cli_objective(instance, schedule):
 @pytest.fixture(scope="session")
 def ray_local():
     """Ray started locally with 2 CPUs for the session (the tests' "cluster")."""
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no reports to the internet
     ray = pytest.importorskip("ray")
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     yield ray
