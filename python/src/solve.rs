@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::RecvTimeoutError;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use takt::check::check;
+use takt::check::{check, Rule};
 use takt::cli::SolverChoice;
 use takt::model::{Diagnostic, InputError, Problem};
 use takt::solve::mip::{solve_mip, solve_mip_from, MipError, MipModel, MipOptions, MipOutcome};
@@ -267,8 +267,14 @@ pub fn solve<'py>(
         proof.as_deref(),
         started.elapsed().as_secs_f64(),
     );
-    // Belt and braces, as in the CLI: nothing leaves takt that the referee rejects.
-    if let Some(v) = check(problem, &result.schedule).first() {
+    // Belt and braces, as in the CLI: nothing leaves takt that the referee rejects, except a
+    // missed hard deadline when no schedule keeps them all: that one comes back with status
+    // `deadlines-missed` and `feasible` false (the CLI means to warn about it and exit 1).
+    let deadlines_missed = !result.evaluation.feasible();
+    if let Some(v) = check(problem, &result.schedule)
+        .iter()
+        .find(|v| !(deadlines_missed && v.rule == Rule::Deadline))
+    {
         return Err(SolveError::new_err(format!(
             "internal error: the referee rejects the solver's schedule: {}",
             v.message

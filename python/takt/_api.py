@@ -243,8 +243,10 @@ def report(
     inst = load(instance)
     if isinstance(schedules, Mapping):
         labels, items = list(schedules.keys()), list(schedules.values())
-    elif isinstance(schedules, (Result, str, os.PathLike)) or (
-        isinstance(schedules, Sequence) and schedules and isinstance(schedules[0], (Record, Mapping))
+    elif (
+        isinstance(schedules, (Result, str, os.PathLike))
+        or hasattr(schedules, "columns")  # one DataFrame
+        or (isinstance(schedules, Sequence) and schedules and isinstance(schedules[0], (Record, Mapping)))
     ):
         items = [schedules]
     else:

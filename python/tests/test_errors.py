@@ -85,3 +85,24 @@ def test_the_mip_refuses_what_it_cannot_model():
     inst = takt.load(ROOT / "instances" / "examples" / "operators-and-molds.yaml")
     with pytest.raises(takt.InputError, match="the MIP cannot model this instance"):
         takt.solve(inst, solver="mip", time_limit=2)
+
+
+TIGHT = {
+    "name": "tight",
+    "horizon": {"start": "2026-11-23T06:00"},
+    "plants": [{"id": "p"}],
+    "machines": [{"id": "A", "plant": "p"}],
+    "jobs": [{"id": "J", "deadline": "2026-11-23T07:00", "operations": [{"id": "o", "machines": {"A": "2h"}}]}],
+}
+
+
+def test_an_impossible_deadline_is_proven_by_the_mip():
+    with pytest.raises(takt.SolveError, match="infeasible \\(proven by the MIP\\).*deadline"):
+        takt.solve(TIGHT, solver="mip", time_limit=5)
+
+
+def test_the_heuristic_returns_a_plan_that_misses_the_deadline_and_says_so():
+    inst = takt.load(TIGHT)
+    res = takt.solve(inst, iterations=100)
+    assert (res.status, res.feasible) == ("deadlines-missed", False)
+    assert [(v.rule, v.job, v.amount) for v in takt.check(inst, res)] == [("deadline", "J", 60)]

@@ -56,3 +56,12 @@ def test_report_json_and_html(tmp_path):
     assert all(s["valid"] for s in out["schedules"])
     page = html.read_text()
     assert page.startswith("<!DOCTYPE html>") and "<svg" in page and "search" in page
+
+
+def test_report_takes_one_schedule_of_any_kind():
+    inst = takt.load(ROOT / "instances" / "examples" / "paint-shop-changeovers.yaml")
+    res = takt.solve(inst, iterations=500, seed=2)
+    for one in (res, res.schedule, res.to_records(), res.to_dataframe()):
+        out = takt.report(inst, one)
+        assert len(out["schedules"]) == 1
+        assert out["schedules"][0]["kpis"]["objective"] == res.objective
