@@ -3,9 +3,12 @@
 //! weekends, product families with changeovers, due dates from a tightness factor.
 //! Output is takt YAML, so generated instances go through the same validation as users' files.
 
+use crate::convert::{emit, yaml_output};
+use crate::model::{parse_instance, Diagnostic, InputError};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use std::fmt::Write;
+use std::path::PathBuf;
 
 #[derive(Debug, Clone)]
 pub struct GenConfig {
@@ -271,4 +274,81 @@ pub fn generate(cfg: &GenConfig) -> String {
         let _ = writeln!(y, "  - {{id: sub-assembly, stock: 0}}");
     }
     y
+}
+
+/// `takt generate --jobs N --machines M --plants P --seed S [--calendars] [--changeovers]`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct GenerateArgs {
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub jobs: u32,
+    /// Machines, in work centers of up to two parallel machines spread over the plants.
+    #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub machines: u32,
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=1_000))]
+    pub plants: u32,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Two- and three-shift weekday calendars (weekends off); else machines always work.
+    #[arg(long)]
+    pub calendars: bool,
+    /// Product families with a changeover matrix on every machine.
+    #[arg(long)]
+    pub changeovers: bool,
+    /// Due date = release + tightness × the job's work (stretched for calendars): lower is
+    /// tighter.
+    #[arg(long, default_value_t = 3.0)]
+    pub tightness: f64,
+    /// Operators per plant on the early shift (a site-wide pool, fewer on later shifts); most
+    /// operations need one, changeovers need a setter. 0: no operators.
+    #[arg(long, default_value_t = 0)]
+    pub operators: u32,
+    /// Raw materials with stock and receipts consumed by first operations, sub-assemblies
+    /// produced by some jobs and consumed by others.
+    #[arg(long)]
+    pub materials: bool,
+    /// Where to write the YAML (.yaml or .yml), atomically; stdout when absent.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Nothing on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+impl GenerateArgs {
+    pub fn config(&self) -> GenConfig {
+        GenConfig {
+            jobs: self.jobs as usize,
+            machines: self.machines as usize,
+            plants: self.plants as usize,
+            seed: self.seed,
+            calendars: self.calendars,
+            changeovers: self.changeovers,
+            tightness: self.tightness,
+            operators: self.operators as usize,
+            materials: self.materials,
+        }
+    }
+}
+
+/// `takt generate`: writes a generated instance, after checking that it validates.
+pub fn generate_command(args: &GenerateArgs) -> Result<bool, InputError> {
+    if let Some(o) = &args.output {
+        yaml_output(o)?;
+    }
+    if !(args.tightness.is_finite() && args.tightness > 0.0) {
+        return Err(InputError::invalid(
+            "--tightness",
+            vec![Diagnostic::at("", "must be a positive number")],
+        ));
+    }
+    let yaml = generate(&args.config());
+    let problem = match parse_instance(&yaml, "generated.yaml") {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("internal error: the generated instance does not validate: {e}");
+            return Ok(false);
+        }
+    };
+    emit(&yaml, args.output.as_deref(), args.quiet, &problem)?;
+    Ok(true)
 }

@@ -4,13 +4,13 @@
 //! generator's validity and determinism.
 
 use std::path::{Path, PathBuf};
-use takt::bench::{
-    self, set, BenchArgs, BenchSolver, ConvertArgs, GenerateArgs, Instance, RunConfig, SolverRun,
-    Status, CSV_COLUMNS,
-};
+use takt::bench::{self, set, BenchArgs, Instance, RunConfig, SolverRun, Status, CSV_COLUMNS};
 use takt::check::check;
+use takt::convert::ConvertArgs;
+use takt::generate::GenerateArgs;
 use takt::model::{load_instance, Problem};
 use takt::solve::search::{search, SearchConfig};
+use takt::solve::SolverChoice;
 use takt::solve::{solve_dispatch, SolveResult};
 
 fn shared() -> PathBuf {
@@ -337,7 +337,7 @@ fn bench_command_runs_the_heuristic_end_to_end() {
         ..BenchArgs::new(three())
     };
     assert!(bench::bench_command(&bad_csv).is_err());
-    let _ = BenchSolver::Dispatch;
+    let _ = SolverChoice::Dispatch;
 }
 
 #[test]
@@ -390,7 +390,7 @@ fn convert_round_trip() {
         output: Some(out.clone()),
         quiet: true,
     };
-    assert!(bench::convert_command(&args).unwrap());
+    assert!(takt::convert::convert_command(&args).unwrap());
     let orig = takt::formats::read(&src.display().to_string(), None).unwrap();
     let back = load_instance(&out).unwrap();
     assert_eq!(back.name, "ft06");
@@ -424,7 +424,7 @@ fn convert_round_trip() {
         output: Some(tmp.path().join("wt.yml")),
         quiet: true,
     };
-    assert!(bench::convert_command(&wt).unwrap());
+    assert!(takt::convert::convert_command(&wt).unwrap());
     assert_eq!(
         load_instance(&tmp.path().join("wt.yml")).unwrap().name,
         "wt40_017"
@@ -433,7 +433,7 @@ fn convert_round_trip() {
         output: Some(tmp.path().join("x.csv")),
         ..args.clone()
     };
-    assert!(bench::convert_command(&bad).is_err());
+    assert!(takt::convert::convert_command(&bad).is_err());
     assert!(!tmp.path().join("x.csv").exists());
 }
 
@@ -455,7 +455,7 @@ fn generate_is_valid_solvable_and_deterministic() {
             output: Some(out.clone()),
             quiet: true,
         };
-        assert!(bench::generate_command(&args).unwrap());
+        assert!(takt::generate::generate_command(&args).unwrap());
         out
     };
     let a = gen(11, "a.yaml");
@@ -503,14 +503,14 @@ fn generate_is_valid_solvable_and_deterministic() {
         output: Some(tmp.path().join("plain.yaml")),
         quiet: true,
     };
-    assert!(bench::generate_command(&plain).unwrap());
+    assert!(takt::generate::generate_command(&plain).unwrap());
     let q = load_instance(&tmp.path().join("plain.yaml")).unwrap();
     assert!(q.calendars.is_empty() && q.changeover_matrices.is_empty());
     let bad = GenerateArgs {
         output: Some(tmp.path().join("plain.txt")),
         ..plain
     };
-    assert!(bench::generate_command(&bad).is_err());
+    assert!(takt::generate::generate_command(&bad).is_err());
 }
 
 #[test]
@@ -529,7 +529,7 @@ fn bench_runs_generated_yaml_instances_without_bks() {
         output: Some(tmp.path().join("g.yaml")),
         quiet: true,
     };
-    assert!(bench::generate_command(&args).unwrap());
+    assert!(takt::generate::generate_command(&args).unwrap());
     let insts = set::load(&set::resolve(&tmp.path().display().to_string()).unwrap()).unwrap();
     assert_eq!(insts.len(), 1);
     assert_eq!(insts[0].family, "takt");
@@ -575,7 +575,7 @@ fn command_lines_parse() {
     };
     assert_eq!(b.time_limit, Some(std::time::Duration::from_secs(30)));
     assert_eq!((b.threads, b.seeds, b.limit), (2, 3, Some(4)));
-    assert_eq!(b.solver, BenchSolver::Dispatch);
+    assert_eq!(b.solver, SolverChoice::Dispatch);
     assert!(b.quiet && b.csv.is_some() && b.compare.is_some());
     let Cmd::Bench(d) = parse("takt bench jssp").unwrap().cmd else {
         panic!()
