@@ -4,7 +4,8 @@
 
 use crate::check::check;
 use crate::eval::compute_kpis;
-use crate::model::{load_instance, Diagnostic, InputError, Problem};
+use crate::formats::load_any;
+use crate::model::{Diagnostic, InputError};
 use crate::report::kpi_table;
 use crate::schedule::{format_of, read_schedule, write_schedule};
 use crate::solve::mip::{export_model, MipError};
@@ -20,15 +21,6 @@ pub struct SolveOptions {
     pub quiet: bool,
     pub solver: SolverChoice,
     pub search: SearchConfig,
-}
-
-/// Reads an instance: takt YAML by extension (`.yaml`, `.yml`), else a benchmark file whose
-/// format is guessed from its name (`.txt` job shop, `.fjs` flexible job shop, `wtNN.txt#k`).
-pub fn load_any(path: &Path) -> Result<Problem, InputError> {
-    match path.extension().and_then(|e| e.to_str()) {
-        Some("yaml") | Some("yml") => load_instance(path),
-        _ => crate::formats::read(&path.display().to_string(), None),
-    }
 }
 
 /// `takt solve`: solves, prints KPIs on stdout, writes the schedule if asked.

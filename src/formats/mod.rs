@@ -90,6 +90,16 @@ pub fn guess_format(path: &str) -> Option<Format> {
     }
 }
 
+/// Reads any instance: takt YAML by extension (`.yaml`, `.yml`), else a benchmark file whose
+/// format is guessed from its name (`.txt` job shop, `.fjs` flexible job shop, `wtNN.txt#k`).
+/// Every command that takes an instance reads it through here.
+pub fn load_any(path: &Path) -> Result<Problem, InputError> {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("yaml") | Some("yml") => crate::model::load_instance(path),
+        _ => read(&path.display().to_string(), None),
+    }
+}
+
 /// Reads a benchmark instance. `path` may end in `#k` to pick the `k`-th (1-based) instance of
 /// a file holding several (`wt40.txt#17`). With `format` `None` the format is guessed from the
 /// file name (see [`guess_format`]).
