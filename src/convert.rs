@@ -60,10 +60,7 @@ pub(crate) fn emit(
 ) -> Result<(), InputError> {
     match output {
         Some(o) => {
-            write_atomic(o, text).map_err(|source| InputError::Io {
-                file: o.display().to_string(),
-                source,
-            })?;
+            write_atomic(o, text).map_err(|source| InputError::write(o.display(), source))?;
             if !quiet {
                 eprintln!("wrote {} ({})", o.display(), describe(p));
             }

@@ -93,7 +93,7 @@ fn csv_has_the_columns_and_gaps_from_bks() {
     let report = bench::run(&insts, &cfg, solver, &mut log).unwrap();
     assert_eq!(report.failed_runs(), 0);
     let text = std::fs::read_to_string(&csv_path).unwrap();
-    assert_eq!(text, report.to_csv());
+    assert_eq!(text, report.to_csv().unwrap());
     let (header, rows) = read_csv(&text);
     assert_eq!(header, CSV_COLUMNS);
     assert_eq!(rows.len(), 3);
@@ -157,7 +157,7 @@ fn several_seeds_give_a_median_row() {
     };
     let report = bench::run(&insts, &cfg, solver, &mut Vec::new()).unwrap();
     assert_eq!(report.failed_runs(), 0);
-    let (_, rows) = read_csv(&report.to_csv());
+    let (_, rows) = read_csv(&report.to_csv().unwrap());
     assert_eq!(rows.len(), 3 * 4);
     let med = &rows[3];
     assert_eq!(med["seed"], "median");
@@ -366,7 +366,7 @@ fn sets_resolve_from_directories_families_lists_and_manifests() {
     assert!(loaded[0].bks.is_some());
     // The manifest written for the peer script names the same files.
     let entries = set::resolve(&three()).unwrap();
-    let man = bench::manifest(&entries, &mut Vec::new());
+    let man = bench::manifest(&entries, &mut Vec::new()).unwrap();
     let lines: Vec<&str> = man.lines().filter(|l| !l.starts_with('#')).collect();
     assert_eq!(lines.len(), 3);
     assert!(lines[0].starts_with("jssp /") && lines[0].ends_with("jssp/ft06.txt"));

@@ -553,14 +553,15 @@ where
             }
             done += 1;
             if !rec.status.is_ok() {
-                let _ = writeln!(
+                writeln!(
                     log,
                     "!!! {} {} (seed {seed}): {}\n!!!   {}",
                     rec.status.code(),
                     inst.name,
                     inst.entry.path(),
                     rec.message
-                );
+                )
+                .map_err(log_failed)?;
             }
             if !cfg.quiet {
                 let eta = {
@@ -576,7 +577,7 @@ where
                     ),
                     None => "-".into(),
                 };
-                let _ = writeln!(
+                writeln!(
                     log,
                     "[{:>w$}/{}] {} ({}/{}, {} ops) seed {seed}: {} BKS {bks} gap {} best at {} wall {} {}  eta {}",
                     i + 1,
@@ -592,19 +593,20 @@ where
                     rec.status.code(),
                     fmt_secs(eta),
                     w = instances.len().to_string().len(),
-                );
+                ).map_err(log_failed)?;
             }
             if rec.status.is_ok() {
                 if let (Some(v), Some(b)) = (rec.objective, &inst.bks) {
                     if v < b.upper_bound as f64 - 1e-9 {
-                        let _ = writeln!(
+                        writeln!(
                             log,
                             "note: {} seed {seed}: objective {} beats the best known {}: keep \
                              this schedule",
                             inst.name,
                             fmt_num(v),
                             b.upper_bound
-                        );
+                        )
+                        .map_err(log_failed)?;
                     }
                 }
             }
@@ -620,12 +622,13 @@ where
             report.write_csv(path)?;
         }
         if report.interrupted {
-            let _ = writeln!(
+            writeln!(
                 log,
                 "interrupted: stopping after {} of {} instances",
                 report.instances.len(),
                 instances.len()
-            );
+            )
+            .map_err(log_failed)?;
             break 'outer;
         }
     }
@@ -680,7 +683,7 @@ pub fn bench_command(args: &BenchArgs) -> Result<bool, InputError> {
         entries.truncate(n);
     }
     if args.list {
-        print!("{}", manifest(&entries, &mut std::io::stderr()));
+        print!("{}", manifest(&entries, &mut std::io::stderr())?);
         return Ok(true);
     }
     if let Some(c) = &args.csv {
@@ -778,17 +781,24 @@ pub fn bench_command(args: &BenchArgs) -> Result<bool, InputError> {
     Ok(failed == 0 && !report.interrupted)
 }
 
+/// A progress or failure line that could not be written to the log (stderr): the bench stops
+/// rather than run on unobserved.
+fn log_failed(source: std::io::Error) -> InputError {
+    InputError::write("the log (stderr)", source)
+}
+
 /// The entries as a run_suite.py manifest: `FAMILY ABSOLUTE_PATH [INDEX]`. Takt YAML instances
 /// have no peer format and are left out (with a note on `log`).
-pub fn manifest(entries: &[Entry], log: &mut dyn Write) -> String {
+pub fn manifest(entries: &[Entry], log: &mut dyn Write) -> Result<String, InputError> {
     let mut s = String::from("# family path [index]: written by takt bench --list\n");
     for e in entries {
         let Some(f) = e.format else {
-            let _ = writeln!(
+            writeln!(
                 log,
                 "note: {} is a takt instance, which the peer cannot read: left out",
                 e.file.display()
-            );
+            )
+            .map_err(log_failed)?;
             continue;
         };
         let abs = std::fs::canonicalize(&e.file).unwrap_or_else(|_| e.file.clone());
@@ -799,5 +809,5 @@ pub fn manifest(entries: &[Entry], log: &mut dyn Write) -> String {
         }
         s.push('\n');
     }
-    s
+    Ok(s)
 }
