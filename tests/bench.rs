@@ -65,7 +65,7 @@ fn the_three_instance_set_resolves_with_best_known_values() {
         .map(|i| i.bks.as_ref().unwrap().upper_bound)
         .collect();
     assert_eq!(ub, [55, 666, 40]);
-    assert_eq!(insts[0].problem.ops.len(), 36);
+    assert_eq!(insts[0].problem.ops().len(), 36);
 }
 
 #[test]
@@ -180,7 +180,7 @@ fn an_invalid_schedule_is_refused_loudly_and_never_averaged() {
     // On la01, seed 1 drops one operation from an otherwise good schedule.
     let solver = |p: &Problem, seed: u64| -> Result<SolverRun, String> {
         let mut r = dispatch(p);
-        if p.name == "la01" && seed == 1 {
+        if p.name() == "la01" && seed == 1 {
             r.schedule.ops.pop();
         }
         Ok(r.into())
@@ -393,11 +393,11 @@ fn convert_round_trip() {
     assert!(takt::convert::convert_command(&args).unwrap());
     let orig = takt::formats::read(&src.display().to_string(), None).unwrap();
     let back = load_instance(&out).unwrap();
-    assert_eq!(back.name, "ft06");
-    assert_eq!(back.jobs.len(), 6);
-    assert_eq!(back.ops.len(), 36);
-    assert_eq!(back.machines.len(), orig.machines.len());
-    for (a, b) in orig.ops.iter().zip(&back.ops) {
+    assert_eq!(back.name(), "ft06");
+    assert_eq!(back.jobs().len(), 6);
+    assert_eq!(back.ops().len(), 36);
+    assert_eq!(back.machines().len(), orig.machines().len());
+    for (a, b) in orig.ops().iter().zip(back.ops()) {
         assert_eq!(a.job, b.job);
         let ma: Vec<(String, i64)> = a
             .modes
@@ -411,7 +411,7 @@ fn convert_round_trip() {
             .collect();
         assert_eq!(ma, mb);
     }
-    assert_eq!(orig.objective.as_array(), back.objective.as_array());
+    assert_eq!(orig.objective().as_array(), back.objective().as_array());
     assert_eq!(takt::formats::to_yaml(&orig), takt::formats::to_yaml(&back));
     // The converted instance has the same optimum structure: the referee accepts a schedule
     // of one on the other (same ids).
@@ -426,7 +426,7 @@ fn convert_round_trip() {
     };
     assert!(takt::convert::convert_command(&wt).unwrap());
     assert_eq!(
-        load_instance(&tmp.path().join("wt.yml")).unwrap().name,
+        load_instance(&tmp.path().join("wt.yml")).unwrap().name(),
         "wt40_017"
     );
     let bad = ConvertArgs {
@@ -469,11 +469,11 @@ fn generate_is_valid_solvable_and_deterministic() {
     );
     assert_ne!(ta, std::fs::read_to_string(&c).unwrap());
     let p = load_instance(&a).unwrap();
-    assert_eq!(p.jobs.len(), 12);
-    assert_eq!(p.machines.len(), 5);
-    assert_eq!(p.plants.len(), 2);
-    assert!(!p.calendars.is_empty() && !p.changeover_matrices.is_empty());
-    assert!(p.jobs.iter().all(|j| (3..=10).contains(&j.op_count)));
+    assert_eq!(p.jobs().len(), 12);
+    assert_eq!(p.machines().len(), 5);
+    assert_eq!(p.plants().len(), 2);
+    assert!(!p.calendars().is_empty() && !p.changeover_matrices().is_empty());
+    assert!(p.jobs().iter().all(|j| (3..=10).contains(&j.op_count)));
     let out = search(
         &p,
         &SearchConfig {
@@ -505,7 +505,7 @@ fn generate_is_valid_solvable_and_deterministic() {
     };
     assert!(takt::generate::generate_command(&plain).unwrap());
     let q = load_instance(&tmp.path().join("plain.yaml")).unwrap();
-    assert!(q.calendars.is_empty() && q.changeover_matrices.is_empty());
+    assert!(q.calendars().is_empty() && q.changeover_matrices().is_empty());
     let bad = GenerateArgs {
         output: Some(tmp.path().join("plain.txt")),
         ..plain

@@ -143,7 +143,11 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
     if !cx.diags.is_empty() {
         return Err(cx.diags);
     }
-    let mut problem = Problem::new(
+    let interrupted = match raw.interrupted_operations {
+        Some(RawInterruption::Restart) => Interruption::Restart,
+        Some(RawInterruption::Resume) | None => Interruption::Resume,
+    };
+    Ok(Problem::new(
         raw.name.clone().unwrap_or_else(|| "unnamed".to_string()),
         origin,
         horizon_end,
@@ -156,14 +160,10 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
         machines,
         jobs,
         ops,
-    );
-    problem.resources = resources;
-    problem.items = items;
-    problem.interrupted_operations = match raw.interrupted_operations {
-        Some(RawInterruption::Restart) => Interruption::Restart,
-        Some(RawInterruption::Resume) | None => Interruption::Resume,
-    };
-    Ok(problem)
+        resources,
+        items,
+        interrupted,
+    ))
 }
 
 /// Name -> index maps of the sections that others refer to.
