@@ -23,9 +23,9 @@ fn bench_decode(c: &mut Criterion) {
     let seq = construct(&problem, Rule::Atc(2.0));
     let mut dec = Decoder::new(&problem);
     let mut g = c.benchmark_group("decode");
-    g.throughput(Throughput::Elements(problem.ops.len() as u64));
+    g.throughput(Throughput::Elements(problem.ops().len() as u64));
     g.bench_function(
-        format!("{}ops_calendars_changeovers", problem.ops.len()),
+        format!("{}ops_calendars_changeovers", problem.ops().len()),
         |b| {
             b.iter(|| {
                 dec.decode(&problem, black_box(&seq)).unwrap();
@@ -44,8 +44,8 @@ fn bench_decode(c: &mut Criterion) {
     .unwrap();
     let seq = construct(&plain, Rule::Mwkr);
     let mut dec = Decoder::new(&plain);
-    g.throughput(Throughput::Elements(plain.ops.len() as u64));
-    g.bench_function(format!("{}ops_no_calendars", plain.ops.len()), |b| {
+    g.throughput(Throughput::Elements(plain.ops().len() as u64));
+    g.bench_function(format!("{}ops_no_calendars", plain.ops().len()), |b| {
         b.iter(|| {
             dec.decode(&plain, black_box(&seq)).unwrap();
             black_box(dec.evaluate(&plain).value)
@@ -64,9 +64,9 @@ fn bench_decode(c: &mut Criterion) {
     .unwrap();
     let seq = takt::solve::solve_dispatch(&secondary).unwrap().sequence;
     let mut dec = Decoder::new(&secondary);
-    g.throughput(Throughput::Elements(secondary.ops.len() as u64));
+    g.throughput(Throughput::Elements(secondary.ops().len() as u64));
     g.bench_function(
-        format!("{}ops_operators_materials", secondary.ops.len()),
+        format!("{}ops_operators_materials", secondary.ops().len()),
         |b| {
             b.iter(|| {
                 dec.decode(&secondary, black_box(&seq)).unwrap();
@@ -119,7 +119,7 @@ fn bench_moves(c: &mut Criterion) {
         dec.decode(problem, &seq).unwrap();
         let mut pos = Vec::new();
         positions(&seq, &mut pos);
-        let last = (0..problem.ops.len())
+        let last = (0..problem.ops().len())
             .max_by_key(|&o| dec.end[o])
             .map(|o| takt::model::OpId(o as u32))
             .unwrap();
@@ -131,7 +131,7 @@ fn bench_moves(c: &mut Criterion) {
         assert!(!moves.is_empty());
         let mut i = 0;
         g.bench_function(
-            format!("{label}_{}ops_{}moves", problem.ops.len(), moves.len()),
+            format!("{label}_{}ops_{}moves", problem.ops().len(), moves.len()),
             |b| {
                 b.iter(|| {
                     let mv = moves[i % moves.len()];

@@ -4,29 +4,14 @@
 
 use crate::check::check;
 use crate::eval::compute_kpis;
-use crate::model::{load_instance, Diagnostic, InputError, Problem};
+use crate::formats::load_any;
+use crate::model::{Diagnostic, InputError};
 use crate::report::kpi_table;
 use crate::schedule::{format_of, read_schedule, write_schedule};
-use crate::solve::mip::{
-    export_model, solve_mip, solve_mip_from, MipError, MipModel, MipOptions, MipOutcome,
-};
-use crate::solve::search::{search, SearchConfig};
-use crate::solve::{solve_dispatch, SolveError};
+use crate::solve::mip::{export_model, MipError};
+use crate::solve::search::SearchConfig;
+use crate::solve::{RunError, SolverChoice};
 use std::path::{Path, PathBuf};
-
-/// Which solver `takt solve` runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SolverChoice {
-    /// Best of the dispatching rules only (instant).
-    Dispatch,
-    /// Dispatching rules, then local search until the time or iteration limit.
-    Heuristic,
-    /// The exact MIP (HiGHS), warm-started from the dispatching rules: bound and gap.
-    Mip,
-    /// Local search for part of the time, then the MIP from its schedule for the rest; the
-    /// heuristic's schedule stands when the MIP cannot model the instance or finds nothing.
-    Auto,
-}
 
 /// Options of `takt solve`.
 #[derive(Debug, Clone)]
@@ -38,15 +23,6 @@ pub struct SolveOptions {
     pub search: SearchConfig,
 }
 
-/// Reads an instance: takt YAML by extension (`.yaml`, `.yml`), else a benchmark file whose
-/// format is guessed from its name (`.txt` job shop, `.fjs` flexible job shop, `wtNN.txt#k`).
-pub fn load_any(path: &Path) -> Result<Problem, InputError> {
-    match path.extension().and_then(|e| e.to_str()) {
-        Some("yaml") | Some("yml") => load_instance(path),
-        _ => crate::formats::read(&path.display().to_string(), None),
-    }
-}
-
 /// `takt solve`: solves, prints KPIs on stdout, writes the schedule if asked.
 pub fn solve(opts: &SolveOptions) -> Result<bool, InputError> {
     if let Some(o) = &opts.output {
@@ -55,68 +31,30 @@ pub fn solve(opts: &SolveOptions) -> Result<bool, InputError> {
     let problem = load_any(&opts.instance)?;
     let started = std::time::Instant::now();
     let file = opts.instance.display().to_string();
-    // The heuristic's answer (if it ran) and the MIP's (if it ran); `auto` runs both, the
-    // search for 30 % of the time, then the MIP from its schedule.
-    let (heuristic, mip) = match opts.solver {
-        SolverChoice::Dispatch => (Some(solve_dispatch(&problem)), None),
-        SolverChoice::Heuristic => (Some(search(&problem, &opts.search).map(|o| o.result)), None),
-        SolverChoice::Mip => (None, Some(solve_mip(&problem, &mip_options(opts, 1.0)))),
-        SolverChoice::Auto if crate::solve::mip::supports(&problem).is_err() => {
-            // The MIP would refuse (e.g. secondary resources): the search gets all the time.
-            if let (Err(e), false) = (crate::solve::mip::supports(&problem), opts.quiet) {
-                eprintln!("MIP not used ({e}); the local search runs for the whole limit");
-            }
-            (Some(search(&problem, &opts.search).map(|o| o.result)), None)
-        }
-        SolverChoice::Auto => {
-            let mut cfg = opts.search.clone();
-            cfg.time_limit = opts.search.time_limit.map(|t| t.mul_f64(0.3));
-            match search(&problem, &cfg) {
-                Err(e) => (Some(Err(e)), None),
-                Ok(h) => {
-                    let m = solve_mip_from(&problem, &mip_options(opts, 0.7), Some(&h.result));
-                    (Some(Ok(h.result)), Some(m))
-                }
-            }
-        }
-    };
-    let mut proof: Option<MipOutcome> = None;
-    let outcome = match (heuristic, mip) {
-        (_, Some(Ok(o))) => {
-            let r = o.result.clone();
-            proof = Some(o);
-            Ok(r)
-        }
-        (_, Some(Err(MipError::Infeasible(msg)))) => {
+    let solved = match crate::solve::run(&problem, opts.solver, &opts.search) {
+        Ok(s) => s,
+        Err(RunError::Infeasible(msg)) => {
             eprintln!("{file}: infeasible (proven by the MIP): {msg}");
             return Ok(false);
         }
-        (None, Some(Err(MipError::Unsupported(msg)))) => {
+        Err(e @ RunError::Unsupported(_)) => {
             return Err(InputError::invalid(
                 &file,
-                vec![Diagnostic::at(
-                    "",
-                    format!("the MIP cannot model this instance exactly: {msg} (use --solver heuristic or auto)"),
-                )],
+                vec![Diagnostic::at("", e.to_string())],
             ))
         }
-        (None, Some(Err(e))) => Err(SolveError::NoSchedule(e.to_string())),
-        (Some(h), Some(Err(e))) => {
-            if !opts.quiet {
-                eprintln!("MIP not used ({e}); keeping the local search's schedule");
-            }
-            h
-        }
-        (Some(h), None) => h,
-        (None, None) => unreachable!("every solver choice runs at least one solver"),
-    };
-    let mut result = match outcome {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("{}: {e}", opts.instance.display());
+        Err(RunError::NoSchedule(e)) => {
+            eprintln!("{file}: {e}");
             return Ok(false);
         }
     };
+    if !opts.quiet {
+        for note in &solved.notes {
+            eprintln!("{note}");
+        }
+    }
+    let proof = solved.proof;
+    let mut result = solved.result;
     let ev = result.evaluation;
     let info = &mut result.schedule.info;
     info.solver = Some(result.method.clone());
@@ -209,20 +147,6 @@ pub fn check_command(instance: &Path, schedule: &Path) -> Result<bool, InputErro
     }
     println!("{} violation(s)", violations.len());
     Ok(false)
-}
-
-/// The MIP's options from `takt solve`'s: `share` of the time limit (10 s when none is given).
-fn mip_options(opts: &SolveOptions, share: f64) -> MipOptions {
-    let limit = opts.search.time_limit.map_or(10.0, |t| t.as_secs_f64());
-    MipOptions {
-        time_limit: Some(limit * share),
-        rel_gap: 1e-6,
-        threads: Some(opts.search.threads.max(1) as u32),
-        quiet: opts.quiet,
-        warm_start: true,
-        max_binaries: 200_000,
-        model: MipModel::Auto,
-    }
 }
 
 /// `takt export-model`: the MIP as HiGHS reads it, in LP or MPS format by extension.

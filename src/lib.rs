@@ -6,10 +6,12 @@
 pub mod bench;
 pub mod check;
 pub mod cli;
+pub mod convert;
 pub mod eval;
 pub mod formats;
 pub mod generate;
 pub mod model;
+pub mod options;
 pub mod report;
 pub mod reschedule;
 pub mod schedule;

@@ -1,12 +1,13 @@
 //! The `takt` command line: argument parsing only; every command is a library call in `takt::cli`.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use takt::cli::{SolveOptions, SolverChoice};
+use std::time::Duration;
+use takt::cli::SolveOptions;
+use takt::options::{ctrl_c_flag, parse_minutes, parse_time_limit};
 use takt::solve::search::SearchConfig;
+use takt::solve::SolverChoice;
 
 #[derive(Parser)]
 #[command(
@@ -19,18 +20,6 @@ struct Cli {
     command: Command,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum Solver {
-    /// Dispatching rules then local search (the default).
-    Heuristic,
-    /// Dispatching rules only: instant.
-    Dispatch,
-    /// The exact MIP (HiGHS): a proven bound and gap; optimal only with a proof.
-    Mip,
-    /// Local search, then the MIP from its schedule (falls back to the search's schedule).
-    Auto,
-}
-
 #[derive(Subcommand)]
 enum Command {
     /// Solve an instance (takt YAML, or a benchmark file: .txt job shop, .fjs, wtNN.txt#k);
@@ -41,10 +30,10 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "heuristic")]
-        solver: Solver,
+        solver: SolverChoice,
         /// Wall-clock limit, e.g. 30s, 2m, 500ms (default 10s unless --iterations is given).
         #[arg(long, value_parser = parse_time_limit)]
-        time_limit: Option<std::time::Duration>,
+        time_limit: Option<Duration>,
         /// Iteration limit over all threads: with a seed, the result is reproducible.
         #[arg(long)]
         iterations: Option<u64>,
@@ -72,9 +61,9 @@ enum Command {
     /// Run a benchmark set: gap to best-known values, every schedule through the referee.
     Bench(takt::bench::BenchArgs),
     /// Convert a benchmark file (.txt job shop, .fjs, wtNN.txt#k) to takt YAML.
-    Convert(takt::bench::ConvertArgs),
+    Convert(takt::convert::ConvertArgs),
     /// Generate a realistic random multi-plant instance (takt YAML).
-    Generate(takt::bench::GenerateArgs),
+    Generate(takt::generate::GenerateArgs),
     /// Repair a plan after disruptions (events file: breakdowns, rush orders, cancellations,
     /// order changes, material delays, quality holds, calendar changes): operations started
     /// before --now stay, the frozen window keeps machine and order, the rest is re-optimised
@@ -122,7 +111,7 @@ enum Command {
         only_affected: bool,
         /// Wall-clock limit of the whole repair (default 4s unless --iterations is given).
         #[arg(long, value_parser = parse_time_limit)]
-        time_limit: Option<std::time::Duration>,
+        time_limit: Option<Duration>,
         /// Iteration limit of the search over all threads (reproducible with a seed).
         #[arg(long)]
         iterations: Option<u64>,
@@ -143,10 +132,10 @@ enum Command {
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
         #[arg(long, value_enum, default_value = "heuristic")]
-        solver: ScenarioSolverArg,
+        solver: SolverChoice,
         /// Wall-clock limit per solve (default 10s unless --iterations is given).
         #[arg(long, value_parser = parse_time_limit)]
-        time_limit: Option<std::time::Duration>,
+        time_limit: Option<Duration>,
         /// Iteration limit per solve (reproducible with a seed).
         #[arg(long)]
         iterations: Option<u64>,
@@ -175,48 +164,9 @@ enum Command {
     },
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum ScenarioSolverArg {
-    /// Dispatching rules then local search.
-    Heuristic,
-    /// Dispatching rules only: instant.
-    Dispatch,
-}
-
-/// A span in whole minutes: `8h`, `90m`, `1d`, or plain minutes.
-fn parse_minutes(s: &str) -> Result<i64, String> {
-    if let Ok(m) = s.trim().parse::<i64>() {
-        return Ok(m);
-    }
-    takt::model::time::parse_duration(s)
-}
-
-/// `30s`, `2m`, `500ms`, `1h`, or plain seconds.
-fn parse_time_limit(s: &str) -> Result<std::time::Duration, String> {
-    if let Ok(secs) = s.parse::<f64>() {
-        if secs.is_finite() && secs >= 0.0 {
-            return Ok(std::time::Duration::from_secs_f64(secs));
-        }
-    }
-    let span: jiff::Span = s
-        .parse()
-        .map_err(|e| format!("`{s}` is not a duration like 30s or 2m: {e}"))?;
-    let d = jiff::SignedDuration::try_from(span).map_err(|e| format!("`{s}`: {e}"))?;
-    std::time::Duration::try_from(d).map_err(|e| format!("`{s}`: {e}"))
-}
-
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(c) => c,
-        Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            };
-        }
-    };
+    // A usage error prints clap's message and exits 2; --help and --version exit 0.
+    let cli = Cli::parse();
     let result = match cli.command {
         Command::Solve {
             instance,
@@ -229,37 +179,19 @@ fn main() -> ExitCode {
             seed,
             quiet,
         } => {
-            // Ctrl-C stops the search, which then returns (and writes) the best schedule so far.
-            let stop = Arc::new(AtomicBool::new(false));
-            let flag = stop.clone();
-            let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
-            // Without limits: at most 10 s, and less when the search stops improving.
-            let (time_limit, stall) = match (time_limit, iterations) {
-                (None, None) => (
-                    Some(std::time::Duration::from_secs(10)),
-                    stall.or(Some(200_000)),
-                ),
-                (t, _) => (t, stall),
-            };
             takt::cli::solve(&SolveOptions {
                 instance,
                 output,
                 quiet,
-                solver: match solver {
-                    Solver::Heuristic => SolverChoice::Heuristic,
-                    Solver::Dispatch => SolverChoice::Dispatch,
-                    Solver::Mip => SolverChoice::Mip,
-                    Solver::Auto => SolverChoice::Auto,
-                },
-                search: SearchConfig {
-                    time_limit,
-                    iterations,
-                    threads: threads.max(1),
-                    seed,
-                    quiet,
-                    stop: Some(stop),
-                    stall,
-                },
+                solver,
+                // Without limits: at most 10 s, and less when the search stops improving.
+                search: SearchConfig::limited(time_limit, iterations, stall)
+                    .or_default_limits(Duration::from_secs(10), 200_000)
+                    .threads(threads)
+                    .seed(seed)
+                    .quiet(quiet)
+                    // Ctrl-C stops the search, which then returns (and writes) its best so far.
+                    .stop(ctrl_c_flag()),
             })
         }
         Command::Reschedule {
@@ -281,14 +213,6 @@ fn main() -> ExitCode {
             seed,
             quiet,
         } => {
-            let stop = Arc::new(AtomicBool::new(false));
-            let flag = stop.clone();
-            let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
-            // A repair is meant to be quick: at most 4 s by default, less when it stalls.
-            let (time_limit, stall) = match (time_limit, iterations) {
-                (None, None) => (Some(std::time::Duration::from_secs(4)), Some(100_000)),
-                (t, _) => (t, None),
-            };
             takt::reschedule::reschedule_command(&takt::reschedule::RescheduleOptions {
                 instance,
                 schedule,
@@ -303,15 +227,13 @@ fn main() -> ExitCode {
                 changes,
                 only_affected,
                 quiet,
-                search: SearchConfig {
-                    time_limit,
-                    iterations,
-                    threads: threads.max(1),
-                    seed,
-                    quiet,
-                    stop: Some(stop),
-                    stall,
-                },
+                // A repair is meant to be quick: at most 4 s by default, less when it stalls.
+                search: SearchConfig::limited(time_limit, iterations, None)
+                    .or_default_limits(Duration::from_secs(4), 100_000)
+                    .threads(threads)
+                    .seed(seed)
+                    .quiet(quiet)
+                    .stop(ctrl_c_flag()),
             })
         }
         Command::Scenarios {
@@ -327,31 +249,16 @@ fn main() -> ExitCode {
             csv,
             quiet,
         } => {
-            // The same defaults as `takt solve`.
-            let (time_limit, stall) = match (time_limit, iterations) {
-                (None, None) => (Some(std::time::Duration::from_secs(10)), Some(200_000)),
-                (t, _) => (t, None),
-            };
             takt::reschedule::scenarios_command(&takt::reschedule::ScenarioOptions {
                 instance,
                 scenarios,
-                solver: match solver {
-                    ScenarioSolverArg::Heuristic => {
-                        takt::reschedule::scenarios::ScenarioSolver::Heuristic
-                    }
-                    ScenarioSolverArg::Dispatch => {
-                        takt::reschedule::scenarios::ScenarioSolver::Dispatch
-                    }
-                },
-                search: SearchConfig {
-                    time_limit,
-                    iterations,
-                    threads: threads.max(1),
-                    seed,
-                    quiet,
-                    stop: None,
-                    stall,
-                },
+                solver,
+                // The same defaults as `takt solve`.
+                search: SearchConfig::limited(time_limit, iterations, None)
+                    .or_default_limits(Duration::from_secs(10), 200_000)
+                    .threads(threads)
+                    .seed(seed)
+                    .quiet(quiet),
                 write_instances,
                 json,
                 csv,
@@ -362,8 +269,8 @@ fn main() -> ExitCode {
         Command::Report(args) => takt::report::report_command(&args),
         Command::Explain(args) => takt::report::explain_command(&args),
         Command::Bench(args) => takt::bench::bench_command(&args),
-        Command::Convert(args) => takt::bench::convert_command(&args),
-        Command::Generate(args) => takt::bench::generate_command(&args),
+        Command::Convert(args) => takt::convert::convert_command(&args),
+        Command::Generate(args) => takt::generate::generate_command(&args),
         Command::ExportModel { instance, output } => {
             takt::cli::export_model_command(&instance, &output)
         }

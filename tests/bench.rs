@@ -4,13 +4,13 @@
 //! generator's validity and determinism.
 
 use std::path::{Path, PathBuf};
-use takt::bench::{
-    self, set, BenchArgs, BenchSolver, ConvertArgs, GenerateArgs, Instance, RunConfig, SolverRun,
-    Status, CSV_COLUMNS,
-};
+use takt::bench::{self, set, BenchArgs, Instance, RunConfig, SolverRun, Status, CSV_COLUMNS};
 use takt::check::check;
+use takt::convert::ConvertArgs;
+use takt::generate::GenerateArgs;
 use takt::model::{load_instance, Problem};
 use takt::solve::search::{search, SearchConfig};
+use takt::solve::SolverChoice;
 use takt::solve::{solve_dispatch, SolveResult};
 
 fn shared() -> PathBuf {
@@ -65,7 +65,7 @@ fn the_three_instance_set_resolves_with_best_known_values() {
         .map(|i| i.bks.as_ref().unwrap().upper_bound)
         .collect();
     assert_eq!(ub, [55, 666, 40]);
-    assert_eq!(insts[0].problem.ops.len(), 36);
+    assert_eq!(insts[0].problem.ops().len(), 36);
 }
 
 #[test]
@@ -93,7 +93,7 @@ fn csv_has_the_columns_and_gaps_from_bks() {
     let report = bench::run(&insts, &cfg, solver, &mut log).unwrap();
     assert_eq!(report.failed_runs(), 0);
     let text = std::fs::read_to_string(&csv_path).unwrap();
-    assert_eq!(text, report.to_csv());
+    assert_eq!(text, report.to_csv().unwrap());
     let (header, rows) = read_csv(&text);
     assert_eq!(header, CSV_COLUMNS);
     assert_eq!(rows.len(), 3);
@@ -157,7 +157,7 @@ fn several_seeds_give_a_median_row() {
     };
     let report = bench::run(&insts, &cfg, solver, &mut Vec::new()).unwrap();
     assert_eq!(report.failed_runs(), 0);
-    let (_, rows) = read_csv(&report.to_csv());
+    let (_, rows) = read_csv(&report.to_csv().unwrap());
     assert_eq!(rows.len(), 3 * 4);
     let med = &rows[3];
     assert_eq!(med["seed"], "median");
@@ -180,7 +180,7 @@ fn an_invalid_schedule_is_refused_loudly_and_never_averaged() {
     // On la01, seed 1 drops one operation from an otherwise good schedule.
     let solver = |p: &Problem, seed: u64| -> Result<SolverRun, String> {
         let mut r = dispatch(p);
-        if p.name == "la01" && seed == 1 {
+        if p.name() == "la01" && seed == 1 {
             r.schedule.ops.pop();
         }
         Ok(r.into())
@@ -337,7 +337,7 @@ fn bench_command_runs_the_heuristic_end_to_end() {
         ..BenchArgs::new(three())
     };
     assert!(bench::bench_command(&bad_csv).is_err());
-    let _ = BenchSolver::Dispatch;
+    let _ = SolverChoice::Dispatch;
 }
 
 #[test]
@@ -366,7 +366,7 @@ fn sets_resolve_from_directories_families_lists_and_manifests() {
     assert!(loaded[0].bks.is_some());
     // The manifest written for the peer script names the same files.
     let entries = set::resolve(&three()).unwrap();
-    let man = bench::manifest(&entries, &mut Vec::new());
+    let man = bench::manifest(&entries, &mut Vec::new()).unwrap();
     let lines: Vec<&str> = man.lines().filter(|l| !l.starts_with('#')).collect();
     assert_eq!(lines.len(), 3);
     assert!(lines[0].starts_with("jssp /") && lines[0].ends_with("jssp/ft06.txt"));
@@ -390,14 +390,14 @@ fn convert_round_trip() {
         output: Some(out.clone()),
         quiet: true,
     };
-    assert!(bench::convert_command(&args).unwrap());
+    assert!(takt::convert::convert_command(&args).unwrap());
     let orig = takt::formats::read(&src.display().to_string(), None).unwrap();
     let back = load_instance(&out).unwrap();
-    assert_eq!(back.name, "ft06");
-    assert_eq!(back.jobs.len(), 6);
-    assert_eq!(back.ops.len(), 36);
-    assert_eq!(back.machines.len(), orig.machines.len());
-    for (a, b) in orig.ops.iter().zip(&back.ops) {
+    assert_eq!(back.name(), "ft06");
+    assert_eq!(back.jobs().len(), 6);
+    assert_eq!(back.ops().len(), 36);
+    assert_eq!(back.machines().len(), orig.machines().len());
+    for (a, b) in orig.ops().iter().zip(back.ops()) {
         assert_eq!(a.job, b.job);
         let ma: Vec<(String, i64)> = a
             .modes
@@ -411,7 +411,7 @@ fn convert_round_trip() {
             .collect();
         assert_eq!(ma, mb);
     }
-    assert_eq!(orig.objective.as_array(), back.objective.as_array());
+    assert_eq!(orig.objective().as_array(), back.objective().as_array());
     assert_eq!(takt::formats::to_yaml(&orig), takt::formats::to_yaml(&back));
     // The converted instance has the same optimum structure: the referee accepts a schedule
     // of one on the other (same ids).
@@ -424,16 +424,16 @@ fn convert_round_trip() {
         output: Some(tmp.path().join("wt.yml")),
         quiet: true,
     };
-    assert!(bench::convert_command(&wt).unwrap());
+    assert!(takt::convert::convert_command(&wt).unwrap());
     assert_eq!(
-        load_instance(&tmp.path().join("wt.yml")).unwrap().name,
+        load_instance(&tmp.path().join("wt.yml")).unwrap().name(),
         "wt40_017"
     );
     let bad = ConvertArgs {
         output: Some(tmp.path().join("x.csv")),
         ..args.clone()
     };
-    assert!(bench::convert_command(&bad).is_err());
+    assert!(takt::convert::convert_command(&bad).is_err());
     assert!(!tmp.path().join("x.csv").exists());
 }
 
@@ -455,7 +455,7 @@ fn generate_is_valid_solvable_and_deterministic() {
             output: Some(out.clone()),
             quiet: true,
         };
-        assert!(bench::generate_command(&args).unwrap());
+        assert!(takt::generate::generate_command(&args).unwrap());
         out
     };
     let a = gen(11, "a.yaml");
@@ -469,11 +469,11 @@ fn generate_is_valid_solvable_and_deterministic() {
     );
     assert_ne!(ta, std::fs::read_to_string(&c).unwrap());
     let p = load_instance(&a).unwrap();
-    assert_eq!(p.jobs.len(), 12);
-    assert_eq!(p.machines.len(), 5);
-    assert_eq!(p.plants.len(), 2);
-    assert!(!p.calendars.is_empty() && !p.changeover_matrices.is_empty());
-    assert!(p.jobs.iter().all(|j| (3..=10).contains(&j.op_count)));
+    assert_eq!(p.jobs().len(), 12);
+    assert_eq!(p.machines().len(), 5);
+    assert_eq!(p.plants().len(), 2);
+    assert!(!p.calendars().is_empty() && !p.changeover_matrices().is_empty());
+    assert!(p.jobs().iter().all(|j| (3..=10).contains(&j.op_count)));
     let out = search(
         &p,
         &SearchConfig {
@@ -503,14 +503,14 @@ fn generate_is_valid_solvable_and_deterministic() {
         output: Some(tmp.path().join("plain.yaml")),
         quiet: true,
     };
-    assert!(bench::generate_command(&plain).unwrap());
+    assert!(takt::generate::generate_command(&plain).unwrap());
     let q = load_instance(&tmp.path().join("plain.yaml")).unwrap();
-    assert!(q.calendars.is_empty() && q.changeover_matrices.is_empty());
+    assert!(q.calendars().is_empty() && q.changeover_matrices().is_empty());
     let bad = GenerateArgs {
         output: Some(tmp.path().join("plain.txt")),
         ..plain
     };
-    assert!(bench::generate_command(&bad).is_err());
+    assert!(takt::generate::generate_command(&bad).is_err());
 }
 
 #[test]
@@ -529,7 +529,7 @@ fn bench_runs_generated_yaml_instances_without_bks() {
         output: Some(tmp.path().join("g.yaml")),
         quiet: true,
     };
-    assert!(bench::generate_command(&args).unwrap());
+    assert!(takt::generate::generate_command(&args).unwrap());
     let insts = set::load(&set::resolve(&tmp.path().display().to_string()).unwrap()).unwrap();
     assert_eq!(insts.len(), 1);
     assert_eq!(insts[0].family, "takt");
@@ -575,7 +575,7 @@ fn command_lines_parse() {
     };
     assert_eq!(b.time_limit, Some(std::time::Duration::from_secs(30)));
     assert_eq!((b.threads, b.seeds, b.limit), (2, 3, Some(4)));
-    assert_eq!(b.solver, BenchSolver::Dispatch);
+    assert_eq!(b.solver, SolverChoice::Dispatch);
     assert!(b.quiet && b.csv.is_some() && b.compare.is_some());
     let Cmd::Bench(d) = parse("takt bench jssp").unwrap().cmd else {
         panic!()

@@ -20,7 +20,7 @@ fn decoder_matches_naive_simulator_and_finds_the_optimum() {
     let mut instances = 0;
     for seed in 0..300u64 {
         let p = random_instance(seed, &opts);
-        if p.ops.len() > 6 {
+        if p.ops().len() > 6 {
             continue;
         }
         instances += 1;
@@ -46,7 +46,7 @@ fn decoder_matches_naive_simulator_and_finds_the_optimum() {
                     best_decoder = best_decoder.min(dec.evaluate(&p).value);
                     // The objective from the naive times, computed here.
                     let mut value = 0.0;
-                    let w = p.objective;
+                    let w = p.objective();
                     let mut makespan = 0;
                     let mut changeover = 0;
                     for (mi, order) in seq.order.iter().enumerate() {
@@ -57,7 +57,7 @@ fn decoder_matches_naive_simulator_and_finds_the_optimum() {
                             fam = p.op(o).family;
                         }
                     }
-                    for job in &p.jobs {
+                    for job in p.jobs() {
                         let c = naive[job.last_op().idx()].2;
                         makespan = makespan.max(c);
                         value += w.flow_time * job.weight * (c - job.release) as f64;

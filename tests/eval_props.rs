@@ -19,7 +19,7 @@ const OPTS: GenOptions = GenOptions {
 /// The objective of a timed schedule, from its rows: completions, and changeovers from each
 /// machine's start order.
 fn objective_by_hand(p: &Problem, s: &Schedule) -> f64 {
-    let mut completion = vec![i64::MIN; p.jobs.len()];
+    let mut completion = vec![i64::MIN; p.jobs().len()];
     for r in &s.ops {
         let j = p.op(r.op).job.idx();
         completion[j] = completion[j].max(r.end);
@@ -35,10 +35,10 @@ fn objective_by_hand(p: &Problem, s: &Schedule) -> f64 {
         };
         changeover += p.changeover(r.machine, before, p.op(r.op).family);
     }
-    let w = p.objective;
+    let w = p.objective();
     let mut v = w.makespan * *completion.iter().max().unwrap() as f64
         + w.changeover_time * changeover as f64;
-    for (job, &c) in p.jobs.iter().zip(&completion) {
+    for (job, &c) in p.jobs().iter().zip(&completion) {
         v += w.flow_time * job.weight * (c - job.release) as f64;
         if let Some(d) = job.due {
             v += w.weighted_tardiness * job.weight * (c - d).max(0) as f64;
@@ -107,7 +107,7 @@ proptest! {
         let mut dec = Decoder::new(&p);
         dec.decode(&p, &random_sequence(&p, a)).unwrap();
         let old = dec.to_schedule(&p, &random_sequence(&p, a));
-        let n = p.ops.len();
+        let n = p.ops().len();
         let mut baseline: Vec<Option<(takt::model::MachineId, i64)>> = vec![None; n];
         for s in &old.ops {
             baseline[s.op.idx()] = Some((s.machine, s.start));
@@ -124,13 +124,13 @@ proptest! {
                 baseline_pred[w[1].op.idx()] = Some(w[0].op);
             }
         }
-        p.stability = Some(takt::model::Stability {
+        p = p.with_stability(takt::model::Stability {
             baseline: baseline.clone(),
             machine_change: 7.0,
             per_minute: 0.25,
             baseline_pred: baseline_pred.clone(),
             sequence_change: 3.0,
-        });
+        }).unwrap();
         let seq = random_sequence(&p, b);
         dec.decode(&p, &seq).unwrap();
         let new = dec.to_schedule(&p, &seq);
@@ -199,4 +199,44 @@ jobs:
         assert!(check(&p, &back).is_empty());
         assert_eq!(evaluate_schedule(&p, &back), dec.evaluate(&p));
     }
+}
+
+/// A validated problem takes a stability term only through `with_stability`, which checks it
+/// against the problem; `without_stability` gives the instance's own objective back.
+#[test]
+fn stability_terms_are_checked_against_the_problem() {
+    use takt::model::{MachineId, OpId, Stability};
+    let p = random_instance(3, &OPTS);
+    let n = p.ops().len();
+    let fits = Stability {
+        baseline: vec![Some((MachineId(0), 0)); n],
+        machine_change: 1.0,
+        per_minute: 0.5,
+        baseline_pred: vec![None; n],
+        sequence_change: 2.0,
+    };
+    let with = p.clone().with_stability(fits.clone()).unwrap();
+    assert_eq!(with.stability(), Some(&fits));
+    assert_eq!(with.without_stability().stability(), None);
+    assert_eq!(p.stability(), None);
+    let short = Stability {
+        baseline: vec![None; n - 1],
+        ..fits.clone()
+    };
+    assert!(p.clone().with_stability(short).is_err());
+    let no_machine = Stability {
+        baseline: vec![Some((MachineId(p.machines().len() as u32), 0)); n],
+        ..fits.clone()
+    };
+    assert!(p.clone().with_stability(no_machine).is_err());
+    let no_pred = Stability {
+        baseline_pred: vec![Some(OpId(n as u32)); n],
+        ..fits.clone()
+    };
+    assert!(p.clone().with_stability(no_pred).is_err());
+    let negative = Stability {
+        per_minute: -1.0,
+        ..fits
+    };
+    assert!(p.with_stability(negative).is_err());
 }

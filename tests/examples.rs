@@ -79,7 +79,7 @@ fn every_example_says_what_it_shows_and_is_small() {
         assert!(e.raw.name.is_some(), "{}: no name", e.file);
         // The DESIGN.md example is kept verbatim (2 jobs); the others are 5 to 12 jobs.
         if !e.file.ends_with("two-plant-demo.yaml") {
-            let n = e.problem.jobs.len();
+            let n = e.problem.jobs().len();
             assert!(
                 (5..=12).contains(&n),
                 "{}: {n} jobs, expected 5 to 12",
@@ -95,7 +95,7 @@ fn every_example_says_what_it_shows_and_is_small() {
 fn pinned_operations_are_feasible() {
     for e in examples() {
         let p = &e.problem;
-        for job in &p.jobs {
+        for job in p.jobs() {
             let mut earliest = job.release;
             for o in job.ops() {
                 let op = p.op(o);
@@ -138,8 +138,8 @@ fn examples_cover_every_feature() {
     };
     for e in &all {
         let (p, r, f) = (&e.problem, &e.raw, e.file.as_str());
-        let n = p.plants.len();
-        let cross = |a: usize, b: usize| a != b && p.transfer[a][b].is_some();
+        let n = p.plants().len();
+        let cross = |a: usize, b: usize| a != b && p.transfer()[a][b].is_some();
         mark(
             "two plants with transfers",
             f,
@@ -148,51 +148,51 @@ fn examples_cover_every_feature() {
         mark(
             "directed (asymmetric) transfer matrix",
             f,
-            (0..n).any(|a| (0..n).any(|b| cross(a, b) && p.transfer[a][b] != p.transfer[b][a])),
+            (0..n).any(|a| (0..n).any(|b| cross(a, b) && p.transfer()[a][b] != p.transfer()[b][a])),
         );
         mark(
             "in-plant move time",
             f,
-            (0..n).any(|a| p.transfer[a][a].is_some()),
+            (0..n).any(|a| p.transfer()[a][a].is_some()),
         );
         mark(
             "holiday",
             f,
-            p.calendars.iter().any(|c| !c.holidays.is_empty()),
+            p.calendars().iter().any(|c| !c.holidays.is_empty()),
         );
         mark(
             "overtime",
             f,
-            p.calendars.iter().any(|c| !c.overtime.is_empty()),
+            p.calendars().iter().any(|c| !c.overtime.is_empty()),
         );
         mark(
             "machine downtime",
             f,
-            p.machines.iter().any(|m| !m.downtime.is_empty()),
+            p.machines().iter().any(|m| !m.downtime.is_empty()),
         );
         mark(
             "machine without calendar",
             f,
-            p.machines.iter().any(|m| m.calendar.is_none()),
+            p.machines().iter().any(|m| m.calendar.is_none()),
         );
         mark(
             "night shift crossing midnight",
             f,
-            p.calendars
+            p.calendars()
                 .iter()
                 .any(|c| c.weekly.iter().any(|s| s.to < s.from)),
         );
         mark(
             "24 h shift (from == to)",
             f,
-            p.calendars
+            p.calendars()
                 .iter()
                 .any(|c| c.weekly.iter().any(|s| s.to == s.from)),
         );
         mark(
             "asymmetric changeover matrix",
             f,
-            p.changeover_matrices.iter().any(|c| {
+            p.changeover_matrices().iter().any(|c| {
                 let k = c.minutes.len();
                 (0..k).any(|a| (0..k).any(|b| c.minutes[a][b] != c.minutes[b][a]))
             }),
@@ -200,8 +200,8 @@ fn examples_cover_every_feature() {
         mark(
             "changeover matrix shared by machines",
             f,
-            p.changeover_matrices.iter().enumerate().any(|(i, _)| {
-                p.machines
+            p.changeover_matrices().iter().enumerate().any(|(i, _)| {
+                p.machines()
                     .iter()
                     .filter(|m| m.changeovers == Some(i))
                     .count()
@@ -211,7 +211,7 @@ fn examples_cover_every_feature() {
         mark(
             "initial_family",
             f,
-            p.machines.iter().any(|m| m.initial_family.is_some()),
+            p.machines().iter().any(|m| m.initial_family.is_some()),
         );
         mark(
             "family inherited from the job",
@@ -230,20 +230,20 @@ fn examples_cover_every_feature() {
                         .any(|o| o.family.is_some() && o.family != j.family)
             }),
         );
-        mark("atomic operation", f, p.ops.iter().any(|o| o.atomic));
+        mark("atomic operation", f, p.ops().iter().any(|o| o.atomic));
         mark(
             "pinned operation",
             f,
-            p.ops.iter().any(|o| o.pinned.is_some()),
+            p.ops().iter().any(|o| o.pinned.is_some()),
         );
         mark(
             "hard deadline",
             f,
-            p.jobs.iter().any(|j| j.deadline.is_some()),
+            p.jobs().iter().any(|j| j.deadline.is_some()),
         );
-        mark("release date", f, p.jobs.iter().any(|j| j.release > 0));
-        mark("due date", f, p.jobs.iter().any(|j| j.due.is_some()));
-        mark("weight", f, p.jobs.iter().any(|j| j.weight != 1.0));
+        mark("release date", f, p.jobs().iter().any(|j| j.release > 0));
+        mark("due date", f, p.jobs().iter().any(|j| j.due.is_some()));
+        mark("weight", f, p.jobs().iter().any(|j| j.weight != 1.0));
         mark("duration `90m`", f, e.text.contains(": 90m"));
         mark("duration `1h30m`", f, e.text.contains(": 1h30m"));
         mark("duration `2d`", f, e.text.contains(": 2d"));
@@ -263,14 +263,14 @@ fn examples_cover_every_feature() {
         mark(
             "map form with per-machine durations",
             f,
-            p.ops.iter().any(|o| {
+            p.ops().iter().any(|o| {
                 o.modes.len() >= 2 && o.modes.iter().any(|m| m.duration != o.modes[0].duration)
             }),
         );
         mark(
             "alternative machines across plants",
             f,
-            p.ops.iter().any(|o| {
+            p.ops().iter().any(|o| {
                 o.modes
                     .iter()
                     .any(|m| p.machine(m.machine).plant != p.machine(o.modes[0].machine).plant)
@@ -289,14 +289,14 @@ fn examples_cover_every_feature() {
         mark(
             "default objective: weighted tardiness",
             f,
-            r.objective.is_none() && only(p.objective.as_array(), 1),
+            r.objective.is_none() && only(p.objective().as_array(), 1),
         );
         mark(
             "default objective: makespan",
             f,
-            r.objective.is_none() && only(p.objective.as_array(), 0),
+            r.objective.is_none() && only(p.objective().as_array(), 0),
         );
-        mark("horizon end", f, p.horizon_end.is_some());
+        mark("horizon end", f, p.horizon_end().is_some());
     }
     let missing: Vec<&str> = seen
         .iter()

@@ -23,7 +23,7 @@ fn fixture(name: &str) -> String {
 
 /// (machine name, duration) of every mode of operation `o` (0-based) of job `j` (0-based).
 fn modes(p: &Problem, j: usize, o: usize) -> Vec<(String, i64)> {
-    let op = p.op(p.jobs[j].ops().nth(o).unwrap());
+    let op = p.op(p.jobs()[j].ops().nth(o).unwrap());
     op.modes
         .iter()
         .map(|m| (p.machine(m.machine).id.clone(), m.duration))
@@ -47,12 +47,15 @@ fn error_at(e: InputError) -> ((usize, usize), String) {
 #[test]
 fn ft06_exact() {
     let p = formats::read(&bench("jssp/ft06.txt"), None).unwrap();
-    assert_eq!(p.name, "ft06");
-    assert_eq!((p.jobs.len(), p.machines.len(), p.ops.len()), (6, 6, 36));
-    let names: Vec<&str> = p.machines.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(p.name(), "ft06");
+    assert_eq!(
+        (p.jobs().len(), p.machines().len(), p.ops().len()),
+        (6, 6, 36)
+    );
+    let names: Vec<&str> = p.machines().iter().map(|m| m.id.as_str()).collect();
     assert_eq!(names, ["M0", "M1", "M2", "M3", "M4", "M5"]);
-    assert_eq!(p.plants.len(), 1);
-    assert_eq!(p.plants[0].id, "shop");
+    assert_eq!(p.plants().len(), 1);
+    assert_eq!(p.plants()[0].id, "shop");
     // Line 2: "2 1 0 3 1 6 3 7 5 3 4 6".
     let j1: Vec<_> = (0..6).map(|o| modes(&p, 0, o)).collect();
     assert_eq!(
@@ -70,12 +73,12 @@ fn ft06_exact() {
     assert_eq!(modes(&p, 1, 2), one("M4", 10));
     // Line 7: "1 3 3 3 5 9 0 10 4 4 2 1": the last operation is 1 on M2.
     assert_eq!(modes(&p, 5, 5), one("M2", 1));
-    assert_eq!(p.jobs[5].id, "J6");
-    assert_eq!(p.op(p.jobs[5].last_op()).id, "o6");
-    assert_eq!(p.objective.makespan, 1.0);
-    assert_eq!(p.objective.weighted_tardiness, 0.0);
+    assert_eq!(p.jobs()[5].id, "J6");
+    assert_eq!(p.op(p.jobs()[5].last_op()).id, "o6");
+    assert_eq!(p.objective().makespan, 1.0);
+    assert_eq!(p.objective().weighted_tardiness, 0.0);
     assert!(p
-        .jobs
+        .jobs()
         .iter()
         .all(|j| j.due.is_none() && j.release == 0 && j.weight == 1.0));
     assert_eq!(p.datetime(0), "2026-01-05T00:00");
@@ -88,13 +91,13 @@ fn ft06_exact() {
 #[test]
 fn mk01_shape() {
     let p = formats::read(&bench("fjsp/mk01.fjs"), None).unwrap();
-    assert_eq!(p.name, "mk01");
-    assert_eq!((p.jobs.len(), p.machines.len()), (10, 6));
-    let counts: Vec<u32> = p.jobs.iter().map(|j| j.op_count).collect();
+    assert_eq!(p.name(), "mk01");
+    assert_eq!((p.jobs().len(), p.machines().len()), (10, 6));
+    let counts: Vec<u32> = p.jobs().iter().map(|j| j.op_count).collect();
     assert_eq!(counts, [6, 5, 5, 5, 6, 6, 5, 5, 6, 6]);
-    assert_eq!(p.ops.len(), 55);
-    assert_eq!(p.machines[0].id, "M1");
-    assert_eq!(p.machines[5].id, "M6");
+    assert_eq!(p.ops().len(), 55);
+    assert_eq!(p.machines()[0].id, "M1");
+    assert_eq!(p.machines()[5].id, "M6");
     // Line 2 starts "6 2 1 5 3 4 3 5 3 3 5 2 1 2 ...": operation 1 on M1 (5) or M3 (4),
     // operation 2 on M5 (3), M3 (5) or M2 (1).
     assert_eq!(modes(&p, 0, 0), vec![("M1".into(), 5), ("M3".into(), 4)]);
@@ -102,30 +105,33 @@ fn mk01_shape() {
         modes(&p, 0, 1),
         vec![("M5".into(), 3), ("M3".into(), 5), ("M2".into(), 1)]
     );
-    assert_eq!(p.objective.makespan, 1.0);
+    assert_eq!(p.objective().makespan, 1.0);
 }
 
 #[test]
 fn mk06_keeps_its_unused_machines() {
     let p = formats::read(&bench("fjsp/mk06.fjs"), Some(Format::Fjsp)).unwrap();
-    assert_eq!(p.machines.len(), 15);
-    assert!(p.ops_by_machine[10..].iter().all(|v| v.is_empty()));
+    assert_eq!(p.machines().len(), 15);
+    assert!(p.ops_by_machine()[10..].iter().all(|v| v.is_empty()));
 }
 
 #[test]
 fn wt40_instance_17() {
     let p = formats::read(&format!("{}#17", bench("smwt/wt40.txt")), None).unwrap();
-    assert_eq!(p.name, "wt40_017");
-    assert_eq!((p.jobs.len(), p.machines.len(), p.ops.len()), (40, 1, 40));
-    let (first, last) = (&p.jobs[0], &p.jobs[39]);
+    assert_eq!(p.name(), "wt40_017");
+    assert_eq!(
+        (p.jobs().len(), p.machines().len(), p.ops().len()),
+        (40, 1, 40)
+    );
+    let (first, last) = (&p.jobs()[0], &p.jobs()[39]);
     assert_eq!(modes(&p, 0, 0), one("M1", 44));
     assert_eq!(modes(&p, 39, 0), one("M1", 16));
     assert_eq!((first.weight, last.weight), (8.0, 1.0));
     assert_eq!((first.due, last.due), (Some(442), Some(556)));
-    let total: i64 = p.ops.iter().map(|o| o.modes[0].duration).sum();
+    let total: i64 = p.ops().iter().map(|o| o.modes[0].duration).sum();
     assert_eq!(total, 2073);
-    assert_eq!(p.objective.weighted_tardiness, 1.0);
-    assert_eq!(p.objective.makespan, 0.0);
+    assert_eq!(p.objective().weighted_tardiness, 1.0);
+    assert_eq!(p.objective().makespan, 0.0);
     assert_eq!(
         formats::count_instances(&bench("smwt/wt40.txt"), None).unwrap(),
         100
@@ -133,23 +139,26 @@ fn wt40_instance_17() {
 
     // The first instance, read by the module directly with n given.
     let q = formats::smwt::read(&format!("{}#1", bench("smwt/wt40.txt")), Some(40)).unwrap();
-    assert_eq!(q.name, "wt40_001");
+    assert_eq!(q.name(), "wt40_001");
     assert_eq!(modes(&q, 0, 0), one("M1", 26));
-    assert_eq!(q.jobs[0].due, Some(1588));
+    assert_eq!(q.jobs()[0].due, Some(1588));
 }
 
 #[test]
 fn taillard_layout_matches_the_standard_file() {
     let t = formats::read(&fixture("taillard_ta01.txt"), None).unwrap();
     let s = formats::read(&bench("jssp/ta01.txt"), None).unwrap();
-    assert_eq!(t.name, "taillard_ta01");
-    assert_eq!((t.jobs.len(), t.machines.len(), t.ops.len()), (15, 15, 225));
+    assert_eq!(t.name(), "taillard_ta01");
+    assert_eq!(
+        (t.jobs().len(), t.machines().len(), t.ops().len()),
+        (15, 15, 225)
+    );
     // Taillard numbers machines from 1: job 1 spends 94 on machine 7 (M7), standard file M6.
     assert_eq!(modes(&t, 0, 0), one("M7", 94));
     assert_eq!(modes(&s, 0, 0), one("M6", 94));
     assert_eq!(modes(&t, 14, 14).len(), 1);
     // Same dense structure, operation by operation.
-    for (a, b) in t.ops.iter().zip(&s.ops) {
+    for (a, b) in t.ops().iter().zip(s.ops()) {
         assert_eq!(a.modes, b.modes);
         assert_eq!((a.job, a.index), (b.job, b.index));
     }
@@ -162,7 +171,7 @@ fn taillard_files_with_several_instances() {
                     2 2 1 2 10 8\nTimes\n3 5\n7 0\nMachines\n2 1\n1 2\n";
     let two = format!("{one_inst}\n{}", one_inst.replace("3 5", "4 6"));
     let p = formats::jssp::parse(&two, "tai.txt", "tai", Some(2)).unwrap();
-    assert_eq!(p.name, "tai_002");
+    assert_eq!(p.name(), "tai_002");
     assert_eq!(modes(&p, 0, 0), one("M2", 4));
     assert_eq!(modes(&p, 1, 1), one("M2", 0));
     assert_eq!(formats::jssp::count(&two, "tai.txt").unwrap(), 2);
@@ -248,21 +257,21 @@ fn bad_files_name_the_line() {
 
 /// Everything a solver reads is the same in both problems.
 fn assert_equivalent(a: &Problem, b: &Problem) {
-    assert_eq!(a.name, b.name);
-    assert_eq!(a.horizon_start, b.horizon_start);
-    assert_eq!(a.horizon_end, b.horizon_end);
-    assert_eq!(a.objective, b.objective);
-    assert_eq!(a.families, b.families);
-    assert_eq!(a.transfer, b.transfer);
-    assert_eq!(a.calendars, b.calendars);
-    let ids = |p: &Problem| p.plants.iter().map(|x| x.id.clone()).collect::<Vec<_>>();
+    assert_eq!(a.name(), b.name());
+    assert_eq!(a.horizon_start(), b.horizon_start());
+    assert_eq!(a.horizon_end(), b.horizon_end());
+    assert_eq!(a.objective(), b.objective());
+    assert_eq!(a.families(), b.families());
+    assert_eq!(a.transfer(), b.transfer());
+    assert_eq!(a.calendars(), b.calendars());
+    let ids = |p: &Problem| p.plants().iter().map(|x| x.id.clone()).collect::<Vec<_>>();
     assert_eq!(ids(a), ids(b));
-    assert_eq!(a.changeover_matrices.len(), b.changeover_matrices.len());
-    for (x, y) in a.changeover_matrices.iter().zip(&b.changeover_matrices) {
+    assert_eq!(a.changeover_matrices().len(), b.changeover_matrices().len());
+    for (x, y) in a.changeover_matrices().iter().zip(b.changeover_matrices()) {
         assert_eq!((&x.id, &x.minutes), (&y.id, &y.minutes));
     }
-    assert_eq!(a.machines.len(), b.machines.len());
-    for (x, y) in a.machines.iter().zip(&b.machines) {
+    assert_eq!(a.machines().len(), b.machines().len());
+    for (x, y) in a.machines().iter().zip(b.machines()) {
         assert_eq!(
             (
                 &x.id,
@@ -283,21 +292,21 @@ fn assert_equivalent(a: &Problem, b: &Problem) {
         );
         assert_eq!(x.availability, y.availability);
     }
-    assert_eq!(a.jobs.len(), b.jobs.len());
-    for (x, y) in a.jobs.iter().zip(&b.jobs) {
+    assert_eq!(a.jobs().len(), b.jobs().len());
+    for (x, y) in a.jobs().iter().zip(b.jobs()) {
         assert_eq!(
             (&x.id, x.release, x.due, x.deadline, x.weight, x.first_op, x.op_count),
             (&y.id, y.release, y.due, y.deadline, y.weight, y.first_op, y.op_count)
         );
     }
-    assert_eq!(a.ops.len(), b.ops.len());
-    for (x, y) in a.ops.iter().zip(&b.ops) {
+    assert_eq!(a.ops().len(), b.ops().len());
+    for (x, y) in a.ops().iter().zip(b.ops()) {
         assert_eq!(
             (&x.id, x.job, x.index, x.family, &x.modes, x.atomic, x.pinned),
             (&y.id, y.job, y.index, y.family, &y.modes, y.atomic, y.pinned)
         );
     }
-    assert_eq!(a.ops_by_machine, b.ops_by_machine);
+    assert_eq!(a.ops_by_machine(), b.ops_by_machine());
 }
 
 fn round_trip(p: &Problem) -> Problem {
@@ -323,8 +332,8 @@ fn round_trip_through_yaml() {
     }
     let p = formats::read(&format!("{}#3", bench("smwt/wt100.txt")), None).unwrap();
     let q = round_trip(&p);
-    assert_eq!(q.jobs[0].due, p.jobs[0].due);
-    assert!(q.jobs.iter().any(|j| j.weight != 1.0));
+    assert_eq!(q.jobs()[0].due, p.jobs()[0].due);
+    assert!(q.jobs().iter().any(|j| j.weight != 1.0));
     let yaml = formats::to_yaml(&p);
     assert!(
         yaml.contains("objective: {weighted_tardiness: 1}"),
@@ -340,8 +349,8 @@ fn round_trip_through_yaml() {
 fn round_trip_of_a_problem_with_every_feature() {
     let yaml = std::fs::read_to_string(fixture("every_feature.yaml")).unwrap();
     let p = parse_instance(&yaml, "every_feature.yaml").unwrap();
-    assert!(!p.calendars.is_empty() && !p.changeover_matrices.is_empty());
-    assert!(p.ops.iter().any(|o| o.pinned.is_some() && o.atomic));
+    assert!(!p.calendars().is_empty() && !p.changeover_matrices().is_empty());
+    assert!(p.ops().iter().any(|o| o.pinned.is_some() && o.atomic));
     round_trip(&p);
 }
 
@@ -377,11 +386,11 @@ fn best_known_values() {
     // Every shared instance has a row and reads, and its size is the one the csv gives.
     for b in &j {
         let p = formats::read(&bench(&format!("jssp/{}.txt", b.instance)), None).unwrap();
-        assert_eq!(p.name, b.instance);
+        assert_eq!(p.name(), b.instance);
     }
     for b in &f {
         let p = formats::read(&bench(&format!("fjsp/{}.fjs", b.instance)), None).unwrap();
-        assert_eq!(p.name, b.instance);
+        assert_eq!(p.name(), b.instance);
     }
     for b in s.iter().filter(|b| b.instance.ends_with("_100")) {
         let (file, k) = b.instance.split_once('_').unwrap();
@@ -394,7 +403,7 @@ fn best_known_values() {
             None,
         )
         .unwrap();
-        assert_eq!(p.name, b.instance);
+        assert_eq!(p.name(), b.instance);
     }
 }
 

@@ -247,7 +247,7 @@ fn mip_optimum_equals_brute_force_on_tiny_instances() {
     let seeds: u64 = std::env::var("MIP_SEEDS").map_or(600, |s| s.parse().unwrap());
     for seed in 0..seeds {
         let p = random_instance(seed, &g);
-        if p.ops.len() > 6 || p.ops.len() < 2 {
+        if p.ops().len() > 6 || p.ops().len() < 2 {
             continue;
         }
         let brute = brute_force(&p);
@@ -313,7 +313,7 @@ fn every_feature_together_matches_brute_force() {
         let Ok(p) = try_random_instance(seed, &g).1 else {
             continue; // a pin the validation rejects
         };
-        if p.ops.len() > 6 || p.ops.len() < 2 {
+        if p.ops().len() > 6 || p.ops().len() < 2 {
             continue;
         }
         match (brute_force(&p), solve_mip(&p, &opts())) {
@@ -368,7 +368,7 @@ fn the_time_indexed_model_matches_brute_force() {
         let Ok(p) = try_random_instance(seed, &g).1 else {
             continue;
         };
-        if p.ops.len() > 5 || p.ops.iter().any(|o| o.modes[0].duration == 0) {
+        if p.ops().len() > 5 || p.ops().iter().any(|o| o.modes[0].duration == 0) {
             continue;
         }
         let out = match solve_mip(&p, &forced) {
@@ -385,7 +385,7 @@ fn the_time_indexed_model_matches_brute_force() {
                 assert_eq!(out.model, MipModel::TimeIndexed);
                 assert_eq!(out.status, MipStatus::Optimal, "seed {seed}");
                 let value = out.result.evaluation.value;
-                if p.objective.earliness > 0.0 {
+                if p.objective().earliness > 0.0 {
                     assert!(value <= best + 1e-6 * best.abs().max(1.0), "seed {seed}");
                 } else {
                     assert!(close(value, best), "seed {seed}: {value} != {best}");
@@ -421,7 +421,7 @@ fn with_earliness_the_mip_is_at_least_as_good_as_every_decoded_sequence() {
     let mut n = 0;
     for seed in 1000..1120u64 {
         let p = random_instance(seed, &g);
-        if p.ops.len() > 6 {
+        if p.ops().len() > 6 {
             continue;
         }
         n += 1;
@@ -541,7 +541,7 @@ fn calendars_and_atomic_operations_are_modelled_exactly() {
     let seeds: u64 = std::env::var("MIP_SEEDS").map_or(300, |s| s.parse().unwrap());
     for seed in 0..seeds {
         let p = common::random_instance(seed, &g);
-        if p.ops.len() > 6 {
+        if p.ops().len() > 6 {
             continue;
         }
         let best = brute_force(&p);
@@ -549,7 +549,7 @@ fn calendars_and_atomic_operations_are_modelled_exactly() {
         match (best, out) {
             (Some(best), Ok(out)) => {
                 solved += 1;
-                if p.machines
+                if p.machines()
                     .iter()
                     .any(|m| m.calendar.is_some() || !m.downtime.is_empty())
                 {
@@ -669,13 +669,13 @@ fn warm_start_is_used_and_optional() {
 fn single_machine_weighted_tardiness_matches_exhaustive_search() {
     let full = takt::formats::read(&shared_bench("smwt/wt40.txt#80"), None).unwrap();
     let k = 9;
-    let total: i64 = full.ops.iter().map(|o| o.modes[0].duration).sum();
-    let cut: i64 = full.ops[..k].iter().map(|o| o.modes[0].duration).sum();
+    let total: i64 = full.ops().iter().map(|o| o.modes[0].duration).sum();
+    let cut: i64 = full.ops()[..k].iter().map(|o| o.modes[0].duration).sum();
     let mut y = String::from(
         "name: wt40-80-cut\nhorizon: {start: 2026-01-05T00:00}\nobjective: {weighted_tardiness: 1}\nplants: [{id: p}]\nmachines: [{id: M, plant: p}]\njobs:\n",
     );
-    for job in &full.jobs[..k] {
-        let d = full.ops[job.first_op as usize].modes[0].duration;
+    for job in &full.jobs()[..k] {
+        let d = full.ops()[job.first_op as usize].modes[0].duration;
         let due = job.due.unwrap() * cut / total / 2;
         writeln!(
             y,
@@ -719,7 +719,7 @@ fn the_time_indexed_model_refuses_several_machines() {
 
 /// Exhaustive search over job orders on one machine (k! orders).
 fn brute_force_single_machine(p: &Problem) -> f64 {
-    let ops: Vec<OpId> = (0..p.ops.len() as u32).map(OpId).collect();
+    let ops: Vec<OpId> = (0..p.ops().len() as u32).map(OpId).collect();
     let mut dec = Decoder::new(p);
     let mut best = f64::INFINITY;
     let mut perm = ops.clone();

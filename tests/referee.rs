@@ -34,7 +34,7 @@ fn show(v: &[Violation]) -> String {
 fn valid_schedule_has_no_violation() {
     let p = instance();
     let s = schedule(&p, "valid.csv");
-    assert_eq!(s.ops.len(), p.ops.len());
+    assert_eq!(s.ops.len(), p.ops().len());
     let v = check(&p, &s);
     assert!(v.is_empty(), "unexpected violations:{}", show(&v));
 
@@ -353,16 +353,16 @@ machines:
         }
     }
     let p = parse_instance(&y, "large.yaml").unwrap();
-    assert_eq!(p.ops.len(), 2000);
+    assert_eq!(p.ops().len(), 2000);
     // Horizon start on a Wednesday 13:00: both agree where the week begins.
-    assert_eq!(first_monday(p.horizon_start), p.week.monday);
-    assert_eq!(p.week.monday, -(2 * 24 * 60 + 13 * 60));
+    assert_eq!(first_monday(p.horizon_start()), p.week().monday);
+    assert_eq!(p.week().monday, -(2 * 24 * 60 + 13 * 60));
 
     // Greedy: each operation on its first machine, as early as the rules allow.
     let mut free = vec![0 as Minute; machines];
-    let mut fam: Vec<_> = p.machines.iter().map(|m| m.initial_family).collect();
+    let mut fam: Vec<_> = p.machines().iter().map(|m| m.initial_family).collect();
     let mut ops: Vec<ScheduledOp> = Vec::new();
-    for job in &p.jobs {
+    for job in p.jobs() {
         let mut prev: Option<ScheduledOp> = None;
         for o in job.ops() {
             let op = p.op(o);
@@ -531,7 +531,7 @@ const SECONDARY: &[SecondaryCase] = &[
 fn valid_secondary_schedule_has_no_violation() {
     let p = secondary_instance();
     let s = secondary_schedule(&p, "valid.csv");
-    assert_eq!(s.ops.len(), p.ops.len());
+    assert_eq!(s.ops.len(), p.ops().len());
     let v = check(&p, &s);
     assert!(v.is_empty(), "unexpected violations:{}", show(&v));
     let u1 = s.ops.iter().find(|e| e.op == op(&p, "U1", "a")).unwrap();

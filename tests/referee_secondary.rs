@@ -199,7 +199,7 @@ fn sequence(p: &Problem, seed: u64) -> Sequence {
     let mut seq = random_sequence(p, seed);
     let mut r = StdRng::seed_from_u64(seed ^ 0x5eed);
     if r.random_bool(0.5) {
-        let mut prio: Vec<u32> = (0..p.ops.len() as u32).collect();
+        let mut prio: Vec<u32> = (0..p.ops().len() as u32).collect();
         for i in (1..prio.len()).rev() {
             prio.swap(i, r.random_range(0..=i));
         }
@@ -365,7 +365,7 @@ fn mutation_is_caught(progress: &dyn Fn(String)) {
         x.end += delta;
         x.setup_start = x.setup_start.map(|t| t + delta);
         let v = check(&p, &m);
-        let name = &p.resources[mold.idx()].id;
+        let name = &p.resources()[mold.idx()].id;
         assert!(
             v.iter().any(|v| v.rule == Rule::ResourceCapacity
                 && v.message.contains(&format!("resource {name}:"))
@@ -490,7 +490,7 @@ resources:
     }
     with_watchdog(Duration::from_secs(120), move |progress| {
         let p = parse_instance(&y, "large-secondary.yaml").unwrap();
-        assert_eq!(p.ops.len(), 2000);
+        assert_eq!(p.ops().len(), 2000);
         let seq = random_sequence(&p, 7);
         progress("decoding".into());
         let t0 = Instant::now();

@@ -233,12 +233,12 @@ fn check_svg(problem: &Problem, schedule: &Schedule, svg: &str) {
         .descendants()
         .filter(|n| class_has(n, "machine-row"))
         .collect();
-    assert_eq!(rows.len(), problem.machines.len(), "one row per machine");
+    assert_eq!(rows.len(), problem.machines().len(), "one row per machine");
     let row_ids: BTreeSet<&str> = rows
         .iter()
         .map(|r| r.attribute("data-machine").unwrap())
         .collect();
-    assert_eq!(row_ids.len(), problem.machines.len());
+    assert_eq!(row_ids.len(), problem.machines().len());
     let ops: Vec<_> = doc.descendants().filter(|n| class_has(n, "op")).collect();
     assert_eq!(ops.len(), schedule.ops.len(), "one element per operation");
     let mut seen = BTreeSet::new();
@@ -260,7 +260,7 @@ fn check_svg(problem: &Problem, schedule: &Schedule, svg: &str) {
     }
     let comps = takt::report::gantt::completions(problem, schedule);
     let late_jobs: BTreeSet<&str> = problem
-        .jobs
+        .jobs()
         .iter()
         .zip(&comps)
         .filter(|(j, c)| matches!((j.due, c), (Some(d), Some(c)) if *c > d))
@@ -466,7 +466,7 @@ fn dispatch_lists_are_ordered_by_start_and_cover_the_period_exactly_once() {
         let expected = expected_in_period(&problem, &schedule, from, to);
         assert!(!expected.is_empty());
         let lists = dispatch_lists(&problem, &schedule, from, to);
-        assert_eq!(lists.len(), problem.machines.len());
+        assert_eq!(lists.len(), problem.machines().len());
         let mut got = BTreeSet::new();
         let mut count = 0;
         for (m, list) in &lists {
@@ -491,7 +491,7 @@ fn dispatch_lists_are_ordered_by_start_and_cover_the_period_exactly_once() {
         let dir = tmp.path().join(format!("p{n}"));
         write_dispatch_lists(&problem, &schedule, "test", &dir, from, to).unwrap();
         let mut from_files = Vec::new();
-        for m in &problem.machines {
+        for m in problem.machines() {
             let mut rdr = csv::Reader::from_path(dir.join(format!("{}.csv", m.id))).unwrap();
             let mut last = String::new();
             for (i, rec) in rdr.records().enumerate() {
@@ -591,7 +591,7 @@ fn chains_add_up_to_each_completion_on_a_large_schedule() {
     for (j, c) in comps.iter().enumerate() {
         let job = takt::model::JobId(j as u32);
         let total: i64 = pieces(&problem, &a, job).iter().map(|p| p.minutes()).sum();
-        assert_eq!(Some(total), *c, "job {}", problem.jobs[j].id);
+        assert_eq!(Some(total), *c, "job {}", problem.jobs()[j].id);
     }
     for s in &a.steps {
         assert!(
@@ -601,7 +601,7 @@ fn chains_add_up_to_each_completion_on_a_large_schedule() {
         );
     }
     // Every explanation renders.
-    for j in 0..problem.jobs.len().min(50) {
+    for j in 0..problem.jobs().len().min(50) {
         let t = explain_job(&problem, &schedule, takt::model::JobId(j as u32));
         assert!(t.contains("What set its completion"));
     }
@@ -937,7 +937,7 @@ fn explain_names_the_resource_and_the_material_with_their_instants() {
             .iter()
             .map(|p| p.minutes())
             .sum();
-        assert_eq!(Some(total), *c, "job {}", problem.jobs[j].id);
+        assert_eq!(Some(total), *c, "job {}", problem.jobs()[j].id);
     }
     let m = |id: &str| problem.machine_by_id(id).unwrap();
     let job = |id: &str| problem.job_by_id(id).unwrap();
@@ -1149,7 +1149,7 @@ fn secondary_waits_and_kpis_agree_with_the_referee_on_a_generated_schedule() {
         materials: true,
     });
     let problem = parse_instance(&yaml, "generated").expect("generated instance is valid");
-    assert!(!problem.resources.is_empty() && !problem.items.is_empty());
+    assert!(!problem.resources().is_empty() && !problem.items().is_empty());
     let schedule = takt::solve::solve_dispatch(&problem)
         .expect("dispatching solves it")
         .schedule;
@@ -1171,7 +1171,7 @@ fn secondary_waits_and_kpis_agree_with_the_referee_on_a_generated_schedule() {
             .iter()
             .map(|p| p.minutes())
             .sum();
-        assert_eq!(Some(total), *c, "job {}", problem.jobs[j].id);
+        assert_eq!(Some(total), *c, "job {}", problem.jobs()[j].id);
     }
     let mut waits = 0;
     for s in &a.steps {

@@ -66,15 +66,15 @@ fn options(
 fn event(kind: usize, p: &Problem, plan: &Schedule, now: Minute, pick: usize) -> Option<String> {
     let start_of = |o: takt::model::OpId| plan.ops.iter().find(|s| s.op == o).unwrap().start;
     let makespan = plan.ops.iter().map(|s| s.end).max().unwrap_or(0);
-    let m = &p.machines[pick % p.machines.len()];
-    let j = &p.jobs[pick % p.jobs.len()];
+    let m = &p.machines()[pick % p.machines().len()];
+    let j = &p.jobs()[pick % p.jobs().len()];
     // A job whose last operation has not started by now (a delay or hold can apply to it).
     let open = p
-        .jobs
+        .jobs()
         .iter()
         .cycle()
-        .skip(pick % p.jobs.len())
-        .take(p.jobs.len())
+        .skip(pick % p.jobs().len())
+        .take(p.jobs().len())
         .find(|j| start_of(j.last_op()) > now);
     Some(match kind {
         0 => format!(
@@ -84,12 +84,12 @@ fn event(kind: usize, p: &Problem, plan: &Schedule, now: Minute, pick: usize) ->
             60 + (pick as Minute * 53) % 400
         ),
         1 => {
-            let a = &p.ops[pick % p.ops.len()];
-            let b = &p.ops[(pick * 7 + 1) % p.ops.len()];
+            let a = &p.ops()[pick % p.ops().len()];
+            let b = &p.ops()[(pick * 7 + 1) % p.ops().len()];
             let ms = |o: &takt::model::Operation| {
                 o.modes
                     .iter()
-                    .map(|md| format!("{}: {}", p.machines[md.machine.idx()].id, md.duration))
+                    .map(|md| format!("{}: {}", p.machines()[md.machine.idx()].id, md.duration))
                     .collect::<Vec<_>>()
                     .join(", ")
             };
@@ -121,7 +121,7 @@ fn event(kind: usize, p: &Problem, plan: &Schedule, now: Minute, pick: usize) ->
             )
         }
         6 => {
-            let c = p.calendars.first()?;
+            let c = p.calendars().first()?;
             let from = now + (pick as Minute * 41) % (makespan.max(1) + 600);
             if pick.is_multiple_of(2) {
                 format!(
@@ -203,7 +203,7 @@ fn check_repair(seed: u64, kinds: &[usize], now_frac: f64, freeze: Minute, pick:
     // Started: same machine, same start. Frozen: same machine, and the started and frozen
     // operations of each machine keep their old relative order. Everything else starts at
     // `now` or later.
-    let mut kept: Vec<Vec<(Minute, Minute, u32)>> = vec![Vec::new(); r.problem.machines.len()];
+    let mut kept: Vec<Vec<(Minute, Minute, u32)>> = vec![Vec::new(); r.problem.machines().len()];
     for c in &r.changes.ops {
         match c.status {
             "started" => {
@@ -252,7 +252,7 @@ fn check_repair(seed: u64, kinds: &[usize], now_frac: f64, freeze: Minute, pick:
         }
     }
     // Rush-order operations are all placed.
-    assert_eq!(r.result.schedule.ops.len(), r.problem.ops.len());
+    assert_eq!(r.result.schedule.ops.len(), r.problem.ops().len());
 }
 
 proptest! {
@@ -647,7 +647,7 @@ fn a_repair_with_iterations_and_a_seed_is_reproducible() {
         &ev,
         format!(
             "events:\n  - breakdown: {{machine: {}, from: 600, repair: 4h}}\n",
-            p.machines[0].id
+            p.machines()[0].id
         ),
     )
     .unwrap();

@@ -166,12 +166,12 @@ impl Naive<'_> {
         let p = self.p;
         // Stock at every instant: receipts, consumption at starts, production at completion.
         let mut events: Vec<(i64, f64)> = vec![(self.spec.receipt.0, self.spec.receipt.1)];
-        for (o, op) in p.ops.iter().enumerate() {
+        for (o, op) in p.ops().iter().enumerate() {
             if !op.consume.is_empty() {
                 events.push((self.chosen[o].1, -1.0));
             }
         }
-        for job in &p.jobs {
+        for job in p.jobs() {
             if !job.produce.is_empty() {
                 events.push((self.chosen[job.last_op().idx()].2, 1.0));
             }
@@ -185,10 +185,10 @@ impl Naive<'_> {
                 return;
             }
         }
-        let w = &p.objective;
+        let w = &p.objective();
         let mut value = 0.0;
         let mut makespan = 0;
-        for job in &p.jobs {
+        for job in p.jobs() {
             let c = self.chosen[job.last_op().idx()].2;
             makespan = makespan.max(c);
             value += w.flow_time * job.weight * (c - job.release) as f64;
@@ -205,12 +205,12 @@ impl Naive<'_> {
 
     fn dfs(&mut self, o: usize) {
         let p = self.p;
-        if o == p.ops.len() {
+        if o == p.ops().len() {
             self.leaf();
             return;
         }
-        let op = &p.ops[o];
-        let mut lb = p.jobs[op.job.idx()].release;
+        let op = &p.ops()[o];
+        let mut lb = p.jobs()[op.job.idx()].release;
         if op.index > 0 {
             lb = lb.max(self.chosen[o - 1].2);
         }
@@ -232,7 +232,7 @@ impl Naive<'_> {
                     self.chosen[o] = (m, s, e, res);
                     self.chosen.truncate(o + 1);
                     self.chosen
-                        .resize(p.ops.len(), (usize::MAX, i64::MIN, i64::MIN, None));
+                        .resize(p.ops().len(), (usize::MAX, i64::MIN, i64::MIN, None));
                     if res.is_some() && !self.resources_ok() {
                         continue;
                     }
@@ -245,12 +245,12 @@ impl Naive<'_> {
 
 /// Every sequence with every priority order.
 fn for_each_prioritised_sequence(p: &Problem, f: &mut dyn FnMut(&Sequence)) {
-    let all: Vec<OpId> = (0..p.ops.len() as u32).map(OpId).collect();
+    let all: Vec<OpId> = (0..p.ops().len() as u32).map(OpId).collect();
     let orders = permutations(&all);
     common::for_each_sequence(p, &mut |seq| {
         for order in &orders {
             let mut s = seq.clone();
-            s.priority = vec![0; p.ops.len()];
+            s.priority = vec![0; p.ops().len()];
             for (k, o) in order.iter().enumerate() {
                 s.priority[o.idx()] = k as u32;
             }
@@ -267,9 +267,9 @@ fn priority_decoder_and_search_reach_the_exhaustive_optimum() {
         let Some((p, spec)) = instance(seed) else {
             continue;
         };
-        assert!(p.has_secondary() || p.ops.iter().all(|o| o.require.is_empty()));
+        assert!(p.has_secondary() || p.ops().iter().all(|o| o.require.is_empty()));
         let total: i64 = p
-            .ops
+            .ops()
             .iter()
             .map(|o| o.modes.iter().map(|m| m.duration).max().unwrap())
             .sum();
@@ -280,7 +280,7 @@ fn priority_decoder_and_search_reach_the_exhaustive_optimum() {
             p: &p,
             spec: &spec,
             horizon,
-            chosen: vec![(usize::MAX, i64::MIN, i64::MIN, None); p.ops.len()],
+            chosen: vec![(usize::MAX, i64::MIN, i64::MIN, None); p.ops().len()],
             best: f64::INFINITY,
             best_at: Vec::new(),
         };
@@ -300,8 +300,8 @@ fn priority_decoder_and_search_reach_the_exhaustive_optimum() {
             continue;
         }
         checked += 1;
-        if p.ops.iter().any(|o| !o.require.is_empty())
-            && p.ops.iter().any(|o| !o.consume.is_empty())
+        if p.ops().iter().any(|o| !o.require.is_empty())
+            && p.ops().iter().any(|o| !o.consume.is_empty())
         {
             with_both += 1;
         }

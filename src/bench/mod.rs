@@ -1,6 +1,5 @@
 //! `takt bench`: runs a set of benchmark instances, puts every schedule through the referee, and
 //! reports the gap to the best-known values, alone and side by side with a peer solver's results.
-//! Also the small commands around benchmarks: `takt convert` and `takt generate` ([`tools`]).
 //!
 //! The per-instance loop is [`run`], which takes the solver as a closure, so a test can inject
 //! any solver (one that returns an invalid schedule, say) and see how the bench treats it:
@@ -11,41 +10,21 @@
 
 mod report;
 pub mod set;
-mod tools;
 
 pub use report::{parse_peer_csv, read_peer_csv, PeerRow, Report, CSV_COLUMNS};
 pub use set::{benchmarks_root, subset_of, Entry, Instance};
-pub use tools::{convert_command, generate_command, ConvertArgs, GenerateArgs};
 
 use crate::check::{check, Rule};
 use crate::eval::evaluate_schedule;
 use crate::formats::Bks;
 use crate::model::{InputError, Problem};
-use crate::solve::search::{search, SearchConfig};
-use crate::solve::{solve_dispatch, SolveResult};
+use crate::solve::search::SearchConfig;
+use crate::solve::{SolveResult, SolverChoice};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
-
-/// The solver `takt bench` runs.
-#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BenchSolver {
-    /// Dispatching rules, then local search until the time or iteration limit.
-    Heuristic,
-    /// Best of the dispatching rules only (instant).
-    Dispatch,
-}
-
-impl BenchSolver {
-    pub fn name(self) -> &'static str {
-        match self {
-            BenchSolver::Heuristic => "heuristic",
-            BenchSolver::Dispatch => "dispatch",
-        }
-    }
-}
 
 /// `takt bench SET`: run a benchmark set, report the gap to best-known values.
 #[derive(clap::Args, Debug, Clone)]
@@ -55,7 +34,7 @@ pub struct BenchArgs {
     /// line, `wt40.txt#17` allowed, or a run_suite.py manifest), or one instance file.
     pub set: String,
     /// Wall-clock limit per run, e.g. 30s, 2m, 500ms (default 30s unless --iterations is given).
-    #[arg(long, value_parser = parse_duration)]
+    #[arg(long, value_parser = crate::options::parse_time_limit)]
     pub time_limit: Option<Duration>,
     /// Iteration limit per run over all threads (reproducible with a seed).
     #[arg(long)]
@@ -70,7 +49,7 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     #[arg(long, value_enum, default_value = "heuristic")]
-    pub solver: BenchSolver,
+    pub solver: SolverChoice,
     /// Write one row per run (and a `median` row per instance when --seeds > 1) to this CSV;
     /// rewritten atomically after every instance.
     #[arg(long)]
@@ -101,7 +80,7 @@ impl BenchArgs {
             threads: 2,
             seeds: 1,
             seed: 0,
-            solver: BenchSolver::Heuristic,
+            solver: SolverChoice::Heuristic,
             csv: None,
             compare: None,
             limit: None,
@@ -131,7 +110,7 @@ impl BenchArgs {
         if self.seed != 0 {
             s += &format!(" --seed {}", self.seed);
         }
-        if self.solver != BenchSolver::Heuristic {
+        if self.solver != SolverChoice::Heuristic {
             s += &format!(" --solver {}", self.solver.name());
         }
         if let Some(n) = self.limit {
@@ -154,20 +133,6 @@ fn fmt_duration(d: Duration) -> String {
     } else {
         format!("{}ms", d.as_millis())
     }
-}
-
-/// `30s`, `2m`, `500ms`, `1h`, or plain seconds.
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    if let Ok(secs) = s.parse::<f64>() {
-        if secs.is_finite() && secs >= 0.0 {
-            return Ok(Duration::from_secs_f64(secs));
-        }
-    }
-    let span: jiff::Span = s
-        .parse()
-        .map_err(|e| format!("`{s}` is not a duration like 30s or 2m: {e}"))?;
-    let d = jiff::SignedDuration::try_from(span).map_err(|e| format!("`{s}`: {e}"))?;
-    Duration::try_from(d).map_err(|e| format!("`{s}`: {e}"))
 }
 
 /// What a solver hands to the bench: its result, and what only it knows.
@@ -588,14 +553,15 @@ where
             }
             done += 1;
             if !rec.status.is_ok() {
-                let _ = writeln!(
+                writeln!(
                     log,
                     "!!! {} {} (seed {seed}): {}\n!!!   {}",
                     rec.status.code(),
                     inst.name,
                     inst.entry.path(),
                     rec.message
-                );
+                )
+                .map_err(log_failed)?;
             }
             if !cfg.quiet {
                 let eta = {
@@ -611,7 +577,7 @@ where
                     ),
                     None => "-".into(),
                 };
-                let _ = writeln!(
+                writeln!(
                     log,
                     "[{:>w$}/{}] {} ({}/{}, {} ops) seed {seed}: {} BKS {bks} gap {} best at {} wall {} {}  eta {}",
                     i + 1,
@@ -627,19 +593,20 @@ where
                     rec.status.code(),
                     fmt_secs(eta),
                     w = instances.len().to_string().len(),
-                );
+                ).map_err(log_failed)?;
             }
             if rec.status.is_ok() {
                 if let (Some(v), Some(b)) = (rec.objective, &inst.bks) {
                     if v < b.upper_bound as f64 - 1e-9 {
-                        let _ = writeln!(
+                        writeln!(
                             log,
                             "note: {} seed {seed}: objective {} beats the best known {}: keep \
                              this schedule",
                             inst.name,
                             fmt_num(v),
                             b.upper_bound
-                        );
+                        )
+                        .map_err(log_failed)?;
                     }
                 }
             }
@@ -655,12 +622,13 @@ where
             report.write_csv(path)?;
         }
         if report.interrupted {
-            let _ = writeln!(
+            writeln!(
                 log,
                 "interrupted: stopping after {} of {} instances",
                 report.instances.len(),
                 instances.len()
-            );
+            )
+            .map_err(log_failed)?;
             break 'outer;
         }
     }
@@ -715,7 +683,7 @@ pub fn bench_command(args: &BenchArgs) -> Result<bool, InputError> {
         entries.truncate(n);
     }
     if args.list {
-        print!("{}", manifest(&entries, &mut std::io::stderr()));
+        print!("{}", manifest(&entries, &mut std::io::stderr())?);
         return Ok(true);
     }
     if let Some(c) = &args.csv {
@@ -744,8 +712,8 @@ pub fn bench_command(args: &BenchArgs) -> Result<bool, InputError> {
     stop.store(false, Ordering::Relaxed);
     // The dispatching rules run on one thread (cpu_share is measured against this).
     let threads = match args.solver {
-        BenchSolver::Dispatch => 1,
-        BenchSolver::Heuristic => args.threads.max(1),
+        SolverChoice::Dispatch => 1,
+        _ => args.threads.max(1),
     };
     let cfg = RunConfig {
         seeds: (0..args.seeds).map(|k| args.seed + k).collect(),
@@ -772,43 +740,25 @@ pub fn bench_command(args: &BenchArgs) -> Result<bool, InputError> {
             }
         );
     }
-    let report = match args.solver {
-        BenchSolver::Dispatch => run(
-            &instances,
-            &cfg,
-            |p, _| {
-                solve_dispatch(p)
-                    .map(SolverRun::from)
-                    .map_err(|e| e.to_string())
-            },
-            &mut std::io::stderr(),
-        )?,
-        BenchSolver::Heuristic => run(
-            &instances,
-            &cfg,
-            |p, seed| {
-                search(
-                    p,
-                    &SearchConfig {
-                        time_limit: cfg.time_limit,
-                        iterations: cfg.iterations,
-                        threads,
-                        seed,
-                        quiet: true,
-                        stop: Some(run_stop_flag()),
-                        stall: None,
-                    },
-                )
-                .map(|o| SolverRun {
-                    result: o.result,
-                    history: o.history,
-                    bound: None,
+    let solver = args.solver;
+    let report = run(
+        &instances,
+        &cfg,
+        |p, seed| {
+            let search = SearchConfig::limited(cfg.time_limit, cfg.iterations, None)
+                .threads(threads)
+                .seed(seed)
+                .stop(run_stop_flag());
+            crate::solve::run(p, solver, &search)
+                .map(|s| SolverRun {
+                    bound: s.proof.as_ref().and_then(|o| o.bound),
+                    result: s.result,
+                    history: s.history,
                 })
                 .map_err(|e| e.to_string())
-            },
-            &mut std::io::stderr(),
-        )?,
-    };
+        },
+        &mut std::io::stderr(),
+    )?;
     let mut out = report.render_header(&args.command_line());
     out += &report.instance_table();
     out += &report.summary_table();
@@ -831,17 +781,24 @@ pub fn bench_command(args: &BenchArgs) -> Result<bool, InputError> {
     Ok(failed == 0 && !report.interrupted)
 }
 
+/// A progress or failure line that could not be written to the log (stderr): the bench stops
+/// rather than run on unobserved.
+fn log_failed(source: std::io::Error) -> InputError {
+    InputError::write("the log (stderr)", source)
+}
+
 /// The entries as a run_suite.py manifest: `FAMILY ABSOLUTE_PATH [INDEX]`. Takt YAML instances
 /// have no peer format and are left out (with a note on `log`).
-pub fn manifest(entries: &[Entry], log: &mut dyn Write) -> String {
+pub fn manifest(entries: &[Entry], log: &mut dyn Write) -> Result<String, InputError> {
     let mut s = String::from("# family path [index]: written by takt bench --list\n");
     for e in entries {
         let Some(f) = e.format else {
-            let _ = writeln!(
+            writeln!(
                 log,
                 "note: {} is a takt instance, which the peer cannot read: left out",
                 e.file.display()
-            );
+            )
+            .map_err(log_failed)?;
             continue;
         };
         let abs = std::fs::canonicalize(&e.file).unwrap_or_else(|_| e.file.clone());
@@ -852,5 +809,5 @@ pub fn manifest(entries: &[Entry], log: &mut dyn Write) -> String {
         }
         s.push('\n');
     }
-    s
+    Ok(s)
 }

@@ -5,7 +5,6 @@
 use super::{fmt_num, gap_pct, median, InstanceResult, RunRecord};
 use crate::model::{Diagnostic, InputError};
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Duration;
 
@@ -94,9 +93,9 @@ impl Report {
 
     /// Every run as a CSV row; with several seeds, also a row per instance whose `seed` is
     /// `median` (the instance's result, see [`InstanceResult::summary`]).
-    pub fn to_csv(&self) -> String {
+    pub fn to_csv(&self) -> std::io::Result<String> {
         let mut w = csv::Writer::from_writer(Vec::new());
-        let _ = w.write_record(CSV_COLUMNS);
+        w.write_record(CSV_COLUMNS)?;
         let tl = self.time_limit.map(|t| format!("{}", t.as_secs_f64()));
         for i in &self.instances {
             let mut rows: Vec<(String, RunRecord)> =
@@ -106,7 +105,7 @@ impl Report {
             }
             for (seed, r) in rows {
                 let b = i.bks.as_ref();
-                let _ = w.write_record([
+                w.write_record([
                     i.family.clone(),
                     i.subset.clone(),
                     i.name.clone(),
@@ -132,18 +131,18 @@ impl Report {
                     f2(r.cpu_share),
                     r.status.code().to_string(),
                     r.message.clone(),
-                ]);
+                ])?;
             }
         }
-        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+        let bytes = w.into_inner().map_err(|e| e.into_error())?;
+        String::from_utf8(bytes).map_err(std::io::Error::other)
     }
 
     /// [`Report::to_csv`] to `path`, atomically.
     pub fn write_csv(&self, path: &Path) -> Result<(), InputError> {
-        crate::schedule::write_atomic(path, &self.to_csv()).map_err(|source| InputError::Io {
-            file: path.display().to_string(),
-            source,
-        })
+        self.to_csv()
+            .and_then(|text| crate::schedule::write_atomic(path, &text))
+            .map_err(|source| InputError::write(path.display(), source))
     }
 
     /// Command, machine, date, version.
@@ -190,8 +189,7 @@ impl Report {
                     None => format!("≤{}", b.upper_bound),
                 },
             };
-            let _ = write!(
-                s,
+            s.push_str(&format!(
                 "| {} | {}/{} | {} | {} | {} | {} | {} | {} | {} | {} |",
                 i.name,
                 i.family,
@@ -204,7 +202,7 @@ impl Report {
                 dash(f2(r.time_to_best)),
                 format_args!("{:.2}", r.wall),
                 r.status.code()
-            );
+            ));
             if self.multi_seed() {
                 let runs: Vec<String> = i
                     .runs
@@ -214,7 +212,7 @@ impl Report {
                         _ => r.status.code().to_string(),
                     })
                     .collect();
-                let _ = write!(s, " {} |", runs.join(" / "));
+                s.push_str(&format!(" {} |", runs.join(" / ")));
             }
             s.push('\n');
         }
@@ -285,9 +283,8 @@ impl Report {
                 .iter()
                 .copied()
                 .fold(None, |m: Option<f64>, g| Some(m.map_or(g, |m| m.max(g))));
-            let _ = writeln!(
-                s,
-                "| {label} | {} | {} | {with_bks} | {at_bks} | {} | {} | {} | {} | {} | {} |",
+            s.push_str(&format!(
+                "| {label} | {} | {} | {with_bks} | {at_bks} | {} | {} | {} | {} | {} | {} |\n",
                 list.len(),
                 if failed > 0 {
                     format!("**{failed}**")
@@ -300,16 +297,15 @@ impl Report {
                 dash(f2(mean(&lb_gaps))),
                 dash(f2(ttb)),
                 dash(f2(wall)),
-            );
+            ));
         }
         s += "\nGaps are over the instances that ran ok and have a best-known value (`gap = 100 × \
               (objective − BKS) / BKS`); failed instances are counted, never averaged in.\n";
         if no_rel_gap > 0 {
-            let _ = writeln!(
-                s,
+            s.push_str(&format!(
                 "{no_rel_gap} instance(s) with BKS 0 and a positive objective have no relative gap \
-                 and are left out of the means."
-            );
+                 and are left out of the means.\n"
+            ));
         }
         s
     }
@@ -354,9 +350,8 @@ impl Report {
                 (Some(v), Some(b)) => gap_pct(v, b.upper_bound as f64),
                 _ => None,
             };
-            let _ = writeln!(
-                s,
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {:.2} | {} |",
+            s.push_str(&format!(
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {:.2} | {} |\n",
                 i.name,
                 i.bks
                     .as_ref()
@@ -373,7 +368,7 @@ impl Report {
                 dash(p.status.clone()),
                 t.wall,
                 dash(f2(p.wall)),
-            );
+            ));
             rows.push(Row {
                 family: &i.family,
                 subset: &i.subset,
@@ -447,9 +442,8 @@ impl Report {
             let equal = objs.iter().filter(|(t, p)| t == p).count();
             let worse = objs.iter().filter(|(t, p)| t > p).count();
             let failed = g.iter().filter(|r| !r.takt.status.is_ok()).count();
-            let _ = writeln!(
-                s,
-                "| {label} | {} | {} | {} | {} | {ratio} | {} | {better} | {equal} | {worse} | {} |",
+            s.push_str(&format!(
+                "| {label} | {} | {} | {} | {} | {ratio} | {} | {better} | {equal} | {worse} | {} |\n",
                 g.len(),
                 both.len(),
                 dash(f2(tm)),
@@ -460,7 +454,7 @@ impl Report {
                 } else {
                     "0".into()
                 },
-            );
+            ));
         }
         s +=
             "\nratio takt/peer = takt's mean gap / the peer's, over the instances where both have \
@@ -490,15 +484,14 @@ impl Report {
             .collect();
         let mut s = String::from("\n");
         if failed.is_empty() {
-            let _ = writeln!(
-                s,
+            s.push_str(&format!(
                 "All {runs} run(s) passed the referee (takt check) with the objective recomputed \
-                 from the schedule."
-            );
+                 from the schedule.\n"
+            ));
         } else {
-            let _ = writeln!(s, "**FAILED: {} of {runs} run(s)**:", failed.len());
+            s.push_str(&format!("**FAILED: {} of {runs} run(s)**:\n", failed.len()));
             for f in failed {
-                let _ = writeln!(s, "{f}");
+                s.push_str(&format!("{f}\n"));
             }
         }
         let contended = self
@@ -508,15 +501,14 @@ impl Report {
             .filter(|r| r.wall >= 10.0 && r.cpu_share.is_some_and(|c| c < 0.8))
             .count();
         if contended > 0 {
-            let _ = writeln!(
-                s,
+            s.push_str(&format!(
                 "{contended} run(s) of 10 s or more got under 80 % of their {} core(s) \
-                 (cpu_share column): the machine was busy, their times are not comparable.",
+                 (cpu_share column): the machine was busy, their times are not comparable.\n",
                 self.threads
-            );
+            ));
         }
         if self.interrupted {
-            let _ = writeln!(s, "Interrupted: the set was not run to the end.");
+            s.push_str("Interrupted: the set was not run to the end.\n");
         }
         s
     }

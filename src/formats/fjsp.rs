@@ -17,7 +17,7 @@ use crate::model::{Diagnostic, InputError, ObjectiveWeights, Problem};
 pub fn parse(text: &str, file: &str, name: &str) -> Result<Problem, InputError> {
     let mut shop = parse_shop(text).map_err(|d| InputError::invalid(file, d))?;
     shop.name = name.to_string();
-    Ok(shop.build())
+    shop.build(file)
 }
 
 fn parse_shop(text: &str) -> Result<Shop, Vec<Diagnostic>> {

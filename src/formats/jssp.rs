@@ -58,7 +58,7 @@ pub fn parse(
     } else {
         name.to_string()
     };
-    Ok(shop.build())
+    shop.build(file)
 }
 
 /// How many instances `text` holds (1 for the standard layout); errors as for [`parse`].

@@ -16,10 +16,7 @@ pub mod jssp;
 pub mod smwt;
 mod text;
 
-use crate::model::{
-    Availability, Diagnostic, InputError, Job, JobId, Machine, MachineId, Mode, ObjectiveWeights,
-    OpId, Operation, Plant, PlantId, Problem,
-};
+use crate::model::{Diagnostic, InputError, MachineId, ObjectiveWeights, OpId, Operation, Problem};
 use jiff::civil::DateTime;
 use std::fmt;
 use std::fmt::Write as _;
@@ -87,6 +84,16 @@ pub fn guess_format(path: &str) -> Option<Format> {
             }
         }
         _ => None,
+    }
+}
+
+/// Reads any instance: takt YAML by extension (`.yaml`, `.yml`), else a benchmark file whose
+/// format is guessed from its name (`.txt` job shop, `.fjs` flexible job shop, `wtNN.txt#k`).
+/// Every command that takes an instance reads it through here.
+pub fn load_any(path: &Path) -> Result<Problem, InputError> {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("yaml") | Some("yml") => crate::model::load_instance(path),
+        _ => read(&path.display().to_string(), None),
     }
 }
 
@@ -240,75 +247,91 @@ pub(crate) struct ShopJob {
 }
 
 impl Shop {
-    /// One plant `shop`, machines always available, jobs `J1..` with operations `o1..`.
-    pub fn build(self) -> Problem {
-        let machines = self
+    /// One plant `shop`, machines always available, jobs `J1..` with operations `o1..`, built
+    /// as a takt instance and validated like any other: a benchmark file becomes a [`Problem`]
+    /// only through [`crate::model::validate`]. `file` names the source in errors.
+    pub fn build(self, file: &str) -> Result<Problem, InputError> {
+        use crate::model::raw::{
+            RawEligible, RawHorizon, RawInstance, RawJob, RawMachine, RawOperation, RawPlant,
+        };
+        use crate::model::time::{RawDateTime, RawDuration, RawInstant};
+        let machines: Vec<RawMachine> = self
             .machines
-            .into_iter()
-            .map(|id| Machine {
-                id,
-                plant: PlantId(0),
+            .iter()
+            .map(|id| RawMachine {
+                id: id.clone(),
+                plant: "shop".to_string(),
                 calendar: None,
-                downtime: Vec::new(),
                 changeovers: None,
                 initial_family: None,
+                downtime: Vec::new(),
                 changeover_require: Vec::new(),
-                availability: Availability::always(),
             })
             .collect();
-        let mut jobs = Vec::with_capacity(self.jobs.len());
-        let mut ops = Vec::new();
-        for (j, job) in self.jobs.into_iter().enumerate() {
-            let first_op = ops.len() as u32;
-            let op_count = job.ops.len() as u32;
-            for (o, modes) in job.ops.into_iter().enumerate() {
-                ops.push(Operation {
-                    id: format!("o{}", o + 1),
-                    job: JobId(j as u32),
-                    index: o as u32,
-                    family: None,
-                    modes: modes
-                        .into_iter()
-                        .map(|(m, d)| Mode {
-                            machine: MachineId(m),
-                            duration: d,
-                        })
-                        .collect(),
-                    atomic: false,
-                    pinned: None,
-                    not_before: None,
-                    require: Vec::new(),
-                    consume: Vec::new(),
-                });
-            }
-            jobs.push(Job {
+        let jobs = self
+            .jobs
+            .into_iter()
+            .enumerate()
+            .map(|(j, job)| RawJob {
                 id: format!("J{}", j + 1),
-                release: 0,
-                due: job.due,
+                release: None,
+                due: job.due.map(RawInstant::Minutes),
                 deadline: None,
-                weight: job.weight,
+                weight: Some(job.weight),
+                family: None,
                 quantity: None,
-                produce: Vec::new(),
-                first_op,
-                op_count,
-            });
-        }
-        Problem::new(
-            self.name,
-            benchmark_start(),
-            None,
-            self.objective,
-            vec![Plant {
+                produce: Default::default(),
+                operations: job
+                    .ops
+                    .into_iter()
+                    .enumerate()
+                    .map(|(o, modes)| RawOperation {
+                        id: format!("o{}", o + 1),
+                        machines: RawEligible::WithDurations(
+                            modes
+                                .into_iter()
+                                .map(|(m, d)| (self.machines[m as usize].clone(), RawDuration(d)))
+                                .collect(),
+                        ),
+                        duration: None,
+                        family: None,
+                        atomic: false,
+                        pinned: None,
+                        not_before: None,
+                        require: Vec::new(),
+                        consume: Default::default(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let objective = ObjectiveWeights::TERMS
+            .iter()
+            .zip(self.objective.as_array())
+            .filter(|(_, w)| w != &0.0)
+            .map(|(t, w)| (t.to_string(), w))
+            .collect();
+        let raw = RawInstance {
+            name: Some(self.name),
+            horizon: RawHorizon {
+                start: RawDateTime(benchmark_start()),
+                end: None,
+            },
+            objective: Some(objective),
+            plants: vec![RawPlant {
                 id: "shop".to_string(),
+                name: None,
             }],
-            vec![vec![None]],
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
+            transfers: Vec::new(),
+            calendars: Vec::new(),
+            families: Vec::new(),
+            changeovers: Vec::new(),
             machines,
             jobs,
-            ops,
-        )
+            resources: Vec::new(),
+            items: Vec::new(),
+            interrupted_operations: None,
+        };
+        crate::model::validate::validate(&raw).map_err(|d| InputError::invalid(file, d))
     }
 }
 

@@ -84,7 +84,7 @@ pub fn parse(
             ..Default::default()
         },
     };
-    Ok(shop.build())
+    shop.build(file)
 }
 
 /// How many instances of `n` jobs `text` holds; errors as for [`parse`].

@@ -32,6 +32,13 @@ pub enum InputError {
         #[source]
         source: std::io::Error,
     },
+    /// An output (a schedule, a report, a CSV, a log line) could not be written.
+    #[error("{file}: cannot write: {source}")]
+    Write {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{}", render(file, diagnostics))]
     Invalid {
         file: String,
@@ -47,11 +54,19 @@ impl InputError {
         }
     }
 
+    /// A failed write of `file` (a path, or a stream such as `stderr`).
+    pub fn write(file: impl std::fmt::Display, source: std::io::Error) -> Self {
+        InputError::Write {
+            file: file.to_string(),
+            source,
+        }
+    }
+
     /// The diagnostics (empty for I/O errors).
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match self {
             InputError::Invalid { diagnostics, .. } => diagnostics,
-            InputError::Io { .. } => &[],
+            InputError::Io { .. } | InputError::Write { .. } => &[],
         }
     }
 }

@@ -244,31 +244,31 @@ impl Stability {
 
 #[derive(Debug, Clone)]
 pub struct Problem {
-    pub name: String,
-    pub horizon_start: DateTime,
-    pub horizon_end: Option<Minute>,
-    pub week: WeekAnchor,
-    pub objective: ObjectiveWeights,
-    pub plants: Vec<Plant>,
+    pub(crate) name: String,
+    pub(crate) horizon_start: DateTime,
+    pub(crate) horizon_end: Option<Minute>,
+    pub(crate) week: WeekAnchor,
+    pub(crate) objective: ObjectiveWeights,
+    pub(crate) plants: Vec<Plant>,
     /// `transfer[from][to]` in calendar minutes; `None` where the instance gives no value
     /// (validation guarantees every cross-plant move a routing can need has one).
-    pub transfer: Vec<Vec<Option<Minute>>>,
-    pub calendars: Vec<CalendarRules>,
-    pub families: Vec<String>,
-    pub changeover_matrices: Vec<ChangeoverMatrix>,
-    pub machines: Vec<Machine>,
-    pub jobs: Vec<Job>,
-    pub ops: Vec<Operation>,
+    pub(crate) transfer: Vec<Vec<Option<Minute>>>,
+    pub(crate) calendars: Vec<CalendarRules>,
+    pub(crate) families: Vec<String>,
+    pub(crate) changeover_matrices: Vec<ChangeoverMatrix>,
+    pub(crate) machines: Vec<Machine>,
+    pub(crate) jobs: Vec<Job>,
+    pub(crate) ops: Vec<Operation>,
     /// For each machine, the operations eligible on it.
-    pub ops_by_machine: Vec<Vec<OpId>>,
+    pub(crate) ops_by_machine: Vec<Vec<OpId>>,
     /// Secondary resources (operators, tools, ...), indexed by `ResourceId`.
-    pub resources: Vec<Resource>,
+    pub(crate) resources: Vec<Resource>,
     /// Materials, indexed by `ItemId`.
-    pub items: Vec<Item>,
+    pub(crate) items: Vec<Item>,
     /// See [`Interruption`]; only rescheduling reads it.
-    pub interrupted_operations: Interruption,
+    pub(crate) interrupted_operations: Interruption,
     /// Set by rescheduling: the previous plan and what moving away from it costs.
-    pub stability: Option<Stability>,
+    pub(crate) stability: Option<Stability>,
     job_index: HashMap<String, JobId>,
     machine_index: HashMap<String, MachineId>,
     /// Cached [`Self::has_secondary`] (the decoder asks for every operation).
@@ -276,9 +276,9 @@ pub struct Problem {
 }
 
 impl Problem {
-    /// Builds the index maps; called once by validation and by the benchmark readers.
+    /// Builds the index maps; called by validation only (the benchmark readers validate too).
     #[allow(clippy::too_many_arguments)]
-    pub fn new(
+    pub(crate) fn new(
         name: String,
         horizon_start: DateTime,
         horizon_end: Option<Minute>,
@@ -291,6 +291,9 @@ impl Problem {
         machines: Vec<Machine>,
         jobs: Vec<Job>,
         ops: Vec<Operation>,
+        resources: Vec<Resource>,
+        items: Vec<Item>,
+        interrupted_operations: Interruption,
     ) -> Self {
         let week = week_anchor(horizon_start);
         let mut ops_by_machine = vec![Vec::new(); machines.len()];
@@ -329,9 +332,9 @@ impl Problem {
             jobs,
             ops,
             ops_by_machine,
-            resources: Vec::new(),
-            items: Vec::new(),
-            interrupted_operations: Interruption::default(),
+            resources,
+            items,
+            interrupted_operations,
             stability: None,
             job_index,
             machine_index,
@@ -441,6 +444,137 @@ impl Problem {
         format!("{}/{}", self.job(op.job).id, op.id)
     }
 }
+
+/// Read access to a validated problem. The fields are `pub(crate)`: outside the crate a
+/// [`Problem`] is read-only, and inside it only validation builds one ([`Problem::new`] is
+/// called by [`crate::model::validate::validate`] alone; the benchmark readers go through validation too).
+/// What a repair adds to a validated problem, the stability term, comes through the checking
+/// constructor [`Problem::with_stability`], never by assigning a field.
+impl Problem {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    pub fn horizon_start(&self) -> DateTime {
+        self.horizon_start
+    }
+    pub fn horizon_end(&self) -> Option<Minute> {
+        self.horizon_end
+    }
+    pub fn week(&self) -> WeekAnchor {
+        self.week
+    }
+    pub fn objective(&self) -> ObjectiveWeights {
+        self.objective
+    }
+    pub fn plants(&self) -> &[Plant] {
+        &self.plants
+    }
+    /// `transfer()[from][to]` in calendar minutes (see the field).
+    pub fn transfer(&self) -> &[Vec<Option<Minute>>] {
+        &self.transfer
+    }
+    pub fn calendars(&self) -> &[CalendarRules] {
+        &self.calendars
+    }
+    pub fn families(&self) -> &[String] {
+        &self.families
+    }
+    pub fn changeover_matrices(&self) -> &[ChangeoverMatrix] {
+        &self.changeover_matrices
+    }
+    pub fn machines(&self) -> &[Machine] {
+        &self.machines
+    }
+    pub fn jobs(&self) -> &[Job] {
+        &self.jobs
+    }
+    pub fn ops(&self) -> &[Operation] {
+        &self.ops
+    }
+    pub fn ops_by_machine(&self) -> &[Vec<OpId>] {
+        &self.ops_by_machine
+    }
+    pub fn resources(&self) -> &[Resource] {
+        &self.resources
+    }
+    pub fn items(&self) -> &[Item] {
+        &self.items
+    }
+    pub fn interrupted_operations(&self) -> Interruption {
+        self.interrupted_operations
+    }
+    pub fn stability(&self) -> Option<&Stability> {
+        self.stability.as_ref()
+    }
+
+    /// This problem with a repair's stability term in its objective.
+    ///
+    /// Why on the [`Problem`] and not an option passed beside it: the stability term is part of
+    /// the objective, and the decoder, the search's moves and evaluation, the MIP's refusal and
+    /// every report read the objective from the problem. Carried by the problem, all of them
+    /// price the same objective exactly, with no second argument to forget on some path. It is
+    /// checked here against the problem (one baseline entry per operation, machines and
+    /// predecessors that exist, finite non-negative costs), so a validated problem never
+    /// carries a baseline made for another instance.
+    pub fn with_stability(mut self, stability: Stability) -> Result<Problem, StabilityMismatch> {
+        let n = self.ops.len();
+        let bad = |what: String| Err(StabilityMismatch(what));
+        if stability.baseline.len() != n {
+            return bad(format!(
+                "a baseline of {} operations for a problem of {n}",
+                stability.baseline.len()
+            ));
+        }
+        if !stability.baseline_pred.is_empty() && stability.baseline_pred.len() != n {
+            return bad(format!(
+                "baseline predecessors for {} operations in a problem of {n}",
+                stability.baseline_pred.len()
+            ));
+        }
+        if let Some(m) = stability
+            .baseline
+            .iter()
+            .flatten()
+            .find(|(m, _)| m.idx() >= self.machines.len())
+        {
+            return bad(format!("baseline machine {} does not exist", m.0 .0));
+        }
+        if let Some(p) = stability
+            .baseline_pred
+            .iter()
+            .flatten()
+            .find(|p| p.idx() >= n)
+        {
+            return bad(format!("baseline predecessor {} does not exist", p.0));
+        }
+        for (what, w) in [
+            ("machine change", stability.machine_change),
+            ("per-minute", stability.per_minute),
+            ("sequence change", stability.sequence_change),
+        ] {
+            if !(w.is_finite() && w >= 0.0) {
+                return bad(format!("{what} cost {w} is not a number ≥ 0"));
+            }
+        }
+        self.stability = Some(stability);
+        Ok(self)
+    }
+
+    /// This problem with the instance's own objective: without a repair's stability term
+    /// (KPIs comparable with the original plan's).
+    pub fn without_stability(&self) -> Problem {
+        Problem {
+            stability: None,
+            ..self.clone()
+        }
+    }
+}
+
+/// [`Problem::with_stability`] refuses stability terms that do not fit the problem (a bug in
+/// the caller, never a property of the user's files).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("the stability terms do not fit the problem: {0}")]
+pub struct StabilityMismatch(String);
 
 /// Monday 00:00 of the week holding the horizon start, in minutes from it.
 pub fn week_anchor(start: DateTime) -> WeekAnchor {

@@ -2,7 +2,7 @@
 //! every rule an instance must satisfy, collecting *all* problems (each with its YAML path) rather
 //! than stopping at the first.
 
-use super::calendar::{Availability, CalendarRules, WeeklyShift, DAY};
+use super::calendar::{Availability, CalendarRules, WeekAnchor, WeeklyShift, DAY};
 use super::error::Diagnostic;
 use super::problem::*;
 use super::raw::*;
@@ -98,6 +98,10 @@ fn weekday(s: &str) -> Option<u8> {
 }
 
 /// Validates a parsed instance. On failure returns every problem found.
+///
+/// One function per section of the instance (plants, calendars, changeovers, machines, jobs),
+/// then the checks across sections (transfers, changeover pairs, the objective, materials); each
+/// section reports all of its problems, so one run lists everything wrong with a file.
 pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
     let origin = raw.horizon.start.0;
     let mut cx = Ctx {
@@ -111,8 +115,76 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
             cx.err("horizon.end", "horizon end is not after its start");
         }
     }
+    let (plants, plant_ix, transfer) = plants_and_transfers(&mut cx, raw);
+    let (cal_ix, calendars) = calendars(&mut cx, raw);
+    let (fam_ix, co_ix, matrices) = changeover_matrices(&mut cx, raw);
+    let week = week_anchor(origin);
+    let mach_ix = cx.index(raw.machines.iter().map(|m| m.id.as_str()), "machine", |i| {
+        format!("machines[{i}].id")
+    });
+    let (resources, res_ix) = secondary::resources(&mut cx, raw, &cal_ix, &calendars, week);
+    let (items, item_ix) = secondary::items(&mut cx, raw);
+    let names = Names {
+        plant: plant_ix,
+        calendar: cal_ix,
+        family: fam_ix,
+        changeover: co_ix,
+        machine: mach_ix,
+        resource: res_ix,
+        item: item_ix,
+    };
+    let machines = machines(&mut cx, raw, &names, &calendars, &resources, week);
+    let (jobs, ops) = jobs_and_operations(&mut cx, raw, &names, &machines, &resources);
+    check_transfers(&mut cx, &jobs, &ops, &machines, &transfer, &plants);
+    check_changeover_pairs(&mut cx, raw, &machines, &ops, &matrices);
+    let objective = objective(&mut cx, raw, &jobs);
+    secondary::supply_covers_demand(&mut cx, &items, &jobs, &ops);
 
-    // Plants and transfers.
+    if !cx.diags.is_empty() {
+        return Err(cx.diags);
+    }
+    let interrupted = match raw.interrupted_operations {
+        Some(RawInterruption::Restart) => Interruption::Restart,
+        Some(RawInterruption::Resume) | None => Interruption::Resume,
+    };
+    Ok(Problem::new(
+        raw.name.clone().unwrap_or_else(|| "unnamed".to_string()),
+        origin,
+        horizon_end,
+        objective,
+        plants,
+        transfer,
+        calendars,
+        raw.families.clone(),
+        matrices,
+        machines,
+        jobs,
+        ops,
+        resources,
+        items,
+        interrupted,
+    ))
+}
+
+/// Name -> index maps of the sections that others refer to.
+struct Names {
+    plant: HashMap<String, u32>,
+    calendar: HashMap<String, u32>,
+    family: HashMap<String, u32>,
+    changeover: HashMap<String, u32>,
+    machine: HashMap<String, u32>,
+    resource: HashMap<String, u32>,
+    item: HashMap<String, u32>,
+}
+
+/// A section's values and its name -> index map.
+type Transfers = Vec<Vec<Option<Minute>>>;
+
+/// `plants` and `transfers`: the plants, their index, and `transfer[from][to]`.
+fn plants_and_transfers(
+    cx: &mut Ctx,
+    raw: &RawInstance,
+) -> (Vec<Plant>, HashMap<String, u32>, Transfers) {
     if raw.plants.is_empty() {
         cx.err("plants", "no plants: every machine belongs to a plant");
     }
@@ -142,81 +214,102 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
         }
     }
 
-    // Calendars.
+    (plants, plant_ix, transfer)
+}
+
+/// `calendars`: weekly shifts, holidays and overtime, in minutes from the horizon start.
+fn calendars(cx: &mut Ctx, raw: &RawInstance) -> (HashMap<String, u32>, Vec<CalendarRules>) {
     let cal_ix = cx.index(
         raw.calendars.iter().map(|c| c.id.as_str()),
         "calendar",
         |i| format!("calendars[{i}].id"),
     );
-    let mut calendars = Vec::new();
-    for (ci, c) in raw.calendars.iter().enumerate() {
-        let p = format!("calendars[{ci}]");
-        let mut weekly = Vec::new();
-        for (si, s) in c.weekly.iter().enumerate() {
-            if s.days.is_empty() {
-                cx.err(format!("{p}.weekly[{si}].days"), "shift has no days");
-            }
-            for (di, d) in s.days.iter().enumerate() {
-                match weekday(d) {
-                    Some(w) => weekly.push(WeeklyShift {
-                        weekday: w,
-                        from: s.from.0,
-                        to: s.to.0,
-                    }),
-                    None => cx.err(
-                        format!("{p}.weekly[{si}].days[{di}]"),
-                        format!("`{d}` is not a weekday (mon, tue, wed, thu, fri, sat, sun)"),
-                    ),
-                }
-            }
-            if s.from.0 == 24 * 60 {
-                cx.err(
-                    format!("{p}.weekly[{si}].from"),
-                    "a shift cannot start at 24:00",
-                );
+    let calendars = raw
+        .calendars
+        .iter()
+        .enumerate()
+        .map(|(ci, c)| calendar(cx, ci, c))
+        .collect();
+    (cal_ix, calendars)
+}
+
+/// One calendar, `calendars[ci]`.
+fn calendar(cx: &mut Ctx, ci: usize, c: &RawCalendar) -> CalendarRules {
+    let origin = cx.origin;
+    let p = format!("calendars[{ci}]");
+    let mut weekly = Vec::new();
+    for (si, s) in c.weekly.iter().enumerate() {
+        if s.days.is_empty() {
+            cx.err(format!("{p}.weekly[{si}].days"), "shift has no days");
+        }
+        for (di, d) in s.days.iter().enumerate() {
+            match weekday(d) {
+                Some(w) => weekly.push(WeeklyShift {
+                    weekday: w,
+                    from: s.from.0,
+                    to: s.to.0,
+                }),
+                None => cx.err(
+                    format!("{p}.weekly[{si}].days[{di}]"),
+                    format!("`{d}` is not a weekday (mon, tue, wed, thu, fri, sat, sun)"),
+                ),
             }
         }
-        let mut holidays = Vec::new();
-        for (hi, h) in c.holidays.iter().enumerate() {
-            let to = h.to.map_or(h.from.0, |t| t.0);
-            if to < h.from.0 {
-                cx.err(
-                    format!("{p}.holidays[{hi}]"),
-                    "holiday ends before it starts",
-                );
-                continue;
-            }
-            let start =
-                minutes_between(origin, h.from.0.to_datetime(jiff::civil::Time::midnight()));
-            let end = minutes_between(origin, to.to_datetime(jiff::civil::Time::midnight())) + DAY;
-            holidays.push((start, end));
-        }
-        let mut overtime = Vec::new();
-        for (oi, o) in c.overtime.iter().enumerate() {
-            let (a, b) = (cx.instant(o.from), cx.instant(o.to));
-            if b <= a {
-                cx.err(
-                    format!("{p}.overtime[{oi}]"),
-                    "interval is empty or ends before it starts",
-                );
-            }
-            overtime.push((a, b));
-        }
-        if c.weekly.is_empty() {
+        if s.from.0 == 24 * 60 {
             cx.err(
-                format!("{p}.weekly"),
-                format!("calendar `{}` has no weekly working time", c.id),
+                format!("{p}.weekly[{si}].from"),
+                "a shift cannot start at 24:00",
             );
         }
-        calendars.push(CalendarRules {
-            id: c.id.clone(),
-            weekly,
-            holidays,
-            overtime,
-        });
     }
+    let mut holidays = Vec::new();
+    for (hi, h) in c.holidays.iter().enumerate() {
+        let to = h.to.map_or(h.from.0, |t| t.0);
+        if to < h.from.0 {
+            cx.err(
+                format!("{p}.holidays[{hi}]"),
+                "holiday ends before it starts",
+            );
+            continue;
+        }
+        let start = minutes_between(origin, h.from.0.to_datetime(jiff::civil::Time::midnight()));
+        let end = minutes_between(origin, to.to_datetime(jiff::civil::Time::midnight())) + DAY;
+        holidays.push((start, end));
+    }
+    let mut overtime = Vec::new();
+    for (oi, o) in c.overtime.iter().enumerate() {
+        let (a, b) = (cx.instant(o.from), cx.instant(o.to));
+        if b <= a {
+            cx.err(
+                format!("{p}.overtime[{oi}]"),
+                "interval is empty or ends before it starts",
+            );
+        }
+        overtime.push((a, b));
+    }
+    if c.weekly.is_empty() {
+        cx.err(
+            format!("{p}.weekly"),
+            format!("calendar `{}` has no weekly working time", c.id),
+        );
+    }
+    CalendarRules {
+        id: c.id.clone(),
+        weekly,
+        holidays,
+        overtime,
+    }
+}
 
-    // Families and changeover matrices.
+/// `families` and `changeovers`: the family and matrix indexes, and the matrices.
+fn changeover_matrices(
+    cx: &mut Ctx,
+    raw: &RawInstance,
+) -> (
+    HashMap<String, u32>,
+    HashMap<String, u32>,
+    Vec<ChangeoverMatrix>,
+) {
     let fam_ix = cx.index(raw.families.iter().map(String::as_str), "family", |i| {
         format!("families[{i}]")
     });
@@ -250,29 +343,39 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
         });
     }
 
-    // Machines.
-    let mach_ix = cx.index(raw.machines.iter().map(|m| m.id.as_str()), "machine", |i| {
-        format!("machines[{i}].id")
-    });
-    let week = week_anchor(origin);
-    let (resources, res_ix) = secondary::resources(&mut cx, raw, &cal_ix, &calendars, week);
-    let (items, item_ix) = secondary::items(&mut cx, raw);
+    (fam_ix, co_ix, matrices)
+}
+
+/// `machines`: plant, calendar and downtime (compiled into availability), changeovers.
+fn machines(
+    cx: &mut Ctx,
+    raw: &RawInstance,
+    names: &Names,
+    calendars: &[CalendarRules],
+    resources: &[Resource],
+    week: WeekAnchor,
+) -> Vec<Machine> {
     let mut machines = Vec::new();
     for (mi, m) in raw.machines.iter().enumerate() {
         let p = format!("machines[{mi}]");
         let plant = cx
-            .lookup(&plant_ix, &m.plant, "plant", format!("{p}.plant"))
+            .lookup(&names.plant, &m.plant, "plant", format!("{p}.plant"))
             .unwrap_or(0);
         let calendar = m.calendar.as_ref().and_then(|c| {
-            cx.lookup(&cal_ix, c, "calendar", format!("{p}.calendar"))
+            cx.lookup(&names.calendar, c, "calendar", format!("{p}.calendar"))
                 .map(|i| i as usize)
         });
         let changeovers = m.changeovers.as_ref().and_then(|c| {
-            cx.lookup(&co_ix, c, "changeover matrix", format!("{p}.changeovers"))
-                .map(|i| i as usize)
+            cx.lookup(
+                &names.changeover,
+                c,
+                "changeover matrix",
+                format!("{p}.changeovers"),
+            )
+            .map(|i| i as usize)
         });
         let initial_family = m.initial_family.as_ref().and_then(|f| {
-            cx.lookup(&fam_ix, f, "family", format!("{p}.initial_family"))
+            cx.lookup(&names.family, f, "family", format!("{p}.initial_family"))
                 .map(FamilyId)
         });
         let mut downtime = Vec::new();
@@ -295,10 +398,10 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
             }
         };
         let changeover_require = secondary::requirements(
-            &mut cx,
+            cx,
             &m.changeover_require,
-            &res_ix,
-            &resources,
+            &names.resource,
+            resources,
             &format!("{p}.changeover_require"),
         );
         machines.push(Machine {
@@ -313,7 +416,17 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
         });
     }
 
-    // Jobs and operations.
+    machines
+}
+
+/// `jobs` and their `operations`, numbered job by job (a job's operations are contiguous).
+fn jobs_and_operations(
+    cx: &mut Ctx,
+    raw: &RawInstance,
+    names: &Names,
+    machines: &[Machine],
+    resources: &[Resource],
+) -> (Vec<Job>, Vec<Operation>) {
     let job_ix = cx.index(raw.jobs.iter().map(|j| j.id.as_str()), "job", |i| {
         format!("jobs[{i}].id")
     });
@@ -338,7 +451,7 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
             );
         }
         let job_family = j.family.as_ref().and_then(|f| {
-            cx.lookup(&fam_ix, f, "family", format!("{p}.family"))
+            cx.lookup(&names.family, f, "family", format!("{p}.family"))
                 .map(FamilyId)
         });
         if j.operations.is_empty() {
@@ -357,82 +470,66 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
                     format!("duplicate operation id `{}` in job `{}`", o.id, j.id),
                 );
             }
-            let family = match &o.family {
-                Some(f) => cx
-                    .lookup(&fam_ix, f, "family", format!("{op_path}.family"))
-                    .map(FamilyId),
-                None => job_family,
-            };
-            let entries: Vec<(String, String, i64)> = match (&o.machines, o.duration) {
-                (RawEligible::WithDurations(v), None) => v
-                    .iter()
-                    .map(|(m, d)| (m.clone(), format!("{op_path}.machines.{m}"), d.0))
-                    .collect(),
-                (RawEligible::WithDurations(_), Some(_)) => {
-                    cx.err(
-                        format!("{op_path}.duration"),
-                        "give durations per machine or `duration` with a list of machines, not both",
-                    );
-                    Vec::new()
-                }
-                (RawEligible::List(v), Some(d)) => v
-                    .iter()
-                    .enumerate()
-                    .map(|(k, m)| (m.clone(), format!("{op_path}.machines[{k}]"), d.0))
-                    .collect(),
-                (RawEligible::List(v), None) if v.is_empty() => Vec::new(),
-                (RawEligible::List(_), None) => {
-                    cx.err(
-                        format!("{op_path}.duration"),
-                        "machines are listed without durations: add `duration` or write `machines: {M: 2h}`",
-                    );
-                    Vec::new()
-                }
-            };
-            let no_machines = match &o.machines {
-                RawEligible::WithDurations(v) => v.is_empty(),
-                RawEligible::List(v) => v.is_empty(),
-            };
-            if no_machines {
+            let op = operation(
+                cx,
+                names,
+                machines,
+                resources,
+                (ji, &op_path),
+                release,
+                job_family,
+                (oi, o),
+            );
+            ops.push(op);
+        }
+        if let Some(q) = j.quantity {
+            if !q.is_finite() || q <= 0.0 {
                 cx.err(
-                    format!("{op_path}.machines"),
-                    "operation has no eligible machine",
+                    format!("{p}.quantity"),
+                    format!("quantity must be a number > 0, got {q}"),
                 );
             }
-            let mut modes: Vec<Mode> = Vec::new();
-            for (name, path, d) in entries {
-                let dur_path = if o.duration.is_some() {
-                    format!("{op_path}.duration")
-                } else {
-                    path.clone()
-                };
-                let d = cx.nonneg(d, dur_path.clone(), "duration");
-                if let Some(m) = cx.lookup(&mach_ix, &name, "machine", path.clone()) {
-                    let m = MachineId(m);
-                    if modes.iter().any(|x| x.machine == m) {
-                        cx.err(path, format!("machine `{name}` is listed twice"));
-                        continue;
-                    }
-                    if o.atomic {
-                        let longest = machines[m.idx()].availability.longest_recurring_interval();
-                        if d > longest {
-                            cx.err(
-                                dur_path,
-                                format!(
-                                    "atomic operation of {d} min can never fit in one working interval of machine `{name}` (longest is {longest} min)"
-                                ),
-                            );
-                        }
-                    }
-                    modes.push(Mode {
-                        machine: m,
-                        duration: d,
-                    });
-                }
-            }
-            let pinned = o.pinned.as_ref().and_then(|pin| {
+        }
+        let produce = secondary::quantities(cx, &j.produce, &names.item, &format!("{p}.produce"));
+        jobs.push(Job {
+            produce,
+            id: j.id.clone(),
+            release,
+            due,
+            deadline,
+            weight,
+            quantity: j.quantity,
+            first_op,
+            op_count: j.operations.len() as u32,
+        });
+    }
+
+    (jobs, ops)
+}
+
+/// One operation, `jobs[ji].operations[oi]`.
+#[allow(clippy::too_many_arguments)]
+fn operation(
+    cx: &mut Ctx,
+    names: &Names,
+    machines: &[Machine],
+    resources: &[Resource],
+    (ji, op_path): (usize, &str),
+    release: Minute,
+    job_family: Option<FamilyId>,
+    (oi, o): (usize, &RawOperation),
+) -> Operation {
+    let origin = cx.origin;
+    let family = match &o.family {
+        Some(f) => cx
+            .lookup(&names.family, f, "family", format!("{op_path}.family"))
+            .map(FamilyId),
+        None => job_family,
+    };
+    let (modes, no_machines) = modes(cx, names, machines, o, op_path);
+    let pinned = o.pinned.as_ref().and_then(|pin| {
                 let pp = format!("{op_path}.pinned");
-                let m = cx.lookup(&mach_ix, &pin.machine, "machine", format!("{pp}.machine"))?;
+                let m = cx.lookup(&names.machine, &pin.machine, "machine", format!("{pp}.machine"))?;
                 let start = cx.instant(pin.start);
                 if !modes.iter().any(|x| x.machine.0 == m) && !no_machines {
                     cx.err(
@@ -474,60 +571,125 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
                     start,
                 })
             });
-            let not_before = o.not_before.map(|t| cx.instant(t));
-            if let (Some(nb), Some(pin)) = (not_before, pinned) {
-                if pin.start < nb {
-                    cx.err(
-                        format!("{op_path}.pinned.start"),
-                        "pinned start is before the operation's `not_before`",
+    let not_before = o.not_before.map(|t| cx.instant(t));
+    if let (Some(nb), Some(pin)) = (not_before, pinned) {
+        if pin.start < nb {
+            cx.err(
+                format!("{op_path}.pinned.start"),
+                "pinned start is before the operation's `not_before`",
+            );
+        }
+    }
+    let require = secondary::requirements(
+        cx,
+        &o.require,
+        &names.resource,
+        resources,
+        &format!("{op_path}.require"),
+    );
+    let consume = secondary::quantities(cx, &o.consume, &names.item, &format!("{op_path}.consume"));
+    Operation {
+        require,
+        consume,
+        id: o.id.clone(),
+        job: JobId(ji as u32),
+        index: oi as u32,
+        family,
+        modes,
+        atomic: o.atomic,
+        pinned,
+        not_before,
+    }
+}
+
+/// The machines an operation may run on, with its duration on each (`machines`, `duration`);
+/// also whether it lists no machine at all.
+fn modes(
+    cx: &mut Ctx,
+    names: &Names,
+    machines: &[Machine],
+    o: &RawOperation,
+    op_path: &str,
+) -> (Vec<Mode>, bool) {
+    let entries: Vec<(String, String, i64)> = match (&o.machines, o.duration) {
+        (RawEligible::WithDurations(v), None) => v
+            .iter()
+            .map(|(m, d)| (m.clone(), format!("{op_path}.machines.{m}"), d.0))
+            .collect(),
+        (RawEligible::WithDurations(_), Some(_)) => {
+            cx.err(
+                format!("{op_path}.duration"),
+                "give durations per machine or `duration` with a list of machines, not both",
+            );
+            Vec::new()
+        }
+        (RawEligible::List(v), Some(d)) => v
+            .iter()
+            .enumerate()
+            .map(|(k, m)| (m.clone(), format!("{op_path}.machines[{k}]"), d.0))
+            .collect(),
+        (RawEligible::List(v), None) if v.is_empty() => Vec::new(),
+        (RawEligible::List(_), None) => {
+            cx.err(
+                        format!("{op_path}.duration"),
+                        "machines are listed without durations: add `duration` or write `machines: {M: 2h}`",
                     );
+            Vec::new()
+        }
+    };
+    let no_machines = match &o.machines {
+        RawEligible::WithDurations(v) => v.is_empty(),
+        RawEligible::List(v) => v.is_empty(),
+    };
+    if no_machines {
+        cx.err(
+            format!("{op_path}.machines"),
+            "operation has no eligible machine",
+        );
+    }
+    let mut modes: Vec<Mode> = Vec::new();
+    for (name, path, d) in entries {
+        let dur_path = if o.duration.is_some() {
+            format!("{op_path}.duration")
+        } else {
+            path.clone()
+        };
+        let d = cx.nonneg(d, dur_path.clone(), "duration");
+        if let Some(m) = cx.lookup(&names.machine, &name, "machine", path.clone()) {
+            let m = MachineId(m);
+            if modes.iter().any(|x| x.machine == m) {
+                cx.err(path, format!("machine `{name}` is listed twice"));
+                continue;
+            }
+            if o.atomic {
+                let longest = machines[m.idx()].availability.longest_recurring_interval();
+                if d > longest {
+                    cx.err(
+                                dur_path,
+                                format!(
+                                    "atomic operation of {d} min can never fit in one working interval of machine `{name}` (longest is {longest} min)"
+                                ),
+                            );
                 }
             }
-            let require = secondary::requirements(
-                &mut cx,
-                &o.require,
-                &res_ix,
-                &resources,
-                &format!("{op_path}.require"),
-            );
-            let consume =
-                secondary::quantities(&mut cx, &o.consume, &item_ix, &format!("{op_path}.consume"));
-            ops.push(Operation {
-                require,
-                consume,
-                id: o.id.clone(),
-                job: JobId(ji as u32),
-                index: oi as u32,
-                family,
-                modes,
-                atomic: o.atomic,
-                pinned,
-                not_before,
+            modes.push(Mode {
+                machine: m,
+                duration: d,
             });
         }
-        if let Some(q) = j.quantity {
-            if !q.is_finite() || q <= 0.0 {
-                cx.err(
-                    format!("{p}.quantity"),
-                    format!("quantity must be a number > 0, got {q}"),
-                );
-            }
-        }
-        let produce = secondary::quantities(&mut cx, &j.produce, &item_ix, &format!("{p}.produce"));
-        jobs.push(Job {
-            produce,
-            id: j.id.clone(),
-            release,
-            due,
-            deadline,
-            weight,
-            quantity: j.quantity,
-            first_op,
-            op_count: j.operations.len() as u32,
-        });
     }
+    (modes, no_machines)
+}
 
-    // Cross-plant moves a routing can need must have a transfer time.
+/// Cross-plant moves a routing can need must have a transfer time.
+fn check_transfers(
+    cx: &mut Ctx,
+    jobs: &[Job],
+    ops: &[Operation],
+    machines: &[Machine],
+    transfer: &[Vec<Option<Minute>>],
+    plants: &[Plant],
+) {
     let mut missing_transfer = BTreeSet::new();
     for (ji, j) in jobs.iter().enumerate() {
         for k in 1..j.op_count as usize {
@@ -557,8 +719,16 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
             }
         }
     }
+}
 
-    // Every changeover pair a machine can meet must be in its matrix.
+/// Every changeover pair a machine can meet must be in its matrix.
+fn check_changeover_pairs(
+    cx: &mut Ctx,
+    raw: &RawInstance,
+    machines: &[Machine],
+    ops: &[Operation],
+    matrices: &[ChangeoverMatrix],
+) {
     let mut missing_pair = BTreeSet::new();
     for (mi, m) in machines.iter().enumerate() {
         let Some(c) = m.changeovers else { continue };
@@ -584,8 +754,10 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
             }
         }
     }
+}
 
-    // Objective.
+/// `objective`: the weights by term name; the documented default when absent.
+fn objective(cx: &mut Ctx, raw: &RawInstance, jobs: &[Job]) -> ObjectiveWeights {
     let mut objective = ObjectiveWeights::default();
     match &raw.objective {
         Some(terms) => {
@@ -623,30 +795,5 @@ pub fn validate(raw: &RawInstance) -> Result<Problem, Vec<Diagnostic>> {
         }
     }
 
-    secondary::supply_covers_demand(&mut cx, &items, &jobs, &ops);
-
-    if !cx.diags.is_empty() {
-        return Err(cx.diags);
-    }
-    let mut problem = Problem::new(
-        raw.name.clone().unwrap_or_else(|| "unnamed".to_string()),
-        origin,
-        horizon_end,
-        objective,
-        plants,
-        transfer,
-        calendars,
-        raw.families.clone(),
-        matrices,
-        machines,
-        jobs,
-        ops,
-    );
-    problem.resources = resources;
-    problem.items = items;
-    problem.interrupted_operations = match raw.interrupted_operations {
-        Some(RawInterruption::Restart) => Interruption::Restart,
-        Some(RawInterruption::Resume) | None => Interruption::Resume,
-    };
-    Ok(problem)
+    objective
 }

@@ -16,7 +16,6 @@ use crate::model::time::{minutes_between, parse_datetime};
 use crate::model::{MachineId, Minute, Problem};
 use crate::schedule::{write_atomic, Schedule, ScheduledOp};
 use std::collections::BTreeSet;
-use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 /// Whether scheduled operation `s` belongs to the period `[from, to)`.
@@ -182,9 +181,9 @@ fn entries(
         .collect()
 }
 
-fn csv_text(problem: &Problem, rows: &[Entry]) -> String {
+fn csv_text(problem: &Problem, rows: &[Entry]) -> std::io::Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
+    w.write_record([
         "seq",
         "job",
         "operation",
@@ -196,9 +195,9 @@ fn csv_text(problem: &Problem, rows: &[Entry]) -> String {
         "due",
         "slack_minutes",
         "note",
-    ]);
+    ])?;
     for r in rows {
-        let _ = w.write_record([
+        w.write_record([
             r.seq.to_string(),
             r.job.clone(),
             r.op.clone(),
@@ -212,9 +211,10 @@ fn csv_text(problem: &Problem, rows: &[Entry]) -> String {
             r.due.map(|t| problem.datetime(t)).unwrap_or_default(),
             r.slack.map(|s| s.to_string()).unwrap_or_default(),
             r.note.clone(),
-        ]);
+        ])?;
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    String::from_utf8(bytes).map_err(std::io::Error::other)
 }
 
 fn slack_text(slack: Option<Minute>) -> String {
@@ -239,20 +239,18 @@ fn markdown(
 ) -> String {
     let machine = problem.machine(m);
     let mut md = String::new();
-    let _ = writeln!(
-        md,
-        "# Dispatch list: {} (plant {})\n",
+    md.push_str(&format!(
+        "# Dispatch list: {} (plant {})\n\n",
         md_cell(&machine.id),
         md_cell(&problem.plants[machine.plant.idx()].id)
-    );
-    let _ = writeln!(
-        md,
-        "Instance {}, schedule {}. Period {} to {}.\n",
+    ));
+    md.push_str(&format!(
+        "Instance {}, schedule {}. Period {} to {}.\n\n",
         md_cell(&problem.name),
         md_cell(label),
         fmt_when(problem, from),
         fmt_when(problem, to)
-    );
+    ));
     if rows.is_empty() {
         md.push_str("Nothing scheduled on this machine in the period.\n");
         return md;
@@ -262,9 +260,8 @@ fn markdown(
     );
     md.push_str("|---:|---|---|---|---|---|---|---|---:|---|\n");
     for r in rows {
-        let _ = writeln!(
-            md,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+        md.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
             r.seq,
             md_cell(&r.job),
             md_cell(&r.op),
@@ -285,7 +282,7 @@ fn markdown(
             r.due.map(|d| fmt_when(problem, d)).unwrap_or_default(),
             slack_text(r.slack),
             md_cell(&r.note)
-        );
+        ));
     }
     md.push_str("\nSlack: the job's due date minus its completion in this schedule.\n");
     md
@@ -299,8 +296,7 @@ fn html_page(
     to: Minute,
 ) -> String {
     let mut h = String::new();
-    let _ = write!(
-        h,
+    h.push_str(&format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Dispatch lists: {}</title>\n<style>\n\
          body{{font-family:Helvetica,Arial,sans-serif;margin:20px;color:#111}}\n\
          section{{page-break-after:always;break-after:page;margin-bottom:32px}}\n\
@@ -310,28 +306,26 @@ fn html_page(
          td.late{{color:#b00;font-weight:bold}} td.check{{width:40px}}\n\
          @media print{{body{{margin:0}}}}\n</style>\n</head>\n<body>\n",
         esc(&problem.name)
-    );
+    ));
     for (m, rows) in lists {
         let machine = problem.machine(*m);
-        let _ = writeln!(
-            h,
-            "<section>\n<h1>{} <small>(plant {})</small></h1>\n<p>Instance {}, schedule {}. Period {} to {}.</p>",
+        h.push_str(&format!(
+            "<section>\n<h1>{} <small>(plant {})</small></h1>\n<p>Instance {}, schedule {}. Period {} to {}.</p>\n",
             esc(&machine.id),
             esc(&problem.plants[machine.plant.idx()].id),
             esc(&problem.name),
             esc(label),
             esc(&fmt_when(problem, from)),
             esc(&fmt_when(problem, to))
-        );
+        ));
         if rows.is_empty() {
             h.push_str("<p>Nothing scheduled on this machine in the period.</p>\n</section>\n");
             continue;
         }
         h.push_str("<table>\n<tr><th>#</th><th>job</th><th>operation</th><th>family</th><th>changeover</th><th>start</th><th>end</th><th>due</th><th>slack</th><th>note</th><th>done</th></tr>\n");
         for r in rows {
-            let _ = writeln!(
-                h,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td{}>{}</td><td>{}</td><td class=\"check\"></td></tr>",
+            h.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td{}>{}</td><td>{}</td><td class=\"check\"></td></tr>\n",
                 r.seq,
                 esc(&r.job),
                 esc(&r.op),
@@ -343,7 +337,7 @@ fn html_page(
                 if r.slack.is_some_and(|s| s < 0) { " class=\"late\"" } else { "" },
                 esc(&slack_text(r.slack)),
                 esc(&r.note)
-            );
+            ));
         }
         h.push_str("</table>\n</section>\n");
     }
@@ -375,7 +369,7 @@ pub fn write_dispatch_lists(
             name.push('_');
         }
         let csv_path = dir.join(format!("{name}.csv"));
-        write_atomic(&csv_path, &csv_text(problem, &rows))?;
+        write_atomic(&csv_path, &csv_text(problem, &rows)?)?;
         let md_path = dir.join(format!("{name}.md"));
         write_atomic(&md_path, &markdown(problem, label, m, &rows, from, to))?;
         written.push(csv_path);

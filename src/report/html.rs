@@ -13,7 +13,6 @@ use crate::eval::Kpis;
 use crate::model::secondary::STOCK_EPS;
 use crate::model::{Minute, Problem};
 use crate::schedule::Schedule;
-use std::fmt::Write;
 
 /// One schedule on the page.
 pub struct PageSchedule<'a> {
@@ -94,18 +93,16 @@ const JS: &str = r#"
 /// The whole page.
 pub fn report_page(problem: &Problem, instance_file: &str, schedules: &[PageSchedule]) -> String {
     let mut h = String::with_capacity(1 << 20);
-    let _ = write!(
-        h,
+    h.push_str(&format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>takt report: {}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
         esc(&problem.name)
-    );
-    let _ = writeln!(h, "<h1>{}</h1>", esc(&problem.name));
-    let _ = writeln!(
-        h,
+    ));
+    h.push_str(&format!("<h1>{}</h1>\n", esc(&problem.name)));
+    h.push_str(&format!(
         "<p class=\"meta\">Instance <code>{}</code>: {} jobs, {} operations, {} machines in {} plant(s); \
-         horizon from {}{}. Schedules: {}.</p>",
+         horizon from {}{}. Schedules: {}.</p>\n",
         esc(instance_file),
         problem.jobs.len(),
         problem.ops.len(),
@@ -127,23 +124,21 @@ pub fn report_page(problem: &Problem, instance_file: &str, schedules: &[PageSche
             ))
             .collect::<Vec<_>>()
             .join(", ")
-    );
+    ));
     for s in schedules {
         if s.violations > 0 {
-            let _ = writeln!(
-                h,
+            h.push_str(&format!(
                 "<p class=\"warn\">{}: the referee finds {} broken rule(s); run <code>takt check</code>. \
-                 The numbers below are computed from the times as written.</p>",
+                 The numbers below are computed from the times as written.</p>\n",
                 esc(s.label),
                 s.violations
-            );
+            ));
         }
         if s.kpis.beyond_horizon {
-            let _ = writeln!(
-                h,
-                "<p class=\"warn\">{}: the schedule ends after the horizon end.</p>",
+            h.push_str(&format!(
+                "<p class=\"warn\">{}: the schedule ends after the horizon end.</p>\n",
                 esc(s.label)
-            );
+            ));
         }
     }
     let kpis: Vec<&Kpis> = schedules.iter().map(|s| s.kpis).collect();
@@ -161,11 +156,10 @@ pub fn report_page(problem: &Problem, instance_file: &str, schedules: &[PageSche
         materials_section(&mut h, problem, schedules);
     }
     lateness_section(&mut h, problem, schedules);
-    let _ = write!(
-        h,
+    h.push_str(&format!(
         "<div id=\"tip\"></div>\n<p class=\"note\">Made by takt {}. Self-contained: no network needed.</p>\n<script>{JS}</script>\n</body>\n</html>\n",
         env!("CARGO_PKG_VERSION")
-    );
+    ));
     h
 }
 
@@ -175,38 +169,35 @@ fn gantt_section(h: &mut String, schedules: &[PageSchedule]) {
                 finishes after its due date. Hover an operation for its job, times and due date.</p>\n");
     for (i, s) in schedules.iter().enumerate() {
         let id = format!("gantt-{i}");
-        let _ = writeln!(
-            h,
-            "<h3>{}</h3>\n<div class=\"tools\"><label><input type=\"checkbox\" class=\"fit\" data-target=\"{id}\"> fit to width</label></div>\n<div class=\"scroll\" id=\"{id}\">\n{}\n</div>",
+        h.push_str(&format!(
+            "<h3>{}</h3>\n<div class=\"tools\"><label><input type=\"checkbox\" class=\"fit\" data-target=\"{id}\"> fit to width</label></div>\n<div class=\"scroll\" id=\"{id}\">\n{}\n</div>\n",
             esc(s.label),
             s.gantt_svg
-        );
+        ));
     }
 }
 
 fn kpi_section(h: &mut String, schedules: &[PageSchedule], rows: &[KpiRow]) {
     h.push_str("<h2>KPIs</h2>\n<table class=\"kpis\">\n<thead><tr><th></th>");
     for s in schedules {
-        let _ = write!(h, "<th>{}</th>", esc(s.label));
+        h.push_str(&format!("<th>{}</th>", esc(s.label)));
     }
     h.push_str("</tr></thead>\n<tbody>\n");
     let mark = schedules.len() > 1;
     for r in rows {
-        let _ = write!(
-            h,
+        h.push_str(&format!(
             "<tr data-kpi=\"{}\"><td{}>{}</td>",
             esc(&r.key),
             if r.is_sub() { " class=\"sub\"" } else { "" },
             esc(r.label.trim())
-        );
+        ));
         for c in 0..schedules.len() {
             let best = mark && r.is_best(c);
-            let _ = write!(
-                h,
+            h.push_str(&format!(
                 "<td{}>{}</td>",
                 if best { " class=\"best\"" } else { "" },
                 esc(&r.text(c))
-            );
+            ));
         }
         h.push_str("</tr>\n");
     }
@@ -223,25 +214,23 @@ fn comparison_section(
     rows: &[KpiRow],
 ) {
     let base = schedules[0].label;
-    let _ = writeln!(
-        h,
-        "<h2>Comparison</h2>\n<h3>Differences to {}</h3>\n<table class=\"compare\">\n<thead><tr><th></th><th>{}</th>",
+    h.push_str(&format!(
+        "<h2>Comparison</h2>\n<h3>Differences to {}</h3>\n<table class=\"compare\">\n<thead><tr><th></th><th>{}</th>\n",
         esc(base),
         esc(base)
-    );
+    ));
     for s in &schedules[1..] {
-        let _ = write!(h, "<th>{}</th><th>Δ</th>", esc(s.label));
+        h.push_str(&format!("<th>{}</th><th>Δ</th>", esc(s.label)));
     }
     h.push_str("</tr></thead>\n<tbody>\n");
     let same = rows.iter().filter(|r| r.all_equal()).count();
     for r in rows.iter().filter(|r| !r.all_equal()) {
-        let _ = write!(
-            h,
+        h.push_str(&format!(
             "<tr><td{}>{}</td><td>{}</td>",
             if r.is_sub() { " class=\"sub\"" } else { "" },
             esc(r.label.trim()),
             esc(&r.text(0))
-        );
+        ));
         for c in 1..schedules.len() {
             let d = r.values[c] - r.values[0];
             let class = match r.lower_is_better {
@@ -263,16 +252,19 @@ fn comparison_section(
             } else {
                 format!("{d:+.2}")
             };
-            let _ = write!(h, "<td>{}</td><td{class}>{}</td>", esc(&r.text(c)), dt);
+            h.push_str(&format!(
+                "<td>{}</td><td{class}>{}</td>",
+                esc(&r.text(c)),
+                dt
+            ));
         }
         h.push_str("</tr>\n");
     }
     h.push_str("</tbody>\n</table>\n");
     if same > 0 {
-        let _ = writeln!(
-            h,
-            "<p class=\"note\">{same} KPI(s) are the same in every schedule and left out here.</p>"
-        );
+        h.push_str(&format!(
+            "<p class=\"note\">{same} KPI(s) are the same in every schedule and left out here.</p>\n"
+        ));
     }
 
     // Jobs whose completion differs most between the schedules.
@@ -289,41 +281,38 @@ fn comparison_section(
         .collect();
     diff.sort_by_key(|&(d, j)| (std::cmp::Reverse(d), j));
     const SHOWN: usize = 25;
-    let _ = writeln!(
-        h,
-        "<h3>Jobs whose completion differs most</h3>\n<p class=\"note\">{} job(s) finish at different times{}. Completion, and lateness when late.</p>",
+    h.push_str(&format!(
+        "<h3>Jobs whose completion differs most</h3>\n<p class=\"note\">{} job(s) finish at different times{}. Completion, and lateness when late.</p>\n",
         diff.len(),
         if diff.len() > SHOWN {
             format!("; the {SHOWN} largest differences")
         } else {
             String::new()
         }
-    );
+    ));
     if diff.is_empty() {
         return;
     }
     h.push_str("<table class=\"jobs\">\n<thead><tr><th>job</th><th>due</th>");
     for s in schedules {
-        let _ = write!(h, "<th>{}</th>", esc(s.label));
+        h.push_str(&format!("<th>{}</th>", esc(s.label)));
     }
     h.push_str("<th>spread</th></tr></thead>\n<tbody>\n");
     for &(d, j) in diff.iter().take(SHOWN) {
         let job = &problem.jobs[j];
-        let _ = write!(
-            h,
+        h.push_str(&format!(
             "<tr><td>{}</td><td>{}</td>",
             esc(&job.id),
             job.due
                 .map(|d| esc(&fmt_when(problem, d)))
                 .unwrap_or_else(|| "–".into())
-        );
+        ));
         let best = comps.iter().filter_map(|c| c[j]).min();
         for c in &comps {
             match c[j] {
                 Some(t) => {
                     let late = job.due.filter(|&d| t > d).map(|d| t - d);
-                    let _ = write!(
-                        h,
+                    h.push_str(&format!(
                         "<td{}>{}{}</td>",
                         if Some(t) == best {
                             " class=\"best\""
@@ -333,12 +322,12 @@ fn comparison_section(
                         esc(&fmt_when(problem, t)),
                         late.map(|l| format!(" <span class=\"warn\">+{}</span>", fmt_minutes(l)))
                             .unwrap_or_default()
-                    );
+                    ));
                 }
                 None => h.push_str("<td>–</td>"),
             }
         }
-        let _ = writeln!(h, "<td>{}</td></tr>", fmt_minutes(d));
+        h.push_str(&format!("<td>{}</td></tr>\n", fmt_minutes(d)));
     }
     h.push_str("</tbody>\n</table>\n");
 }
@@ -349,15 +338,17 @@ fn utilisation_section(h: &mut String, problem: &Problem, schedules: &[PageSched
          working minutes the calendar makes available up to the horizon end (or the makespan).</p>\n",
     );
     let bar = |h: &mut String, label: &str, class: &str, vals: Vec<(f64, i64, i64)>| {
-        let _ = write!(h, "<tr class=\"{class}\"><td>{}</td><td>", esc(label));
+        h.push_str(&format!(
+            "<tr class=\"{class}\"><td>{}</td><td>",
+            esc(label)
+        ));
         for (i, (u, _, _)) in vals.iter().enumerate() {
-            let _ = write!(
-                h,
+            h.push_str(&format!(
                 "<div class=\"bar\" title=\"{}\"><span style=\"width:{:.2}%;background:{}\"></span></div>",
                 esc(schedules[i].label),
                 (u * 100.0).clamp(0.0, 100.0),
                 SCHEDULE_COLOURS[i % SCHEDULE_COLOURS.len()]
-            );
+            ));
         }
         h.push_str("</td><td>");
         let texts: Vec<String> = vals
@@ -375,11 +366,10 @@ fn utilisation_section(h: &mut String, problem: &Problem, schedules: &[PageSched
         h.push_str("</td></tr>\n");
     };
     for (p, plant) in problem.plants.iter().enumerate() {
-        let _ = writeln!(
-            h,
-            "<h3>Plant {}</h3>\n<table class=\"bars\">",
+        h.push_str(&format!(
+            "<h3>Plant {}</h3>\n<table class=\"bars\">\n",
             esc(&plant.id)
-        );
+        ));
         bar(
             h,
             &format!("plant {}", plant.id),
@@ -424,21 +414,19 @@ fn resource_bars(h: &mut String, problem: &Problem, schedules: &[PageSchedule]) 
          <table class=\"bars resources\">\n",
     );
     for (r, res) in problem.resources.iter().enumerate() {
-        let _ = write!(
-            h,
+        h.push_str(&format!(
             "<tr class=\"resource\" data-resource=\"{}\"><td>{}</td><td>",
             esc(&res.id),
             esc(&res.id)
-        );
+        ));
         for (i, s) in schedules.iter().enumerate() {
             let u = &s.kpis.resources[r];
-            let _ = write!(
-                h,
+            h.push_str(&format!(
                 "<div class=\"bar\" title=\"{}\"><span style=\"width:{:.2}%;background:{}\"></span></div>",
                 esc(s.label),
                 (u.utilisation * 100.0).clamp(0.0, 100.0),
                 SCHEDULE_COLOURS[i % SCHEDULE_COLOURS.len()]
-            );
+            ));
         }
         h.push_str("</td><td>");
         let texts: Vec<String> = schedules
@@ -479,7 +467,7 @@ fn materials_section(h: &mut String, problem: &Problem, schedules: &[PageSchedul
          start). Orange: below the safety stock; red: below zero (infeasible).</p>\n",
     );
     for s in schedules {
-        let _ = writeln!(h, "<h3>{}</h3>", esc(s.label));
+        h.push_str(&format!("<h3>{}</h3>\n", esc(s.label)));
         for it in &s.kpis.items {
             let flag = if it
                 .shortages
@@ -492,9 +480,8 @@ fn materials_section(h: &mut String, problem: &Problem, schedules: &[PageSchedul
             } else {
                 ""
             };
-            let _ = writeln!(
-                h,
-                "<div class=\"item\" data-item=\"{}\">\n<p><b>{}</b>{flag}: initial {}, min {} at {}, final {}{}</p>",
+            h.push_str(&format!(
+                "<div class=\"item\" data-item=\"{}\">\n<p><b>{}</b>{flag}: initial {}, min {} at {}, final {}{}</p>\n",
                 esc(&it.item),
                 esc(&it.item),
                 num(it.initial),
@@ -506,20 +493,19 @@ fn materials_section(h: &mut String, problem: &Problem, schedules: &[PageSchedul
                 } else {
                     String::new()
                 }
-            );
+            ));
             if !it.shortages.is_empty() {
                 h.push_str("<ul class=\"shortages\">\n");
                 for x in &it.shortages {
-                    let _ = writeln!(
-                        h,
-                        "<li class=\"{}\">{}</li>",
+                    h.push_str(&format!(
+                        "<li class=\"{}\">{}</li>\n",
                         if x.kind == ShortageKind::Negative {
                             "warn"
                         } else {
                             "low"
                         },
                         esc(&shortage_text(problem, it, x))
-                    );
+                    ));
                 }
                 h.push_str("</ul>\n");
             }
@@ -527,12 +513,11 @@ fn materials_section(h: &mut String, problem: &Problem, schedules: &[PageSchedul
             h.push_str(
                 "\n<details><summary>stock changes</summary>\n<table class=\"stock\">\n<thead><tr><th>instant</th><th>change</th><th>stock after</th><th>cause</th></tr></thead>\n<tbody>\n",
             );
-            let _ = writeln!(
-                h,
-                "<tr><td>{}</td><td></td><td>{}</td><td style=\"text-align:left\">initial stock</td></tr>",
+            h.push_str(&format!(
+                "<tr><td>{}</td><td></td><td>{}</td><td style=\"text-align:left\">initial stock</td></tr>\n",
                 esc(&fmt_when(problem, 0)),
                 num(it.initial)
-            );
+            ));
             for e in &it.timeline {
                 let class = if e.stock < -STOCK_EPS {
                     " class=\"short\""
@@ -546,15 +531,14 @@ fn materials_section(h: &mut String, problem: &Problem, schedules: &[PageSchedul
                     StockCause::Consumption(o) => format!("consumed by {}", problem.op_name(o)),
                     StockCause::Production(j) => format!("produced by job {}", problem.job(j).id),
                 };
-                let _ = writeln!(
-                    h,
-                    "<tr{class}><td>{}</td><td>{}{}</td><td>{}</td><td style=\"text-align:left\">{}</td></tr>",
+                h.push_str(&format!(
+                    "<tr{class}><td>{}</td><td>{}{}</td><td>{}</td><td style=\"text-align:left\">{}</td></tr>\n",
                     esc(&fmt_when(problem, e.at)),
                     if e.change > 0.0 { "+" } else { "" },
                     num(e.change),
                     num(e.stock),
                     esc(&cause)
-                );
+                ));
             }
             h.push_str("</tbody>\n</table>\n</details>\n</div>\n");
         }
@@ -583,17 +567,15 @@ pub fn stock_chart(problem: &Problem, it: &ItemStock, until: Minute) -> String {
     let x = |t: Minute| L + (t.clamp(0, t1) as f64 / t1 as f64) * (W - L - 8.0);
     let y = |v: f64| T + (hi - v) / (hi - lo) * (H - T - B);
     let mut g = String::new();
-    let _ = write!(
-        g,
+    g.push_str(&format!(
         "<svg class=\"stock-chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{H}\" \
          viewBox=\"0 0 {W} {H}\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"10\">\
          <title>{}</title><rect x=\"0\" y=\"0\" width=\"{W}\" height=\"{H}\" fill=\"#fff\"/>",
         esc(&format!("projected stock of {}", it.item))
-    );
+    ));
     for sh in &it.shortages {
         let (a, b) = (x(sh.from), x(sh.to.unwrap_or(t1)));
-        let _ = write!(
-            g,
+        g.push_str(&format!(
             "<rect class=\"{}\" x=\"{a:.1}\" y=\"{T}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{}\"/>",
             if sh.kind == ShortageKind::Negative {
                 "shortage negative"
@@ -607,36 +589,33 @@ pub fn stock_chart(problem: &Problem, it: &ItemStock, until: Minute) -> String {
             } else {
                 "#fde3c4"
             }
-        );
+        ));
     }
-    let _ = write!(
-        g,
+    g.push_str(&format!(
         "<line class=\"zero\" x1=\"{L}\" x2=\"{:.1}\" y1=\"{y0:.1}\" y2=\"{y0:.1}\" stroke=\"#888\"/>\
          <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">0</text>",
         W - 8.0,
         L - 4.0,
         y(0.0) + 3.0,
         y0 = y(0.0)
-    );
+    ));
     if it.safety_stock > 0.0 {
         let ys = y(it.safety_stock);
-        let _ = write!(
-            g,
+        g.push_str(&format!(
             "<line class=\"safety\" x1=\"{L}\" x2=\"{:.1}\" y1=\"{ys:.1}\" y2=\"{ys:.1}\" stroke=\"#e08a00\" stroke-dasharray=\"4 3\"/>\
              <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#b06a00\">{}</text>",
             W - 8.0,
             L - 4.0,
             ys + 3.0,
             num(it.safety_stock)
-        );
+        ));
     }
-    let _ = write!(
-        g,
+    g.push_str(&format!(
         "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
         L - 4.0,
         y(hi) + 8.0,
         num(hi)
-    );
+    ));
     // The step line.
     let mut pts = vec![(x(0), y(it.initial))];
     let mut level = it.initial;
@@ -648,21 +627,19 @@ pub fn stock_chart(problem: &Problem, it: &ItemStock, until: Minute) -> String {
     }
     pts.push((x(t1), y(level)));
     let path: Vec<String> = pts.iter().map(|(a, b)| format!("{a:.1},{b:.1}")).collect();
-    let _ = write!(
-        g,
+    g.push_str(&format!(
         "<polyline class=\"level\" points=\"{}\" fill=\"none\" stroke=\"#4e79a7\" stroke-width=\"1.5\"/>",
         path.join(" ")
-    );
+    ));
     // Axis: start and end instants.
-    let _ = write!(
-        g,
+    g.push_str(&format!(
         "<text x=\"{L}\" y=\"{:.1}\">{}</text><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text></svg>",
         H - 5.0,
         esc(&fmt_when(problem, 0)),
         W - 8.0,
         H - 5.0,
         esc(&fmt_when(problem, t1))
-    );
+    ));
     g
 }
 
@@ -675,12 +652,11 @@ fn lateness_section(h: &mut String, problem: &Problem, schedules: &[PageSchedule
          changeovers on them: the first is the bottleneck for the late jobs.</p>\n",
     );
     for s in schedules {
-        let _ = writeln!(
-            h,
-            "<h3>{}: {} late job(s)</h3>",
+        h.push_str(&format!(
+            "<h3>{}: {} late job(s)</h3>\n",
             esc(s.label),
             s.kpis.late_jobs
-        );
+        ));
         if s.lateness.is_empty() {
             h.push_str("<p class=\"meta\">No late job waited for a machine.</p>\n");
             continue;
@@ -690,14 +666,13 @@ fn lateness_section(h: &mut String, problem: &Problem, schedules: &[PageSchedule
         );
         for r in s.lateness.iter().take(15) {
             let Some(m) = r.machine else { continue };
-            let _ = writeln!(
-                h,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td style=\"text-align:left\">{}</td></tr>",
+            h.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td style=\"text-align:left\">{}</td></tr>\n",
                 esc(&problem.machine(m).id),
                 fmt_minutes(r.total()),
                 r.late_jobs,
                 esc(&lateness_parts(problem, r).join("; "))
-            );
+            ));
         }
         h.push_str("</tbody>\n</table>\n");
     }

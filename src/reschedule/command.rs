@@ -143,7 +143,7 @@ pub fn repair(opts: &RescheduleOptions, started: Instant) -> Result<Repair, Inpu
     let v1 = patch(&value, &original, &baseline, &events, &st, now)
         .map_err(|d| InputError::invalid(&events.file, d))?;
     let rush_base = count_jobs(&v1) - rush_orders(&events).len();
-    let mut p1 = validate_value(&v1).map_err(|d| patched_error(&events, rush_base, d))?;
+    let p1 = validate_value(&v1).map_err(|d| patched_error(&events, rush_base, d))?;
 
     // Old placement and status of each operation of the patched instance.
     let mut old: Vec<Option<ScheduledOp>> = vec![None; p1.ops.len()];
@@ -189,7 +189,12 @@ pub fn repair(opts: &RescheduleOptions, started: Instant) -> Result<Repair, Inpu
         baseline_pred,
         sequence_change,
     };
-    p1.stability = Some(stability.clone());
+    // The repair's objective: the instance's plus the stability term (checked against p1).
+    let stability_mismatch =
+        |e: crate::model::StabilityMismatch| bad(&events.file, "", format!("internal error: {e}"));
+    let p1 = p1
+        .with_stability(stability.clone())
+        .map_err(stability_mismatch)?;
 
     // Right-shift repair in the patched instance.
     let rs_seq = right_shift_sequence(&p1, &old);
@@ -219,8 +224,10 @@ pub fn repair(opts: &RescheduleOptions, started: Instant) -> Result<Repair, Inpu
         .collect();
     let mut v2 = v1;
     pin_ops(&mut v2, &p1, &pins);
-    let mut p2 = validate_value(&v2).map_err(|d| patched_error(&events, rush_base, d))?;
-    p2.stability = Some(stability);
+    let p2 = validate_value(&v2)
+        .map_err(|d| patched_error(&events, rush_base, d))?
+        .with_stability(stability)
+        .map_err(stability_mismatch)?;
     let right_shift = finish(&p2, rs_seq.clone(), "right-shift repair".into())
         .map_err(|e| bad(&events.file, "", format!("right-shift repair failed: {e}")))?;
     let warm = insert_new_ops(&p2, rs_seq, &old);
@@ -346,8 +353,7 @@ pub fn reschedule_command(opts: &RescheduleOptions) -> Result<bool, InputError> 
         r.right_shift.evaluation.terms.stability, r.result.evaluation.terms.stability
     );
     // KPIs without the stability term: the instance's own objective, comparable across columns.
-    let mut plain = p.clone();
-    plain.stability = None;
+    let plain = p.without_stability();
     println!("KPIs (the instance's objective, without the stability term):");
     let k_plan = compute_kpis(&r.original, &r.plan);
     let k_rs = compute_kpis(&plain, &r.right_shift.schedule);

@@ -34,8 +34,8 @@ use crate::model::{Diagnostic, InputError, Problem};
 use crate::report::compare::kpi_csv;
 use crate::report::kpi_table;
 use crate::schedule::write_atomic;
-use crate::solve::search::{search, SearchConfig};
-use crate::solve::{solve_dispatch, SolveResult};
+use crate::solve::search::SearchConfig;
+use crate::solve::{SolveResult, SolverChoice};
 use serde::Deserialize;
 use serde_yaml::{Mapping, Value};
 use std::path::{Path, PathBuf};
@@ -110,19 +110,13 @@ pub struct RawSetCalendar {
     pub calendar: String,
 }
 
-/// Which solver `takt scenarios` runs for every column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ScenarioSolver {
-    Heuristic,
-    Dispatch,
-}
-
 /// Options of `takt scenarios`.
 #[derive(Debug, Clone)]
 pub struct ScenarioOptions {
     pub instance: PathBuf,
     pub scenarios: Vec<PathBuf>,
-    pub solver: ScenarioSolver,
+    /// The solver every column runs (the base and each scenario alike).
+    pub solver: SolverChoice,
     pub search: SearchConfig,
     pub write_instances: Option<PathBuf>,
     pub json: bool,
@@ -588,12 +582,9 @@ pub fn parse_scenario(
 
 /// Solves one instance as every column is solved.
 pub fn solve_one(problem: &Problem, opts: &ScenarioOptions) -> Result<SolveResult, String> {
-    match opts.solver {
-        ScenarioSolver::Dispatch => solve_dispatch(problem).map_err(|e| e.to_string()),
-        ScenarioSolver::Heuristic => search(problem, &opts.search)
-            .map(|o| o.result)
-            .map_err(|e| e.to_string()),
-    }
+    crate::solve::run(problem, opts.solver, &opts.search)
+        .map(|s| s.result)
+        .map_err(|e| e.to_string())
 }
 
 /// `takt scenarios`: solves the base and each scenario, prints the KPIs side by side.

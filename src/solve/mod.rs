@@ -102,4 +102,7 @@ pub fn solve_dispatch(problem: &Problem) -> Result<SolveResult, SolveError> {
     best.ok_or_else(|| last_err.unwrap_or(SolveError::NoSchedule("no rule ran".into())))
 }
 pub mod neighbourhood;
+pub mod run;
 pub mod search;
+
+pub use run::{run, RunError, Solved, SolverChoice};

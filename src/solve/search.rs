@@ -50,6 +50,58 @@ impl Default for SearchConfig {
     }
 }
 
+/// The builder every command uses, so that limits, their defaults and the thread count are set
+/// in one place: `SearchConfig::limited(time, iterations, stall).or_default_limits(10 s,
+/// 200 000).threads(n).seed(s).quiet(q).stop(flag)`.
+impl SearchConfig {
+    /// Exactly these limits (`None`: no such limit); one thread, seed 0, quiet, no stop flag.
+    pub fn limited(
+        time_limit: Option<Duration>,
+        iterations: Option<u64>,
+        stall: Option<u64>,
+    ) -> Self {
+        SearchConfig {
+            time_limit,
+            iterations,
+            stall,
+            ..SearchConfig::default()
+        }
+    }
+
+    /// When neither a time nor an iteration limit is set: `time_limit`, and `stall` unless a
+    /// stall limit is set (so that a run without limits ends, early when it stops improving).
+    pub fn or_default_limits(mut self, time_limit: Duration, stall: u64) -> Self {
+        if self.time_limit.is_none() && self.iterations.is_none() {
+            self.time_limit = Some(time_limit);
+            self.stall = self.stall.or(Some(stall));
+        }
+        self
+    }
+
+    /// Search threads (at least one).
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.threads = threads.max(1);
+        self
+    }
+
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// No progress lines on stderr.
+    pub fn quiet(mut self, quiet: bool) -> Self {
+        self.quiet = quiet;
+        self
+    }
+
+    /// A flag set from outside (Ctrl-C) that stops the search with its best so far.
+    pub fn stop(mut self, stop: Arc<AtomicBool>) -> Self {
+        self.stop = Some(stop);
+        self
+    }
+}
+
 /// The search's answer.
 #[derive(Debug, Clone)]
 pub struct SearchOutcome {

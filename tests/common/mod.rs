@@ -147,12 +147,12 @@ pub fn random_instance(seed: u64, opt: &GenOptions) -> Problem {
 pub fn random_sequence(problem: &Problem, seed: u64) -> takt::eval::Sequence {
     use takt::model::{MachineId, OpId};
     let mut r = StdRng::seed_from_u64(seed);
-    let mut next: Vec<u32> = problem.jobs.iter().map(|j| j.first_op).collect();
-    let mut machine_of = vec![MachineId(0); problem.ops.len()];
-    let mut order = vec![Vec::new(); problem.machines.len()];
+    let mut next: Vec<u32> = problem.jobs().iter().map(|j| j.first_op).collect();
+    let mut machine_of = vec![MachineId(0); problem.ops().len()];
+    let mut order = vec![Vec::new(); problem.machines().len()];
     loop {
-        let open: Vec<usize> = (0..problem.jobs.len())
-            .filter(|&j| next[j] < problem.jobs[j].first_op + problem.jobs[j].op_count)
+        let open: Vec<usize> = (0..problem.jobs().len())
+            .filter(|&j| next[j] < problem.jobs()[j].first_op + problem.jobs()[j].op_count)
             .collect();
         if open.is_empty() {
             break;
@@ -193,12 +193,13 @@ pub fn permutations(v: &[OpId]) -> Vec<Vec<OpId>> {
 
 /// Calls `f` with every sequence (assignment × per-machine permutation).
 pub fn for_each_sequence(p: &Problem, f: &mut dyn FnMut(&Sequence)) {
-    let n = p.ops.len();
+    let n = p.ops().len();
     let mut choice = vec![0usize; n];
     loop {
-        let machine_of: Vec<MachineId> =
-            (0..n).map(|o| p.ops[o].modes[choice[o]].machine).collect();
-        let per_machine: Vec<Vec<Vec<OpId>>> = (0..p.machines.len())
+        let machine_of: Vec<MachineId> = (0..n)
+            .map(|o| p.ops()[o].modes[choice[o]].machine)
+            .collect();
+        let per_machine: Vec<Vec<Vec<OpId>>> = (0..p.machines().len())
             .map(|m| {
                 let ops: Vec<OpId> = (0..n as u32)
                     .map(OpId)
@@ -231,7 +232,7 @@ pub fn for_each_sequence(p: &Problem, f: &mut dyn FnMut(&Sequence)) {
         let mut k = 0;
         while k < n {
             choice[k] += 1;
-            if choice[k] < p.ops[k].modes.len() {
+            if choice[k] < p.ops()[k].modes.len() {
                 break;
             }
             choice[k] = 0;

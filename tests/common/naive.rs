@@ -17,7 +17,7 @@ pub fn is_working(p: &Problem, m: MachineId, t: Minute) -> bool {
     let Some(c) = machine.calendar else {
         return true;
     };
-    let rules = &p.calendars[c];
+    let rules = &p.calendars()[c];
     if within(&rules.overtime) {
         return true;
     }
@@ -25,11 +25,11 @@ pub fn is_working(p: &Problem, m: MachineId, t: Minute) -> bool {
         return false;
     }
     const DAY: Minute = 1440;
-    let day = (t - p.week.monday).div_euclid(DAY);
+    let day = (t - p.week().monday).div_euclid(DAY);
     // A shift belongs to the day it starts: look at today's and yesterday's shifts.
     [day, day - 1].iter().any(|&d| {
         let weekday = d.rem_euclid(7) as u8;
-        let midnight = p.week.monday + d * DAY;
+        let midnight = p.week().monday + d * DAY;
         rules.weekly.iter().any(|s| {
             let len = if s.to > s.from {
                 s.to - s.from
@@ -43,7 +43,7 @@ pub fn is_working(p: &Problem, m: MachineId, t: Minute) -> bool {
 
 /// (setup_start, start, end) per operation, or None if the sequence deadlocks.
 pub fn simulate(p: &Problem, seq: &Sequence) -> Option<Vec<(Minute, Minute, Minute)>> {
-    let n = p.ops.len();
+    let n = p.ops().len();
     let mut times: Vec<Option<(Minute, Minute, Minute)>> = vec![None; n];
     let mut progress = true;
     while progress {
@@ -68,7 +68,7 @@ pub fn simulate(p: &Problem, seq: &Sequence) -> Option<Vec<(Minute, Minute, Minu
                 if let Some(q) = pred {
                     let qm = seq.machine_of[q.idx()];
                     let (pa, pb) = (p.machine(qm).plant.idx(), p.machine(m).plant.idx());
-                    lb = lb.max(times[q.idx()].unwrap().2 + p.transfer[pa][pb].unwrap_or(0));
+                    lb = lb.max(times[q.idx()].unwrap().2 + p.transfer()[pa][pb].unwrap_or(0));
                 }
                 if let Some(pin) = op.pinned {
                     lb = lb.max(pin.start);

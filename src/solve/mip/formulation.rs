@@ -370,6 +370,10 @@ fn identical_machines(problem: &Problem, modes: &[Vec<ModeInfo>]) -> Vec<Vec<Mac
 /// Builds the model. `incumbent` is the objective of a deadline-feasible schedule, if known
 /// (it tightens the horizon and the big-M constants). `max_binaries` caps the size: a larger
 /// model is refused as [`MipError::Unsupported`].
+///
+/// One function per constraint family, called in a fixed order: columns and rows are numbered
+/// in creation order, so the order below is the model's (an exported LP file does not change
+/// when the code is rearranged inside a family).
 pub(crate) fn build(
     problem: &Problem,
     incumbent: Option<f64>,
@@ -383,18 +387,136 @@ pub(crate) fn build(
     }
     let minfo = bounds::model_modes(problem);
     let b = bounds::compute(problem, &minfo, incumbent)?;
-    let w = problem.objective;
-    let n = problem.ops.len();
     let always: Vec<bool> = problem
         .machines
         .iter()
         .map(|m| m.availability.interval_after(0) == (0, Minute::MAX))
         .collect();
+    let specs = start_pieces(problem, &minfo, &b, &always, max_binaries)?;
 
-    // The pieces of every mode (one per mode on an always-available machine).
+    let mut bd = Builder::new(problem);
+    let (start, s_lo, s_hi) = start_columns(&mut bd, &specs);
+    let modes = mode_columns(&mut bd, specs, &start, &always);
+    // Ops per machine, in the model (pins applied).
+    let mut on_machine: Vec<Vec<(OpId, Minute)>> = vec![Vec::new(); problem.machines.len()];
+    for (o, ms) in modes.iter().enumerate() {
+        for m in ms {
+            on_machine[m.machine.idx()].push((OpId(o as u32), m.duration));
+        }
+    }
+    let mut md = Model {
+        problem,
+        b: &b,
+        always,
+        start,
+        s_lo,
+        s_hi,
+        modes,
+        on_machine,
+        order: HashMap::new(),
+    };
+    end_rows(&md, &mut bd);
+    routing_rows(&md, &mut bd);
+    md.order = order_columns(&md, &mut bd);
+    disjunctive_rows(&md, &mut bd);
+    rank_rows(&md, &mut bd);
+    let changeover_obj = changeover_rows(&md, &mut bd);
+    let identical_groups = symmetry_rows(&md, &mut bd, &minfo);
+    let (objective, offset) = objective(&md, &mut bd, changeover_obj);
+    let Model { modes, order, .. } = md;
+    Ok(bd.finish(objective, offset, modes, order, b, identical_groups))
+}
+
+/// What every constraint family reads once the start and assignment columns exist.
+struct Model<'a> {
+    problem: &'a Problem,
+    b: &'a Bounds,
+    /// Machines that always work (no calendar pieces, E = S + d).
+    always: Vec<bool>,
+    start: Vec<Variable>,
+    /// Column bounds of the starts (a pinned start is fixed).
+    s_lo: Vec<Minute>,
+    s_hi: Vec<Minute>,
+    modes: Vec<Vec<ModeCol>>,
+    /// The operations each machine may run, with their durations there.
+    on_machine: Vec<Vec<(OpId, Minute)>>,
+    /// x_ij for pairs of different jobs that share a machine (filled by [`order_columns`]).
+    order: HashMap<(OpId, OpId), Variable>,
+}
+
+impl Model<'_> {
+    fn mode(&self, o: OpId, m: MachineId) -> Option<&ModeCol> {
+        self.modes[o.idx()].iter().find(|x| x.machine == m)
+    }
+
+    fn assign(&self, o: OpId, m: MachineId) -> Expression {
+        self.mode(o, m).unwrap().assign()
+    }
+
+    /// End of o as an expression: S_o + Σ_{m,k} (duration + breaks spanned) a_omk.
+    fn end_expr(&self, o: OpId) -> Expression {
+        let mut e = Expression::from(self.start[o.idx()]);
+        for m in &self.modes[o.idx()] {
+            for p in &m.pieces {
+                e += p.lit.expr() * p.spec.length as f64;
+            }
+        }
+        e
+    }
+
+    /// Whether o's length is the same whatever its machine and piece.
+    fn fixed_length(&self, o: OpId) -> bool {
+        let mut lengths = self.modes[o.idx()]
+            .iter()
+            .flat_map(|m| m.pieces.iter().map(|p| p.spec.length));
+        let first = lengths.next();
+        lengths.all(|l| Some(l) == first)
+    }
+
+    fn ub_s(&self, o: OpId) -> f64 {
+        self.s_hi[o.idx()] as f64
+    }
+
+    fn lb_s(&self, o: OpId) -> f64 {
+        self.s_lo[o.idx()] as f64
+    }
+
+    fn ub_e(&self, o: OpId) -> f64 {
+        self.b.end_ub[o.idx()] as f64
+    }
+
+    fn same_job(&self, i: OpId, j: OpId) -> bool {
+        self.problem.op(i).job == self.problem.op(j).job
+    }
+
+    /// "i before j" as an expression (i, j different; constant for the same job).
+    fn before(&self, i: OpId, j: OpId) -> Expression {
+        if self.same_job(i, j) {
+            Expression::from(if i < j { 1.0 } else { 0.0 })
+        } else if i < j {
+            Expression::from(self.order[&(i, j)])
+        } else {
+            1.0 - Expression::from(self.order[&(j, i)])
+        }
+    }
+}
+
+/// An operation's modes, each with the pieces of its start domain.
+type ModePieces = Vec<(ModeInfo, Vec<PieceSpec>)>;
+
+/// The pieces of every mode (one per mode on an always-available machine); refuses a model
+/// with more pieces than `max_binaries`, and an operation that fits on none of its machines.
+fn start_pieces(
+    problem: &Problem,
+    minfo: &[Vec<ModeInfo>],
+    b: &Bounds,
+    always: &[bool],
+    max_binaries: usize,
+) -> Result<Vec<ModePieces>, MipError> {
+    let n = problem.ops.len();
     let tl_end = b.end_ub.iter().copied().max().unwrap_or(0) + 1;
     let mut timelines: HashMap<MachineId, Timeline> = HashMap::new();
-    let mut specs: Vec<Vec<(ModeInfo, Vec<PieceSpec>)>> = Vec::with_capacity(n);
+    let mut specs: Vec<ModePieces> = Vec::with_capacity(n);
     let mut total_pieces = 0usize;
     for (o, ms) in minfo.iter().enumerate() {
         let op = &problem.ops[o];
@@ -451,10 +573,15 @@ pub(crate) fn build(
             n, b.horizon
         )));
     }
+    Ok(specs)
+}
 
-    let mut bd = Builder::new(problem);
-
-    // Start times, within the union of their pieces.
+/// Start times S, within the union of their pieces; returns the columns and their bounds.
+fn start_columns(
+    bd: &mut Builder,
+    specs: &[ModePieces],
+) -> (Vec<Variable>, Vec<Minute>, Vec<Minute>) {
+    let n = specs.len();
     let mut start = Vec::with_capacity(n);
     let mut s_lo = Vec::with_capacity(n);
     let mut s_hi = Vec::with_capacity(n);
@@ -468,9 +595,18 @@ pub(crate) fn build(
         let name = format!("S_{}", bd.op(o));
         start.push(bd.col(Col::Start(o), name, lo as f64, hi as f64, false));
     }
+    (start, s_lo, s_hi)
+}
 
-    // Machine assignment and start pieces.
-    let mut modes: Vec<Vec<ModeCol>> = Vec::with_capacity(n);
+/// Machine assignment and start pieces a: one assignment per operation (`assign_`), and the
+/// start inside the chosen piece (`window_lo_`, `window_hi_`) where calendars cut the domain.
+fn mode_columns(
+    bd: &mut Builder,
+    specs: Vec<ModePieces>,
+    start: &[Variable],
+    always: &[bool],
+) -> Vec<Vec<ModeCol>> {
+    let mut modes: Vec<Vec<ModeCol>> = Vec::with_capacity(specs.len());
     for (o, ms) in specs.into_iter().enumerate() {
         let o = OpId(o as u32);
         let count: usize = ms.iter().map(|(_, ps)| ps.len()).sum();
@@ -527,42 +663,31 @@ pub(crate) fn build(
         }
         modes.push(v);
     }
-    let mode = |o: OpId, m: MachineId| -> Option<&ModeCol> {
-        modes[o.idx()].iter().find(|x| x.machine == m)
-    };
-    // End of o as an expression: S_o + Σ_{m,k} (duration + breaks spanned) a_omk.
-    let end_expr = |o: OpId| -> Expression {
-        let mut e = Expression::from(start[o.idx()]);
-        for m in &modes[o.idx()] {
-            for p in &m.pieces {
-                e += p.lit.expr() * p.spec.length as f64;
-            }
-        }
-        e
-    };
-    let fixed_length = |o: OpId| -> bool {
-        let mut lengths = modes[o.idx()]
-            .iter()
-            .flat_map(|m| m.pieces.iter().map(|p| p.spec.length));
-        let first = lengths.next();
-        lengths.all(|l| Some(l) == first)
-    };
+    modes
+}
 
-    // Latest end where the end is not the start plus a constant (a column bound otherwise).
-    for o in 0..n {
+/// Latest end (`end_ub_`) where the end is not the start plus a constant (a column bound
+/// otherwise).
+fn end_rows(md: &Model, bd: &mut Builder) {
+    for o in 0..md.problem.ops.len() {
         let o = OpId(o as u32);
-        if !fixed_length(o) {
+        if !md.fixed_length(o) {
             let name = format!("end_ub_{}", bd.op(o));
-            bd.row(end_expr(o).leq(b.end_ub[o.idx()] as f64), name);
+            bd.row(md.end_expr(o).leq(md.b.end_ub[o.idx()] as f64), name);
         }
     }
+}
 
-    // Routing order and transfers.
-    for o in 0..n {
+/// Routing order (`route_`) and transfers between plants (`transfer_`).
+fn routing_rows(md: &Model, bd: &mut Builder) {
+    let problem = md.problem;
+    let start = &md.start;
+    let modes = &md.modes;
+    for o in 0..problem.ops.len() {
         let o = OpId(o as u32);
         let Some(p) = problem.pred(o) else { continue };
         let name = format!("route_{}", bd.op(o));
-        bd.row(Expression::from(start[o.idx()]).geq(end_expr(p)), name);
+        bd.row(Expression::from(start[o.idx()]).geq(md.end_expr(p)), name);
         // Plant pairs with a positive transfer time.
         let plants = |x: OpId| -> Vec<crate::model::PlantId> {
             let mut v: Vec<_> = modes[x.idx()]
@@ -580,7 +705,7 @@ pub(crate) fn build(
                     continue;
                 }
                 // S_o ≥ E_p + t (π_pP + π_oQ − 1), π = Σ of a over the plant's machines.
-                let mut rhs = end_expr(p) - t as f64;
+                let mut rhs = md.end_expr(p) - t as f64;
                 for m in &modes[p.idx()] {
                     if problem.machine(m.machine).plant == pp {
                         rhs += m.assign() * t as f64;
@@ -601,28 +726,16 @@ pub(crate) fn build(
             }
         }
     }
+}
 
-    // Ops per machine, in the model (pins applied).
-    let mut on_machine: Vec<Vec<(OpId, Minute)>> = vec![Vec::new(); problem.machines.len()];
-    for (o, ms) in modes.iter().enumerate() {
-        for m in ms {
-            on_machine[m.machine.idx()].push((OpId(o as u32), m.duration));
-        }
-    }
-    let assign = |o: OpId, m: MachineId| -> Expression { mode(o, m).unwrap().assign() };
-    // Column bounds of the starts (a pinned start is fixed).
-    let ub_s = |o: OpId| -> f64 { s_hi[o.idx()] as f64 };
-    let lb_s = |o: OpId| -> f64 { s_lo[o.idx()] as f64 };
-    let ub_e = |o: OpId| -> f64 { b.end_ub[o.idx()] as f64 };
-    let same_job = |i: OpId, j: OpId| problem.op(i).job == problem.op(j).job;
-
-    // Order variables x_ij for pairs of different jobs that share a machine.
+/// Order variables x_ij for pairs of different jobs that share a machine.
+fn order_columns(md: &Model, bd: &mut Builder) -> HashMap<(OpId, OpId), Variable> {
     let mut order: HashMap<(OpId, OpId), Variable> = HashMap::new();
-    for list in &on_machine {
+    for list in &md.on_machine {
         for (a, &(i, _)) in list.iter().enumerate() {
             for &(j, _) in &list[a + 1..] {
                 let (i, j) = if i < j { (i, j) } else { (j, i) };
-                if same_job(i, j) || order.contains_key(&(i, j)) {
+                if md.same_job(i, j) || order.contains_key(&(i, j)) {
                     continue;
                 }
                 let name = format!("x_{}_{}", bd.op(i), bd.op(j));
@@ -631,51 +744,48 @@ pub(crate) fn build(
             }
         }
     }
-    // "i before j" as an expression (i, j different; constant for the same job).
-    let before = |i: OpId, j: OpId| -> Expression {
-        if same_job(i, j) {
-            Expression::from(if i < j { 1.0 } else { 0.0 })
-        } else if i < j {
-            Expression::from(order[&(i, j)])
-        } else {
-            1.0 - Expression::from(order[&(j, i)])
-        }
-    };
+    order
+}
 
-    // Disjunctions, per machine and pair: S_v ≥ E_u − M (3 − before − a_um − a_vm), with
-    // E_u = S_u + d_um on an always-available machine.
-    for (mi, list) in on_machine.iter().enumerate() {
+/// Disjunctions (`disj_`), per machine and pair: S_v ≥ E_u − M (3 − before − a_um − a_vm),
+/// with E_u = S_u + d_um on an always-available machine.
+fn disjunctive_rows(md: &Model, bd: &mut Builder) {
+    for (mi, list) in md.on_machine.iter().enumerate() {
         let m = MachineId(mi as u32);
         for (a, &(i, di)) in list.iter().enumerate() {
             for &(j, dj) in &list[a + 1..] {
-                if same_job(i, j) {
+                if md.same_job(i, j) {
                     continue; // the routing already orders them
                 }
                 for (u, du, v, tag) in [(i, di, j, "a"), (j, dj, i, "b")] {
-                    let (end_u, big_m) = if always[mi] {
+                    let (end_u, big_m) = if md.always[mi] {
                         (
-                            Expression::from(start[u.idx()]) + du as f64,
-                            ub_s(u) + du as f64 - lb_s(v),
+                            Expression::from(md.start[u.idx()]) + du as f64,
+                            md.ub_s(u) + du as f64 - md.lb_s(v),
                         )
                     } else {
-                        (end_expr(u), ub_e(u) - lb_s(v))
+                        (md.end_expr(u), md.ub_e(u) - md.lb_s(v))
                     };
                     if big_m <= 0.0 {
                         continue; // always holds
                     }
-                    let slack = 3.0 - before(u, v) - assign(u, m) - assign(v, m);
+                    let slack = 3.0 - md.before(u, v) - md.assign(u, m) - md.assign(v, m);
                     let name = format!("disj_{}_{}_{}_{tag}", bd.mach(m), bd.op(i), bd.op(j));
-                    let lhs = Expression::from(start[v.idx()]);
+                    let lhs = Expression::from(md.start[v.idx()]);
                     bd.row(lhs.geq(end_u - slack * big_m), name);
                 }
             }
         }
     }
+}
 
-    // Zero-duration operations could form a cycle of the order at one instant: ranks break it.
+/// Zero-duration operations could form a cycle of the order at one instant: ranks p (`rank_`)
+/// break it.
+fn rank_rows(md: &Model, bd: &mut Builder) {
+    let n = md.problem.ops.len();
     let mut rank: HashMap<OpId, Variable> = HashMap::new();
     let big_k = (n + 1) as f64;
-    for (mi, list) in on_machine.iter().enumerate() {
+    for (mi, list) in md.on_machine.iter().enumerate() {
         let m = MachineId(mi as u32);
         let zero: Vec<OpId> = list.iter().filter(|x| x.1 == 0).map(|x| x.0).collect();
         if zero.len() < 2 {
@@ -690,10 +800,10 @@ pub(crate) fn build(
         for (a, &i) in zero.iter().enumerate() {
             for &j in &zero[a + 1..] {
                 for (u, v, tag) in [(i, j, "a"), (j, i, "b")] {
-                    if same_job(u, v) && u > v {
+                    if md.same_job(u, v) && u > v {
                         continue;
                     }
-                    let slack = 3.0 - before(u, v) - assign(i, m) - assign(j, m);
+                    let slack = 3.0 - md.before(u, v) - md.assign(i, m) - md.assign(j, m);
                     let name = format!("rank_{}_{}_{}_{tag}", bd.mach(m), bd.op(i), bd.op(j));
                     let lhs = Expression::from(rank[&v]);
                     let rhs = Expression::from(rank[&u]) + 1.0 - slack * big_k;
@@ -702,261 +812,316 @@ pub(crate) fn build(
             }
         }
     }
+}
 
-    // Changeovers: immediate-successor arcs on machines where some changeover is positive.
-    // In the machine's working time W (W = S − off on a calendar machine, W = S otherwise):
-    // W(S_j) − W(E_i) ≥ c_ij when j directly follows i, W(S_j) ≥ c_0j when j is first.
+/// Changeovers: immediate-successor arcs y on machines where some changeover is positive.
+/// In the machine's working time W (W = S − off on a calendar machine, W = S otherwise):
+/// W(S_j) − W(E_i) ≥ c_ij when j directly follows i, W(S_j) ≥ c_0j when j is first.
+/// Returns the total changeover time Σ c y (an objective term).
+fn changeover_rows(md: &Model, bd: &mut Builder) -> Expression {
     let mut changeover_obj = Expression::default();
-    for (mi, list) in on_machine.iter().enumerate() {
-        let m = MachineId(mi as u32);
-        let fam = |o: OpId| problem.op(o).family;
-        let init = problem.machine(m).initial_family;
-        let setup = |i: Option<OpId>, j: OpId| -> Minute {
-            problem.changeover(m, i.map_or(init, fam), fam(j))
-        };
-        let needed = list.iter().any(|&(j, _)| {
-            setup(None, j) > 0 || list.iter().any(|&(i, _)| i != j && setup(Some(i), j) > 0)
-        });
-        if !needed {
-            continue;
-        }
-        let work_start = |j: OpId| -> Expression {
-            Expression::from(start[j.idx()]) - mode(j, m).unwrap().off_start()
-        };
-        let mut first_sum = Expression::default();
-        let mut out_sum: HashMap<OpId, Expression> = HashMap::new();
-        for &(j, dj) in list {
-            let mj = mode(j, m).unwrap();
-            let mut in_sum = Expression::default();
-            // Arcs into j that bring a positive changeover (for the "runs right up to the
-            // start" rule on calendars).
-            let mut positive_in = Expression::default();
-            let mut any_positive = false;
-            let ub_start_j = (ub_e(j) - dj as f64).min(ub_s(j));
-            // j first on m.
-            let c0 = setup(None, j);
-            if (c0 as f64) <= ub_start_j {
-                let name = format!("y_{}_first_{}", bd.mach(m), bd.op(j));
-                let y = bd.col(Col::Succ(m, None, j), name, 0.0, 1.0, true);
-                first_sum += y;
-                in_sum += y;
-                if c0 > 0 {
-                    changeover_obj.add_mul(c0 as f64, y);
-                    positive_in += y;
-                    any_positive = true;
-                    let name = format!("setup_first_{}_{}", bd.mach(m), bd.op(j));
-                    bd.row(work_start(j).geq(Expression::from(y) * c0 as f64), name);
-                }
-            }
-            for &(i, di) in list {
-                if i == j || (same_job(i, j) && j < i) {
-                    continue;
-                }
-                let c = setup(Some(i), j);
-                // The arc is impossible if j cannot start that late.
-                if lb_s(i) + (di + c) as f64 > ub_start_j {
-                    continue;
-                }
-                let name = format!("y_{}_{}_{}", bd.mach(m), bd.op(i), bd.op(j));
-                let y = bd.col(Col::Succ(m, Some(i), j), name, 0.0, 1.0, true);
-                in_sum += y;
-                *out_sum.entry(i).or_default() += y;
-                // An arc goes forwards in the order.
-                if !same_job(i, j) {
-                    let name = format!("arc_order_{}_{}_{}", bd.mach(m), bd.op(i), bd.op(j));
-                    bd.row(Expression::from(y).leq(before(i, j)), name);
-                }
-                if c > 0 {
-                    changeover_obj.add_mul(c as f64, y);
-                    positive_in += y;
-                    any_positive = true;
-                    let name = format!("setup_{}_{}_{}", bd.mach(m), bd.op(i), bd.op(j));
-                    if always[mi] {
-                        let big_m = ub_s(i) + (di + c) as f64 - lb_s(j);
-                        if big_m > 0.0 {
-                            let rhs = Expression::from(start[i.idx()]) + (di + c) as f64
-                                - (1.0 - Expression::from(y)) * big_m;
-                            bd.row(Expression::from(start[j.idx()]).geq(rhs), name);
-                        }
-                    } else {
-                        let mi_ = mode(i, m).unwrap();
-                        let work_end_i = end_expr(i) - mi_.off_end();
-                        let big_m = ub_e(i) + c as f64 - lb_s(j) + mj.max_off_start() as f64;
-                        if big_m > 0.0 {
-                            let rhs = work_end_i + c as f64 - (1.0 - Expression::from(y)) * big_m;
-                            bd.row(work_start(j).geq(rhs), name);
-                        }
-                    }
-                }
-            }
-            let name = format!("pred_{}_{}", bd.mach(m), bd.op(j));
-            bd.row(in_sum.eq(mj.assign()), name);
-            // On a calendar, a start at the first minute of a working interval cannot follow a
-            // changeover (the minute before the start must be working).
-            if any_positive && mj.calendar {
-                for (k, p) in mj.pieces.iter().enumerate() {
-                    if !p.spec.at_interval_start {
-                        continue;
-                    }
-                    let lo = p.spec.lo as f64 + 1.0;
-                    let big_m = lo - lb_s(j);
-                    let slack = 2.0 - p.lit.expr() - positive_in.clone();
-                    let name = format!("setup_runs_up_{}_{}_{k}", bd.mach(m), bd.op(j));
-                    bd.row(
-                        Expression::from(start[j.idx()]).geq(lo - slack * big_m),
-                        name,
-                    );
-                }
-            }
-        }
-        for &(i, _) in list {
-            if let Some(s) = out_sum.remove(&i) {
-                let name = format!("succ_{}_{}", bd.mach(m), bd.op(i));
-                bd.row(s.leq(assign(i, m)), name);
-            }
-        }
-        let name = format!("first_{}", bd.mach(m));
-        bd.row(first_sum.leq(1.0), name);
+    for (mi, list) in md.on_machine.iter().enumerate() {
+        changeover_obj += machine_changeover_rows(md, bd, MachineId(mi as u32), list);
     }
+    changeover_obj
+}
 
-    // Symmetry breaking on identical machines: the r-th operation (by id) of the group's
-    // operations may use only the group's first r machines.
-    let identical_groups = identical_machines(problem, &minfo);
-    for g in &identical_groups {
-        let ops: Vec<OpId> = on_machine[g[0].idx()].iter().map(|x| x.0).collect();
-        for (r, &o) in ops.iter().enumerate() {
-            for &m in &g[(r + 1).min(g.len())..] {
-                if let Some(md) = mode(o, m) {
-                    let name = format!("sym_{}_{}", bd.op(o), bd.mach(m));
-                    bd.row(md.assign().eq(0.0), name);
-                }
-            }
-        }
+/// [`changeover_rows`] of one machine.
+fn machine_changeover_rows(
+    md: &Model,
+    bd: &mut Builder,
+    m: MachineId,
+    list: &[(OpId, Minute)],
+) -> Expression {
+    let problem = md.problem;
+    let mut changeover_obj = Expression::default();
+    let fam = |o: OpId| problem.op(o).family;
+    let init = problem.machine(m).initial_family;
+    let setup =
+        |i: Option<OpId>, j: OpId| -> Minute { problem.changeover(m, i.map_or(init, fam), fam(j)) };
+    let needed = list.iter().any(|&(j, _)| {
+        setup(None, j) > 0 || list.iter().any(|&(i, _)| i != j && setup(Some(i), j) > 0)
+    });
+    if !needed {
+        return changeover_obj;
     }
-
-    // Objective.
-    let mut objective = Expression::default();
-    let mut offset = 0.0;
-    let lb_c = |j: &crate::model::Job| -> Minute {
-        let last = j.last_op();
-        b.start_lb[last.idx()]
-            + modes[last.idx()]
-                .iter()
-                .map(|m| m.duration)
-                .min()
-                .unwrap_or(0)
+    let work_start = |j: OpId| -> Expression {
+        Expression::from(md.start[j.idx()]) - md.mode(j, m).unwrap().off_start()
     };
-    if w.makespan > 0.0 {
-        let lo = problem.jobs.iter().map(lb_c).max().unwrap_or(0).max(0);
-        let hi = b.completion_ub.iter().copied().max().unwrap_or(0).max(lo);
-        let cmax = bd.col(Col::Makespan, "Cmax".into(), lo as f64, hi as f64, false);
-        objective.add_mul(w.makespan, cmax);
-        for job in &problem.jobs {
-            let name = format!("cmax_{}_{}", clean(&job.id), job.last_op().0);
-            bd.row(Expression::from(cmax).geq(end_expr(job.last_op())), name);
+    let mut first_sum = Expression::default();
+    let mut out_sum: HashMap<OpId, Expression> = HashMap::new();
+    for &(j, dj) in list {
+        let mj = md.mode(j, m).unwrap();
+        let mut in_sum = Expression::default();
+        // Arcs into j that bring a positive changeover (for the "runs right up to the
+        // start" rule on calendars).
+        let mut positive_in = Expression::default();
+        let mut any_positive = false;
+        let ub_start_j = (md.ub_e(j) - dj as f64).min(md.ub_s(j));
+        // j first on m.
+        let c0 = setup(None, j);
+        if (c0 as f64) <= ub_start_j {
+            let name = format!("y_{}_first_{}", bd.mach(m), bd.op(j));
+            let y = bd.col(Col::Succ(m, None, j), name, 0.0, 1.0, true);
+            first_sum += y;
+            in_sum += y;
+            if c0 > 0 {
+                changeover_obj.add_mul(c0 as f64, y);
+                positive_in += y;
+                any_positive = true;
+                let name = format!("setup_first_{}_{}", bd.mach(m), bd.op(j));
+                bd.row(work_start(j).geq(Expression::from(y) * c0 as f64), name);
+            }
         }
-        // Machine load: C_max ≥ min head + Σ_o d_om a_om + min tail on m (working minutes
-        // are at most wall-clock minutes).
-        for (mi, list) in on_machine.iter().enumerate() {
-            if list.len() < 2 {
+        for &(i, di) in list {
+            if i == j || (md.same_job(i, j) && j < i) {
                 continue;
             }
-            let m = MachineId(mi as u32);
-            let head = list.iter().map(|x| lb_s(x.0)).fold(f64::INFINITY, f64::min);
-            let tail = list
-                .iter()
-                .map(|x| {
-                    let job = problem.job(problem.op(x.0).job);
-                    // Minimal work after x in its job.
-                    let mut t = 0;
-                    let mut o = x.0;
-                    while o != job.last_op() {
-                        let next = OpId(o.0 + 1);
-                        let step = modes[o.idx()]
-                            .iter()
-                            .flat_map(|a| {
-                                modes[next.idx()].iter().map(move |c| {
-                                    problem.transfer_time(a.machine, c.machine) + c.duration
-                                })
-                            })
-                            .min()
-                            .unwrap_or(0);
-                        t += step;
-                        o = next;
-                    }
-                    t
-                })
-                .min()
-                .unwrap_or(0);
-            let mut load = Expression::default();
-            for &(o, d) in list {
-                load += assign(o, m) * d as f64;
+            let c = setup(Some(i), j);
+            // The arc is impossible if j cannot start that late.
+            if md.lb_s(i) + (di + c) as f64 > ub_start_j {
+                continue;
             }
-            let name = format!("load_{}", bd.mach(m));
-            bd.row(Expression::from(cmax).geq(load + head + tail as f64), name);
+            let name = format!("y_{}_{}_{}", bd.mach(m), bd.op(i), bd.op(j));
+            let y = bd.col(Col::Succ(m, Some(i), j), name, 0.0, 1.0, true);
+            in_sum += y;
+            *out_sum.entry(i).or_default() += y;
+            // An arc goes forwards in the order.
+            if !md.same_job(i, j) {
+                let name = format!("arc_order_{}_{}_{}", bd.mach(m), bd.op(i), bd.op(j));
+                bd.row(Expression::from(y).leq(md.before(i, j)), name);
+            }
+            if c > 0 {
+                changeover_obj.add_mul(c as f64, y);
+                positive_in += y;
+                any_positive = true;
+                let name = format!("setup_{}_{}_{}", bd.mach(m), bd.op(i), bd.op(j));
+                if md.always[m.idx()] {
+                    let big_m = md.ub_s(i) + (di + c) as f64 - md.lb_s(j);
+                    if big_m > 0.0 {
+                        let rhs = Expression::from(md.start[i.idx()]) + (di + c) as f64
+                            - (1.0 - Expression::from(y)) * big_m;
+                        bd.row(Expression::from(md.start[j.idx()]).geq(rhs), name);
+                    }
+                } else {
+                    let mi_ = md.mode(i, m).unwrap();
+                    let work_end_i = md.end_expr(i) - mi_.off_end();
+                    let big_m = md.ub_e(i) + c as f64 - md.lb_s(j) + mj.max_off_start() as f64;
+                    if big_m > 0.0 {
+                        let rhs = work_end_i + c as f64 - (1.0 - Expression::from(y)) * big_m;
+                        bd.row(work_start(j).geq(rhs), name);
+                    }
+                }
+            }
         }
-    }
-    for (ji, job) in problem.jobs.iter().enumerate() {
-        let j = JobId(ji as u32);
-        let wj = job.weight;
-        if wj <= 0.0 {
-            continue;
-        }
-        let c = end_expr(job.last_op());
-        let cname = clean(&job.id);
-        if w.flow_time > 0.0 {
-            objective += c.clone() * (w.flow_time * wj);
-            offset -= w.flow_time * wj * job.release as f64;
-        }
-        let Some(due) = job.due else { continue };
-        let ub = b.completion_ub[ji];
-        let lb = lb_c(job);
-        if w.weighted_tardiness > 0.0 && ub > due {
-            let t = bd.col(
-                Col::Tardiness(j),
-                format!("T_{ji}_{cname}"),
-                (lb - due).max(0) as f64,
-                (ub - due) as f64,
-                false,
-            );
-            objective.add_mul(w.weighted_tardiness * wj, t);
-            bd.row(
-                Expression::from(t).geq(c.clone() - due as f64),
-                format!("tardy_{ji}_{cname}"),
-            );
-        }
-        if w.earliness > 0.0 && lb < due {
-            let e = bd.col(
-                Col::Earliness(j),
-                format!("E_{ji}_{cname}"),
-                (due - ub).max(0) as f64,
-                (due - lb) as f64,
-                false,
-            );
-            objective.add_mul(w.earliness * wj, e);
-            bd.row(
-                Expression::from(e).geq(due as f64 - c.clone()),
-                format!("early_{ji}_{cname}"),
-            );
-        }
-        if w.late_jobs > 0.0 {
-            if lb > due {
-                offset += w.late_jobs * wj; // late whatever we do
-            } else if ub > due {
-                let u = bd.col(Col::Late(j), format!("U_{ji}_{cname}"), 0.0, 1.0, true);
-                objective.add_mul(w.late_jobs * wj, u);
+        let name = format!("pred_{}_{}", bd.mach(m), bd.op(j));
+        bd.row(in_sum.eq(mj.assign()), name);
+        // On a calendar, a start at the first minute of a working interval cannot follow a
+        // changeover (the minute before the start must be working).
+        if any_positive && mj.calendar {
+            for (k, p) in mj.pieces.iter().enumerate() {
+                if !p.spec.at_interval_start {
+                    continue;
+                }
+                let lo = p.spec.lo as f64 + 1.0;
+                let big_m = lo - md.lb_s(j);
+                let slack = 2.0 - p.lit.expr() - positive_in.clone();
+                let name = format!("setup_runs_up_{}_{}_{k}", bd.mach(m), bd.op(j));
                 bd.row(
-                    c.clone()
-                        .leq(Expression::from(u) * (ub - due) as f64 + due as f64),
-                    format!("late_{ji}_{cname}"),
+                    Expression::from(md.start[j.idx()]).geq(lo - slack * big_m),
+                    name,
                 );
             }
         }
     }
+    for &(i, _) in list {
+        if let Some(s) = out_sum.remove(&i) {
+            let name = format!("succ_{}_{}", bd.mach(m), bd.op(i));
+            bd.row(s.leq(md.assign(i, m)), name);
+        }
+    }
+    let name = format!("first_{}", bd.mach(m));
+    bd.row(first_sum.leq(1.0), name);
+    changeover_obj
+}
+
+/// Symmetry breaking on identical machines (`sym_`): the r-th operation (by id) of the group's
+/// operations may use only the group's first r machines. Returns the groups.
+fn symmetry_rows(md: &Model, bd: &mut Builder, minfo: &[Vec<ModeInfo>]) -> Vec<Vec<MachineId>> {
+    let identical_groups = identical_machines(md.problem, minfo);
+    for g in &identical_groups {
+        let ops: Vec<OpId> = md.on_machine[g[0].idx()].iter().map(|x| x.0).collect();
+        for (r, &o) in ops.iter().enumerate() {
+            for &m in &g[(r + 1).min(g.len())..] {
+                if let Some(mode) = md.mode(o, m) {
+                    let name = format!("sym_{}_{}", bd.op(o), bd.mach(m));
+                    bd.row(mode.assign().eq(0.0), name);
+                }
+            }
+        }
+    }
+    identical_groups
+}
+
+/// A lower bound on job j's completion: its last operation's earliest start plus its shortest
+/// duration.
+fn completion_lb(md: &Model, job: &crate::model::Job) -> Minute {
+    let last = job.last_op();
+    md.b.start_lb[last.idx()]
+        + md.modes[last.idx()]
+            .iter()
+            .map(|m| m.duration)
+            .min()
+            .unwrap_or(0)
+}
+
+/// The objective and its constant part: C_max with its rows, then per job flow time, T, E and
+/// U with theirs, then the changeover time.
+fn objective(md: &Model, bd: &mut Builder, changeover_obj: Expression) -> (Expression, f64) {
+    let w = md.problem.objective;
+    let mut objective = Expression::default();
+    let mut offset = 0.0;
+    if w.makespan > 0.0 {
+        let cmax = makespan_rows(md, bd);
+        objective.add_mul(w.makespan, cmax);
+    }
+    for j in 0..md.problem.jobs.len() {
+        job_terms(md, bd, JobId(j as u32), &mut objective, &mut offset);
+    }
     if w.changeover_time > 0.0 {
         objective += changeover_obj * w.changeover_time;
     }
-    Ok(bd.finish(objective, offset, modes, order, b, identical_groups))
+    (objective, offset)
+}
+
+/// C_max: above every job's completion (`cmax_`) and every machine's load (`load_`).
+fn makespan_rows(md: &Model, bd: &mut Builder) -> Variable {
+    let problem = md.problem;
+    let modes = &md.modes;
+    let lo = problem
+        .jobs
+        .iter()
+        .map(|j| completion_lb(md, j))
+        .max()
+        .unwrap_or(0)
+        .max(0);
+    let hi =
+        md.b.completion_ub
+            .iter()
+            .copied()
+            .max()
+            .unwrap_or(0)
+            .max(lo);
+    let cmax = bd.col(Col::Makespan, "Cmax".into(), lo as f64, hi as f64, false);
+    for job in &problem.jobs {
+        let name = format!("cmax_{}_{}", clean(&job.id), job.last_op().0);
+        bd.row(Expression::from(cmax).geq(md.end_expr(job.last_op())), name);
+    }
+    // Machine load: C_max ≥ min head + Σ_o d_om a_om + min tail on m (working minutes
+    // are at most wall-clock minutes).
+    for (mi, list) in md.on_machine.iter().enumerate() {
+        if list.len() < 2 {
+            continue;
+        }
+        let m = MachineId(mi as u32);
+        let head = list
+            .iter()
+            .map(|x| md.lb_s(x.0))
+            .fold(f64::INFINITY, f64::min);
+        let tail = list
+            .iter()
+            .map(|x| {
+                let job = problem.job(problem.op(x.0).job);
+                // Minimal work after x in its job.
+                let mut t = 0;
+                let mut o = x.0;
+                while o != job.last_op() {
+                    let next = OpId(o.0 + 1);
+                    let step = modes[o.idx()]
+                        .iter()
+                        .flat_map(|a| {
+                            modes[next.idx()].iter().map(move |c| {
+                                problem.transfer_time(a.machine, c.machine) + c.duration
+                            })
+                        })
+                        .min()
+                        .unwrap_or(0);
+                    t += step;
+                    o = next;
+                }
+                t
+            })
+            .min()
+            .unwrap_or(0);
+        let mut load = Expression::default();
+        for &(o, d) in list {
+            load += md.assign(o, m) * d as f64;
+        }
+        let name = format!("load_{}", bd.mach(m));
+        bd.row(Expression::from(cmax).geq(load + head + tail as f64), name);
+    }
+    cmax
+}
+
+/// Job j's terms: flow time, tardiness T (`tardy_`), earliness E (`early_`), late U (`late_`).
+fn job_terms(md: &Model, bd: &mut Builder, j: JobId, objective: &mut Expression, offset: &mut f64) {
+    let w = md.problem.objective;
+    let ji = j.idx();
+    let job = md.problem.job(j);
+    let wj = job.weight;
+    if wj <= 0.0 {
+        return;
+    }
+    let c = md.end_expr(job.last_op());
+    let cname = clean(&job.id);
+    if w.flow_time > 0.0 {
+        *objective += c.clone() * (w.flow_time * wj);
+        *offset -= w.flow_time * wj * job.release as f64;
+    }
+    let Some(due) = job.due else { return };
+    let ub = md.b.completion_ub[ji];
+    let lb = completion_lb(md, job);
+    if w.weighted_tardiness > 0.0 && ub > due {
+        let t = bd.col(
+            Col::Tardiness(j),
+            format!("T_{ji}_{cname}"),
+            (lb - due).max(0) as f64,
+            (ub - due) as f64,
+            false,
+        );
+        objective.add_mul(w.weighted_tardiness * wj, t);
+        bd.row(
+            Expression::from(t).geq(c.clone() - due as f64),
+            format!("tardy_{ji}_{cname}"),
+        );
+    }
+    if w.earliness > 0.0 && lb < due {
+        let e = bd.col(
+            Col::Earliness(j),
+            format!("E_{ji}_{cname}"),
+            (due - ub).max(0) as f64,
+            (due - lb) as f64,
+            false,
+        );
+        objective.add_mul(w.earliness * wj, e);
+        bd.row(
+            Expression::from(e).geq(due as f64 - c.clone()),
+            format!("early_{ji}_{cname}"),
+        );
+    }
+    if w.late_jobs > 0.0 {
+        if lb > due {
+            *offset += w.late_jobs * wj; // late whatever we do
+        } else if ub > due {
+            let u = bd.col(Col::Late(j), format!("U_{ji}_{cname}"), 0.0, 1.0, true);
+            objective.add_mul(w.late_jobs * wj, u);
+            bd.row(
+                c.clone()
+                    .leq(Expression::from(u) * (ub - due) as f64 + due as f64),
+                format!("late_{ji}_{cname}"),
+            );
+        }
+    }
 }
 
 /// A schedule in the model's terms: assignment, per-machine order and times.

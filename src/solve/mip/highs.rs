@@ -141,6 +141,9 @@ struct ProgressState {
     first_incumbent: Option<f64>,
     /// (time, incumbent, bound) of the last line printed.
     printed: Option<(f64, f64, f64)>,
+    /// Writing a progress line to stderr failed: print no more. (A callback from C cannot
+    /// return the error, and `eprintln!` would panic across the FFI boundary.)
+    stderr_failed: bool,
 }
 
 fn fmt_num(x: f64) -> String {
@@ -174,7 +177,7 @@ unsafe extern "C" fn progress_callback(
     } else if kind != kHighsCallbackMipLogging as c_int {
         return;
     }
-    if p.quiet {
+    if p.quiet || st.stderr_failed {
         return;
     }
     let incumbent = if improving {
@@ -196,12 +199,13 @@ unsafe extern "C" fn progress_callback(
     } else {
         "-".into()
     };
-    let _ = writeln!(
+    st.stderr_failed = writeln!(
         std::io::stderr(),
         "mip {t:8.1} s  incumbent {:>12}  bound {:>12}  gap {gap}",
         fmt_num(incumbent),
         fmt_num(bound),
-    );
+    )
+    .is_err();
 }
 
 thread_local! {

@@ -233,6 +233,10 @@ pub fn solve_mip(problem: &Problem, opts: &MipOptions) -> Result<MipOutcome, Mip
 
 /// Solves, seeded by `start` (any solver's result, e.g. a local search's); without one the
 /// dispatching heuristic runs first.
+///
+/// The steps: the time-indexed relaxation where it applies (it may settle the instance), HiGHS
+/// (warm, then cold if its warm start went wrong), the MIP's schedule decoded and checked, the
+/// better of it and the seed, then bound, gap and status.
 pub fn solve_mip_from(
     problem: &Problem,
     opts: &MipOptions,
@@ -240,85 +244,17 @@ pub fn solve_mip_from(
 ) -> Result<MipOutcome, MipError> {
     let t0 = Instant::now();
     supports(problem)?;
-    let heuristic: Option<SolveResult> = match start {
+    let mut heuristic: Option<SolveResult> = match start {
         Some(r) => Some(r.clone()),
         None => solve_dispatch(problem).ok(),
     }
     .filter(|r| r.evaluation.feasible());
 
-    let mut heuristic = heuristic;
-    // The time-indexed relaxation is tight for one-machine problems: solve it first, round it
-    // into schedules, and stop if one meets its bound.
-    let mut lp_bound = None;
-    if resolve_model(
-        problem,
-        opts.model,
-        heuristic.as_ref().map(|h| h.evaluation.value),
-    )? == MipModel::TimeIndexed
-    {
-        let (rounded, bound) = lp_rounding(problem, opts, heuristic.as_ref())?;
-        lp_bound = bound;
-        if let Some(r) = rounded {
-            if heuristic
-                .as_ref()
-                .is_none_or(|h| r.evaluation.better_than(&h.evaluation))
-            {
-                heuristic = Some(r);
-            }
-        }
-        if let (Some(h), Some(b)) = (&heuristic, lp_bound) {
-            if h.evaluation.value <= b + 1e-6 * b.abs().max(1.0) {
-                let seconds = t0.elapsed().as_secs_f64();
-                let mut result = h.clone();
-                let status = MipStatus::Optimal;
-                result.schedule.info = info(
-                    problem,
-                    &result.evaluation,
-                    status,
-                    Some(b),
-                    Some(0.0),
-                    seconds,
-                    &result.method,
-                );
-                return Ok(MipOutcome {
-                    mip_objective: Some(result.evaluation.value),
-                    result,
-                    status,
-                    bound: Some(b),
-                    gap: Some(0.0),
-                    heuristic_objective: Some(h.evaluation.value),
-                    warm_started: false,
-                    retried_cold: false,
-                    first_incumbent_seconds: None,
-                    solve_seconds: seconds,
-                    seconds,
-                    stats: ModelStats::default(),
-                    model: MipModel::TimeIndexed,
-                });
-            }
-        }
-    }
-    let left = |t0: Instant| {
-        opts.time_limit
-            .map(|t| (t - t0.elapsed().as_secs_f64()).max(0.0))
+    let lp_bound = match relaxation_first(problem, opts, &mut heuristic, t0)? {
+        Relaxation::Settled(outcome) => return Ok(*outcome),
+        Relaxation::Bound(b) => b,
     };
-    let mut att = attempt(problem, opts, heuristic.as_ref(), opts.warm_start, left(t0))?;
-    let mut retried_cold = false;
-    // HiGHS 1.16 can map a MIP start into its presolved space wrongly and then prune with a
-    // wrong incumbent value (the reported objective then differs from the solution's): its
-    // bound cannot be trusted. Solve again without the warm start.
-    if att.warm_started && !att.consistent() {
-        if !opts.quiet {
-            eprintln!(
-                "mip: HiGHS reports objective {} for a solution worth {}: its warm start went \
-                 wrong; solving again without it",
-                att.run.objective.unwrap_or(f64::NAN),
-                att.own_objective().unwrap_or(f64::NAN)
-            );
-        }
-        att = attempt(problem, opts, heuristic.as_ref(), false, left(t0))?;
-        retried_cold = true;
-    }
+    let (att, retried_cold) = highs_attempts(problem, opts, heuristic.as_ref(), t0)?;
     let consistent = att.consistent();
     let Attempt {
         run,
@@ -327,25 +263,7 @@ pub fn solve_mip_from(
         stats,
         model,
     } = att;
-
-    match run.status {
-        highs::RunStatus::Infeasible => {
-            if heuristic.is_some() {
-                return Err(MipError::Internal(
-                    "HiGHS says infeasible, but the heuristic's schedule is feasible".into(),
-                ));
-            }
-            return Err(MipError::Infeasible(
-                "no schedule keeps every hard deadline and pinned start (proven by HiGHS)".into(),
-            ));
-        }
-        highs::RunStatus::Error(s) => {
-            return Err(MipError::Solver(format!(
-                "HiGHS ended with model status {s}"
-            )))
-        }
-        _ => {}
-    }
+    check_run_status(&run, heuristic.is_some())?;
 
     let mip_objective = run.values.as_ref().map(|v| meta.objective(v));
     let extracted = match &run.values {
@@ -354,22 +272,8 @@ pub fn solve_mip_from(
         })?),
         None => None,
     };
-    let regular = problem.objective.earliness == 0.0;
     if let (Some(e), Some(obj)) = (&extracted, mip_objective) {
-        // The decoded schedule is never worse than the MIP's for a regular objective; with
-        // earliness, the MIP's own times are tried as well, so the same holds.
-        let tol = 1e-6 * obj.abs().max(1.0);
-        if e.evaluation.value > obj + tol && (regular || e.timed) {
-            return Err(MipError::Internal(format!(
-                "the decoded schedule's objective {} exceeds the MIP's {obj}",
-                e.evaluation.value
-            )));
-        }
-        if !e.evaluation.feasible() {
-            return Err(MipError::Internal(
-                "the MIP's schedule misses a hard deadline".into(),
-            ));
-        }
+        check_extracted(problem, e, obj)?;
     }
 
     // The best of the MIP's schedule and the heuristic's.
@@ -449,6 +353,138 @@ pub fn solve_mip_from(
         stats,
         model,
     })
+}
+
+/// What the time-indexed relaxation left to do.
+enum Relaxation {
+    /// A schedule meets the relaxation's bound: proven optimal without branch and bound.
+    Settled(Box<MipOutcome>),
+    /// The relaxation's value (a lower bound), if it was solved.
+    Bound(Option<f64>),
+}
+
+/// The time-indexed relaxation is tight for one-machine problems: where that model applies,
+/// solve it first, round it into schedules (the best replaces `heuristic` if better), and
+/// settle the instance if a schedule meets its bound.
+fn relaxation_first(
+    problem: &Problem,
+    opts: &MipOptions,
+    heuristic: &mut Option<SolveResult>,
+    t0: Instant,
+) -> Result<Relaxation, MipError> {
+    let incumbent = heuristic.as_ref().map(|h| h.evaluation.value);
+    if resolve_model(problem, opts.model, incumbent)? != MipModel::TimeIndexed {
+        return Ok(Relaxation::Bound(None));
+    }
+    let (rounded, lp_bound) = lp_rounding(problem, opts, heuristic.as_ref())?;
+    if let Some(r) = rounded {
+        if heuristic
+            .as_ref()
+            .is_none_or(|h| r.evaluation.better_than(&h.evaluation))
+        {
+            *heuristic = Some(r);
+        }
+    }
+    let (Some(h), Some(b)) = (heuristic.as_ref(), lp_bound) else {
+        return Ok(Relaxation::Bound(lp_bound));
+    };
+    if h.evaluation.value > b + 1e-6 * b.abs().max(1.0) {
+        return Ok(Relaxation::Bound(lp_bound));
+    }
+    let seconds = t0.elapsed().as_secs_f64();
+    let mut result = h.clone();
+    let status = MipStatus::Optimal;
+    result.schedule.info = info(
+        problem,
+        &result.evaluation,
+        status,
+        Some(b),
+        Some(0.0),
+        seconds,
+        &result.method,
+    );
+    Ok(Relaxation::Settled(Box::new(MipOutcome {
+        mip_objective: Some(result.evaluation.value),
+        result,
+        status,
+        bound: Some(b),
+        gap: Some(0.0),
+        heuristic_objective: Some(h.evaluation.value),
+        warm_started: false,
+        retried_cold: false,
+        first_incumbent_seconds: None,
+        solve_seconds: seconds,
+        seconds,
+        stats: ModelStats::default(),
+        model: MipModel::TimeIndexed,
+    })))
+}
+
+/// HiGHS within what is left of the time limit, warm-started if asked; and whether it had to
+/// be solved again cold.
+///
+/// HiGHS 1.16 can map a MIP start into its presolved space wrongly and then prune with a
+/// wrong incumbent value (the reported objective then differs from the solution's): its
+/// bound cannot be trusted. Solve again without the warm start.
+fn highs_attempts(
+    problem: &Problem,
+    opts: &MipOptions,
+    heuristic: Option<&SolveResult>,
+    t0: Instant,
+) -> Result<(Attempt, bool), MipError> {
+    let left = |t0: Instant| {
+        opts.time_limit
+            .map(|t| (t - t0.elapsed().as_secs_f64()).max(0.0))
+    };
+    let att = attempt(problem, opts, heuristic, opts.warm_start, left(t0))?;
+    if !att.warm_started || att.consistent() {
+        return Ok((att, false));
+    }
+    if !opts.quiet {
+        eprintln!(
+            "mip: HiGHS reports objective {} for a solution worth {}: its warm start went \
+             wrong; solving again without it",
+            att.run.objective.unwrap_or(f64::NAN),
+            att.own_objective().unwrap_or(f64::NAN)
+        );
+    }
+    Ok((attempt(problem, opts, heuristic, false, left(t0))?, true))
+}
+
+/// HiGHS's infeasibility and errors as [`MipError`]s.
+fn check_run_status(run: &highs::Run, have_heuristic: bool) -> Result<(), MipError> {
+    match &run.status {
+        highs::RunStatus::Infeasible if have_heuristic => Err(MipError::Internal(
+            "HiGHS says infeasible, but the heuristic's schedule is feasible".into(),
+        )),
+        highs::RunStatus::Infeasible => Err(MipError::Infeasible(
+            "no schedule keeps every hard deadline and pinned start (proven by HiGHS)".into(),
+        )),
+        highs::RunStatus::Error(s) => Err(MipError::Solver(format!(
+            "HiGHS ended with model status {s}"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Self-checks of the schedule decoded from the MIP's columns (objective `obj`).
+fn check_extracted(problem: &Problem, e: &extract::Extracted, obj: f64) -> Result<(), MipError> {
+    // The decoded schedule is never worse than the MIP's for a regular objective; with
+    // earliness, the MIP's own times are tried as well, so the same holds.
+    let regular = problem.objective.earliness == 0.0;
+    let tol = 1e-6 * obj.abs().max(1.0);
+    if e.evaluation.value > obj + tol && (regular || e.timed) {
+        return Err(MipError::Internal(format!(
+            "the decoded schedule's objective {} exceeds the MIP's {obj}",
+            e.evaluation.value
+        )));
+    }
+    if !e.evaluation.feasible() {
+        return Err(MipError::Internal(
+            "the MIP's schedule misses a hard deadline".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Solves the time-indexed LP relaxation (interior point) and rounds it into schedules: the
