@@ -123,15 +123,6 @@ fn opt_instant<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<RawInsta
     }
 }
 
-impl Serialize for RawInstant {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            RawInstant::Minutes(m) => s.serialize_i64(*m),
-            RawInstant::DateTime(dt) => s.serialize_str(&crate::model::time::format_datetime(*dt)),
-        }
-    }
-}
-
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct YamlFile {

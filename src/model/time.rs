@@ -7,7 +7,7 @@
 use jiff::civil::{Date, DateTime};
 use jiff::{SignedDuration, Span, SpanRelativeTo, Unit};
 use serde::de::{self, Deserializer, Visitor};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
 
 /// Minutes from the horizon start. Signed so that differences and "before the horizon" are plain.
@@ -151,6 +151,47 @@ impl<'de> Deserialize<'de> for RawInstant {
         }
         d.deserialize_any(V)
     }
+}
+
+// Written back in the form the parser reads: instants as integer minutes or the ISO datetime as
+// given, durations as integer minutes, dates and clock times as text.
+
+impl Serialize for RawDuration {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.0)
+    }
+}
+
+impl Serialize for RawInstant {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            RawInstant::Minutes(m) => s.serialize_i64(*m),
+            RawInstant::DateTime(dt) => s.serialize_str(&format_datetime(*dt)),
+        }
+    }
+}
+
+impl Serialize for RawDateTime {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format_datetime(self.0))
+    }
+}
+
+impl Serialize for RawDate {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.to_string())
+    }
+}
+
+impl Serialize for RawClock {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format_clock(self.0))
+    }
+}
+
+/// `HH:MM` for minutes after midnight (`24:00` for the end of the day).
+pub fn format_clock(m: i64) -> String {
+    format!("{:02}:{:02}", m.div_euclid(60), m.rem_euclid(60))
 }
 
 /// A datetime that must be absolute (the horizon start).
