@@ -101,3 +101,61 @@ jobs:
 "##;
     round_trip(text, "odd ids");
 }
+
+/// Parse -> serialise -> parse of any input document gives the same typed value, and the
+/// second serialisation is stable.
+fn doc_round_trip<T>(path: &std::path::Path)
+where
+    T: serde::de::DeserializeOwned + serde::Serialize + PartialEq + std::fmt::Debug,
+{
+    let text = std::fs::read_to_string(path).unwrap();
+    let name = path.display();
+    let doc: T = parse_yaml(&text).unwrap_or_else(|d| panic!("{name}: {d}"));
+    let written = yaml_text(&doc, "");
+    let again: T = parse_yaml(&written).unwrap_or_else(|d| panic!("{name}: {d}\n{written}"));
+    assert_eq!(doc, again, "{name}");
+    assert_eq!(yaml_text(&again, ""), written, "{name}: not stable");
+}
+
+fn yaml_files(dir: &str) -> Vec<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn events_and_scenarios_round_trip_through_their_types() {
+    use takt::reschedule::events::RawEvents;
+    use takt::reschedule::scenarios::RawScenario;
+    let events = yaml_files("instances/examples/events");
+    let scenarios = yaml_files("instances/examples/scenarios");
+    assert!(!events.is_empty() && !scenarios.is_empty());
+    for p in &events {
+        doc_round_trip::<RawEvents>(p);
+    }
+    for p in &scenarios {
+        doc_round_trip::<RawScenario>(p);
+    }
+    // The test fixtures hold every event and change kind.
+    let mut kinds = 0;
+    for p in yaml_files("tests/fixtures/reschedule") {
+        let text = std::fs::read_to_string(&p).unwrap();
+        if text.contains("events:") && parse_yaml::<RawEvents>(&text).is_ok() {
+            doc_round_trip::<RawEvents>(&p);
+            kinds += 1;
+        }
+    }
+    for p in yaml_files("tests/fixtures/scenarios") {
+        let text = std::fs::read_to_string(&p).unwrap();
+        if text.contains("changes:") && parse_yaml::<RawScenario>(&text).is_ok() {
+            doc_round_trip::<RawScenario>(&p);
+            kinds += 1;
+        }
+    }
+    assert!(kinds >= 3, "{kinds}");
+}

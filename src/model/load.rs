@@ -19,8 +19,24 @@ pub fn load_instance(path: &Path) -> Result<Problem, InputError> {
 
 /// Parses and validates instance text; `file` names it in errors.
 pub fn parse_instance(text: &str, file: &str) -> Result<Problem, InputError> {
+    parse_raw_instance(text, file).map(|(_, p)| p)
+}
+
+/// Reads an instance file as written (for patching) and validated.
+pub fn load_raw_instance(path: &Path) -> Result<(RawInstance, Problem), InputError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| InputError::Io {
+        file: file.clone(),
+        source,
+    })?;
+    parse_raw_instance(&text, &file)
+}
+
+/// Instance text as written and validated; `file` names it in errors.
+pub fn parse_raw_instance(text: &str, file: &str) -> Result<(RawInstance, Problem), InputError> {
     let raw = parse_yaml::<RawInstance>(text).map_err(|d| InputError::invalid(file, vec![d]))?;
-    validate(&raw).map_err(|d| InputError::invalid(file, d))
+    let problem = validate(&raw).map_err(|d| InputError::invalid(file, d))?;
+    Ok((raw, problem))
 }
 
 /// Deserialises YAML into `T`, reporting the failing value's YAML path and line:column.

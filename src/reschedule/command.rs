@@ -13,11 +13,13 @@
 
 use super::apply::{patch, pin_ops};
 use super::changes::{self, ChangeReport};
+use super::edit::{load_raw, to_text};
 use super::events::{load_events, Event, Events};
 use super::freeze::{status, Status};
-use super::yaml::{load_value, to_text, validate_value};
 use crate::check::check;
 use crate::eval::{compute_kpis, Decoder, Sequence};
+use crate::model::raw::RawInstance;
+use crate::model::validate::validate;
 use crate::model::{Diagnostic, InputError, MachineId, Minute, OpId, Problem, Stability};
 use crate::report::kpi_table;
 use crate::schedule::{
@@ -25,7 +27,6 @@ use crate::schedule::{
 };
 use crate::solve::search::{search_from, SearchConfig};
 use crate::solve::{describe, finish, SolveResult};
-use serde_yaml::Value;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -64,8 +65,8 @@ pub struct Repair {
     pub plan: Schedule,
     /// The patched instance (events, state at `now`, frozen pins) with the stability term.
     pub problem: Problem,
-    /// Its YAML.
-    pub value: Value,
+    /// The patched instance as written.
+    pub instance: RawInstance,
     /// The right-shift repair and the rescheduled plan (both schedules of `problem`).
     pub right_shift: SolveResult,
     pub result: SolveResult,
@@ -93,7 +94,7 @@ fn bad(file: &str, path: &str, msg: impl Into<String>) -> InputError {
 
 /// Runs a repair (no printing but progress). Errors are bad input (exit 2).
 pub fn repair(opts: &RescheduleOptions, started: Instant) -> Result<Repair, InputError> {
-    let (value, original) = load_value(&opts.instance)?;
+    let (raw, original) = load_raw(&opts.instance)?;
     let plan = read_schedule(&original, &opts.schedule)?;
     let now = crate::report::dispatch_list::parse_instant(&original, &opts.now)
         .map_err(|e| bad("--now", "", e))?;
@@ -140,10 +141,10 @@ pub fn repair(opts: &RescheduleOptions, started: Instant) -> Result<Repair, Inpu
         );
     }
     let st = status(&original, &baseline, &events, now, opts.freeze);
-    let v1 = patch(&value, &original, &baseline, &events, &st, now)
+    let v1 = patch(&raw, &original, &baseline, &events, &st, now)
         .map_err(|d| InputError::invalid(&events.file, d))?;
-    let rush_base = count_jobs(&v1) - rush_orders(&events).len();
-    let mut p1 = validate_value(&v1).map_err(|d| patched_error(&events, rush_base, d))?;
+    let rush_base = v1.jobs.len() - rush_orders(&events).len();
+    let mut p1 = validate(&v1).map_err(|d| patched_error(&events, rush_base, d))?;
 
     // Old placement and status of each operation of the patched instance.
     let mut old: Vec<Option<ScheduledOp>> = vec![None; p1.ops.len()];
@@ -219,7 +220,7 @@ pub fn repair(opts: &RescheduleOptions, started: Instant) -> Result<Repair, Inpu
         .collect();
     let mut v2 = v1;
     pin_ops(&mut v2, &p1, &pins);
-    let mut p2 = validate_value(&v2).map_err(|d| patched_error(&events, rush_base, d))?;
+    let mut p2 = validate(&v2).map_err(|d| patched_error(&events, rush_base, d))?;
     p2.stability = Some(stability);
     let right_shift = finish(&p2, rs_seq.clone(), "right-shift repair".into())
         .map_err(|e| bad(&events.file, "", format!("right-shift repair failed: {e}")))?;
@@ -273,7 +274,7 @@ pub fn repair(opts: &RescheduleOptions, started: Instant) -> Result<Repair, Inpu
         original,
         plan,
         problem: p2,
-        value: v2,
+        instance: v2,
         right_shift,
         result,
         changes,
@@ -393,7 +394,7 @@ pub fn reschedule_command(opts: &RescheduleOptions) -> Result<bool, InputError> 
             opts.events.display(),
             p.datetime(parse_now(&r.original, &opts.now))
         );
-        write_atomic(o, &to_text(&header, &r.value)).map_err(|source| InputError::Io {
+        write_atomic(o, &to_text(&header, &r.instance)).map_err(|source| InputError::Io {
             file: o.display().to_string(),
             source,
         })?;
@@ -446,12 +447,6 @@ pub fn deadline_misses(p: &Problem, s: &Schedule) -> Vec<(crate::model::JobId, M
             })
         })
         .collect()
-}
-
-fn count_jobs(v: &Value) -> usize {
-    v.get("jobs")
-        .and_then(Value::as_sequence)
-        .map_or(0, |s| s.len())
 }
 
 fn rush_orders(events: &Events) -> Vec<usize> {
