@@ -38,11 +38,11 @@ pub struct SolveOptions {
     pub search: SearchConfig,
 }
 
-/// Reads an instance: takt YAML by extension (`.yaml`, `.yml`), else a benchmark file whose
+/// Reads an instance: takt YAML or JSON by extension (`.yaml`, `.yml`, `.json`), else a benchmark file whose
 /// format is guessed from its name (`.txt` job shop, `.fjs` flexible job shop, `wtNN.txt#k`).
 pub fn load_any(path: &Path) -> Result<Problem, InputError> {
     match path.extension().and_then(|e| e.to_str()) {
-        Some("yaml") | Some("yml") => load_instance(path),
+        Some("yaml") | Some("yml") | Some("json") => load_instance(path),
         _ => crate::formats::read(&path.display().to_string(), None),
     }
 }

@@ -13,4 +13,5 @@ pub mod model;
 pub mod report;
 pub mod reschedule;
 pub mod schedule;
+pub mod schema;
 pub mod solve;

@@ -2,20 +2,25 @@
 //! ignored); every cross-reference is still a string here and is resolved by `validate`.
 
 use super::time::{RawClock, RawDate, RawDateTime, RawDuration, RawInstant};
+use schemars::JsonSchema;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A takt instance: plants, machines and their calendars, jobs with their routings, and the
+/// objective. Schema: `takt schema`; every rule beyond types is checked by validation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Instance")]
 pub struct RawInstance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub horizon: RawHorizon,
     /// Term name -> weight; names are checked in validation so that all bad terms are reported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "objective_schema")]
     pub objective: Option<BTreeMap<String, f64>>,
     pub plants: Vec<RawPlant>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -41,39 +46,44 @@ pub struct RawInstance {
 }
 
 /// See [`RawInstance::interrupted_operations`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[schemars(rename = "Interruption")]
 pub enum RawInterruption {
     Resume,
     Restart,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Horizon")]
 pub struct RawHorizon {
     pub start: RawDateTime,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<RawInstant>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Plant")]
 pub struct RawPlant {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Transfer")]
 pub struct RawTransfer {
     pub from: String,
     pub to: String,
     pub time: RawDuration,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Calendar")]
 pub struct RawCalendar {
     pub id: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -84,8 +94,9 @@ pub struct RawCalendar {
     pub overtime: Vec<RawInterval>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Shift")]
 pub struct RawShift {
     pub days: Vec<String>,
     pub from: RawClock,
@@ -93,8 +104,9 @@ pub struct RawShift {
 }
 
 /// Inclusive range of whole days.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "DateRange")]
 pub struct RawDateRange {
     pub from: RawDate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -102,23 +114,26 @@ pub struct RawDateRange {
 }
 
 /// Half-open interval [from, to).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Interval")]
 pub struct RawInterval {
     pub from: RawInstant,
     pub to: RawInstant,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "ChangeoverMatrix")]
 pub struct RawChangeoverMatrix {
     pub id: String,
     /// from family -> to family -> minutes
     pub matrix: BTreeMap<String, BTreeMap<String, RawDuration>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Machine")]
 pub struct RawMachine {
     pub id: String,
     pub plant: String,
@@ -138,8 +153,9 @@ pub struct RawMachine {
 /// A renewable resource whose capacity may vary over time: `capacity` all the time, 0 outside
 /// `calendar`'s working time when one is given, the capacity of a weekly `shifts` entry during
 /// that shift, and a dated `exceptions` entry over everything (the last listed wins).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Resource")]
 pub struct RawResource {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -152,8 +168,9 @@ pub struct RawResource {
     pub exceptions: Vec<RawCapacityException>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "CapacityShift")]
 pub struct RawCapacityShift {
     pub days: Vec<String>,
     pub from: RawClock,
@@ -161,8 +178,9 @@ pub struct RawCapacityShift {
     pub capacity: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "CapacityException")]
 pub struct RawCapacityException {
     pub from: RawInstant,
     pub to: RawInstant,
@@ -170,8 +188,9 @@ pub struct RawCapacityException {
 }
 
 /// `{resource: crew-a, units: 1}` or `{one_of: [crew-a, crew-b], units: 1}` (units default 1).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Requirement")]
 pub struct RawRequirement {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
@@ -182,8 +201,9 @@ pub struct RawRequirement {
 }
 
 /// A material: initial stock, dated receipts (purchase orders) and an optional safety stock.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Item")]
 pub struct RawItem {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -194,15 +214,17 @@ pub struct RawItem {
     pub receipts: Vec<RawReceipt>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Receipt")]
 pub struct RawReceipt {
     pub at: RawInstant,
     pub qty: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Job")]
 pub struct RawJob {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -225,8 +247,9 @@ pub struct RawJob {
     pub operations: Vec<RawOperation>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Operation")]
 pub struct RawOperation {
     pub id: String,
     pub machines: RawEligible,
@@ -250,8 +273,9 @@ pub struct RawOperation {
     pub consume: BTreeMap<String, f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Pin")]
 pub struct RawPin {
     pub machine: String,
     pub start: RawInstant,
@@ -262,6 +286,34 @@ pub struct RawPin {
 pub enum RawEligible {
     WithDurations(Vec<(String, RawDuration)>),
     List(Vec<String>),
+}
+
+/// The objective's terms (the names validation accepts) and their weights.
+fn objective_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let terms = crate::model::ObjectiveWeights::TERMS;
+    schemars::json_schema!({
+        "description": "Weighted sum of terms: term -> weight (a number >= 0).",
+        "type": "object",
+        "propertyNames": {"enum": terms},
+        "additionalProperties": {"type": "number"}
+    })
+}
+
+impl JsonSchema for RawEligible {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Eligible".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let duration = g.subschema_for::<RawDuration>();
+        schemars::json_schema!({
+            "description": "Eligible machines: {A: 2h, B: 2h30m} (duration per machine), or [A, B] or A (with `duration`).",
+            "oneOf": [
+                {"type": "object", "additionalProperties": duration, "minProperties": 1},
+                {"type": "array", "items": {"type": "string"}},
+                {"type": "string"}
+            ]
+        })
+    }
 }
 
 impl Serialize for RawEligible {

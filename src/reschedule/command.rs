@@ -18,8 +18,10 @@ use super::events::{load_events, Event, Events};
 use super::freeze::{status, Status};
 use crate::check::check;
 use crate::eval::{compute_kpis, Decoder, Sequence};
+use crate::model::load::DocFormat;
 use crate::model::raw::RawInstance;
 use crate::model::validate::validate;
+use crate::model::write::json_text;
 use crate::model::{Diagnostic, InputError, MachineId, Minute, OpId, Problem, Stability};
 use crate::report::kpi_table;
 use crate::schedule::{
@@ -295,7 +297,7 @@ pub fn reschedule_command(opts: &RescheduleOptions) -> Result<bool, InputError> 
         (
             "--write-instance",
             &opts.write_instance,
-            &["yaml", "yml"][..],
+            &["yaml", "yml", "json"][..],
         ),
         ("--changes", &opts.changes, &["csv"][..]),
     ] {
@@ -394,7 +396,11 @@ pub fn reschedule_command(opts: &RescheduleOptions) -> Result<bool, InputError> 
             opts.events.display(),
             p.datetime(parse_now(&r.original, &opts.now))
         );
-        write_atomic(o, &to_text(&header, &r.instance)).map_err(|source| InputError::Io {
+        let text = match DocFormat::of(o) {
+            DocFormat::Json => json_text(&r.instance),
+            DocFormat::Yaml => to_text(&header, &r.instance),
+        };
+        write_atomic(o, &text).map_err(|source| InputError::Io {
             file: o.display().to_string(),
             source,
         })?;

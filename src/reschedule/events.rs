@@ -1,5 +1,5 @@
-//! The events file of `takt reschedule`: what happened since the plan was made. Parsed with the
-//! instance's machinery (unknown fields are errors, parse errors carry line:column and YAML
+//! The events file of `takt reschedule` (YAML, or JSON for `.json`): what happened since the
+//! plan was made. Parsed with the instance's machinery (unknown fields are errors, parse errors carry line:column and YAML
 //! path), then checked against the instance, collecting every problem with its YAML path
 //! (`events[2].breakdown.machine`).
 //!
@@ -15,14 +15,16 @@
 //!   - calendar_change: {calendar: two-shift, cancel_shift: {from: ..., to: ...}}
 //! ```
 
-use crate::model::load::parse_yaml;
+use crate::model::load::{parse_doc, read_doc, DocFormat};
 use crate::model::raw::RawJob;
 use crate::model::time::{Minute, RawDuration, RawInstant};
 use crate::model::{Diagnostic, InputError, JobId, MachineId, OpId, Problem};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Events")]
 pub struct RawEvents {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -30,8 +32,9 @@ pub struct RawEvents {
 }
 
 /// One event: exactly one of the fields is given.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Event")]
 pub struct RawEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdown: Option<RawBreakdown>,
@@ -49,8 +52,9 @@ pub struct RawEvent {
     pub calendar_change: Option<RawCalendarChange>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Breakdown")]
 pub struct RawBreakdown {
     pub machine: String,
     pub from: RawInstant,
@@ -61,14 +65,16 @@ pub struct RawBreakdown {
     pub repair: Option<RawDuration>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "JobRef")]
 pub struct RawJobRef {
     pub job: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "ChangeOrder")]
 pub struct RawChangeOrder {
     pub job: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -81,8 +87,9 @@ pub struct RawChangeOrder {
     pub quantity: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Delay")]
 pub struct RawDelay {
     pub job: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -90,16 +97,18 @@ pub struct RawDelay {
     pub until: RawInstant,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Hold")]
 pub struct RawHold {
     pub job: String,
     pub operation: String,
     pub until: RawInstant,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "CalendarChange")]
 pub struct RawCalendarChange {
     pub calendar: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -108,8 +117,9 @@ pub struct RawCalendarChange {
     pub cancel_shift: Option<RawSpan>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Span")]
 pub struct RawSpan {
     pub from: RawInstant,
     pub to: RawInstant,
@@ -210,19 +220,26 @@ impl Events {
 }
 
 /// Reads and checks an events file against the instance.
+/// YAML, or JSON for `.json`.
 pub fn load_events(path: &std::path::Path, problem: &Problem) -> Result<Events, InputError> {
-    let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| InputError::Io {
-        file: file.clone(),
-        source,
-    })?;
-    parse_events(&text, &file, problem)
+    let raw: RawEvents = read_doc(path)?;
+    check_events(&raw, &path.display().to_string(), problem)
 }
 
-/// Parses and checks events text; `file` names it in errors.
+/// Parses and checks YAML events text; `file` names it in errors.
 pub fn parse_events(text: &str, file: &str, problem: &Problem) -> Result<Events, InputError> {
-    let raw: RawEvents = parse_yaml(text).map_err(|d| InputError::invalid(file, vec![d]))?;
-    check_events(&raw, file, problem)
+    events_from_str(text, DocFormat::Yaml, file, problem)
+}
+
+/// Parses and checks events text in `format`; `origin` names it in errors.
+pub fn events_from_str(
+    text: &str,
+    format: DocFormat,
+    origin: &str,
+    problem: &Problem,
+) -> Result<Events, InputError> {
+    let raw: RawEvents = parse_doc(text, format, origin)?;
+    check_events(&raw, origin, problem)
 }
 
 /// Checks parsed events against the instance, collecting every problem with its path.

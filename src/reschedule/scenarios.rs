@@ -1,5 +1,5 @@
-//! `takt scenarios`: what-if capacity scenarios. Each scenario file is a small patch of the
-//! instance; the base instance and every patched one are solved with the same solver, seed and
+//! `takt scenarios`: what-if capacity scenarios. Each scenario file (YAML, or JSON for `.json`)
+//! is a small patch of the instance; the base instance and every patched one are solved with the same solver, seed and
 //! limits, and the KPIs are printed side by side (base first).
 //!
 //! ```yaml
@@ -28,7 +28,7 @@
 
 use super::edit::{calendar_mut, interval, machine_mut, to_text};
 use crate::eval::{compute_kpis, Kpis};
-use crate::model::load::parse_yaml;
+use crate::model::load::{parse_doc, read_doc, DocFormat};
 use crate::model::raw::{RawCalendar, RawEligible, RawInstance, RawOperation, RawShift};
 use crate::model::time::{RawClock, RawInstant};
 use crate::model::validate::validate;
@@ -38,19 +38,22 @@ use crate::report::kpi_table;
 use crate::schedule::write_atomic;
 use crate::solve::search::{search, SearchConfig};
 use crate::solve::{solve_dispatch, SolveResult};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Scenario")]
 pub struct RawScenario {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub changes: Vec<RawChange>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Change")]
 pub struct RawChange {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_shift: Option<RawAddShift>,
@@ -66,8 +69,9 @@ pub struct RawChange {
     pub set_calendar: Option<RawSetCalendar>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "AddShift")]
 pub struct RawAddShift {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar: Option<String>,
@@ -78,16 +82,18 @@ pub struct RawAddShift {
     pub to: RawClock,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "AddOvertime")]
 pub struct RawAddOvertime {
     pub calendar: String,
     pub from: RawInstant,
     pub to: RawInstant,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "AddMachine")]
 pub struct RawAddMachine {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -97,15 +103,17 @@ pub struct RawAddMachine {
     pub like: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "MoveFamily")]
 pub struct RawMoveFamily {
     pub family: String,
     pub to_plant: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "SetCalendar")]
 pub struct RawSetCalendar {
     pub machine: String,
     pub calendar: String,
@@ -554,23 +562,42 @@ pub struct Scenario {
     pub problem: Problem,
 }
 
-/// Reads a scenario file and applies it to the instance.
+/// Reads a scenario file (YAML, or JSON for `.json`) and applies it to the instance.
 pub fn load_scenario(
     path: &Path,
     instance: &RawInstance,
     base: &Problem,
 ) -> Result<Scenario, InputError> {
-    let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| InputError::Io {
-        file: file.clone(),
-        source,
-    })?;
-    let raw: RawScenario = parse_yaml(&text).map_err(|d| InputError::invalid(&file, vec![d]))?;
-    let patched =
-        apply_scenario(instance, base, &raw).map_err(|d| InputError::invalid(&file, d))?;
+    let raw: RawScenario = read_doc(path)?;
+    let stem = path.file_stem().and_then(|s| s.to_str());
+    apply_checked(raw, &path.display().to_string(), stem, instance, base)
+}
+
+/// Parses scenario text in `format` and applies it to the instance; `origin` names it in
+/// errors (and the scenario when it has no `name`).
+pub fn scenario_from_str(
+    text: &str,
+    format: DocFormat,
+    origin: &str,
+    instance: &RawInstance,
+    base: &Problem,
+) -> Result<Scenario, InputError> {
+    let raw: RawScenario = parse_doc(text, format, origin)?;
+    apply_checked(raw, origin, Some(origin), instance, base)
+}
+
+/// Applies a parsed scenario and validates the result; errors name `file`.
+fn apply_checked(
+    raw: RawScenario,
+    file: &str,
+    default_name: Option<&str>,
+    instance: &RawInstance,
+    base: &Problem,
+) -> Result<Scenario, InputError> {
+    let patched = apply_scenario(instance, base, &raw).map_err(|d| InputError::invalid(file, d))?;
     let problem = validate(&patched).map_err(|d| {
         InputError::invalid(
-            &file,
+            file,
             d.into_iter()
                 .map(|mut d| {
                     d.message = format!(
@@ -584,12 +611,9 @@ pub fn load_scenario(
                 .collect(),
         )
     })?;
-    let name = raw.name.unwrap_or_else(|| {
-        path.file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("scenario")
-            .to_string()
-    });
+    let name = raw
+        .name
+        .unwrap_or_else(|| default_name.unwrap_or("scenario").to_string());
     Ok(Scenario {
         name,
         instance: patched,
