@@ -15,4 +15,5 @@ pub mod options;
 pub mod report;
 pub mod reschedule;
 pub mod schedule;
+pub mod schema;
 pub mod solve;

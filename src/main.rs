@@ -156,6 +156,8 @@ enum Command {
         #[arg(short, long)]
         quiet: bool,
     },
+    /// Print (or write with -o) the JSON Schema of instances, events or scenario files.
+    Schema(takt::schema::SchemaArgs),
     /// Write the MIP as HiGHS reads it (.lp or .mps).
     ExportModel {
         instance: PathBuf,
@@ -271,6 +273,7 @@ fn main() -> ExitCode {
         Command::Bench(args) => takt::bench::bench_command(&args),
         Command::Convert(args) => takt::convert::convert_command(&args),
         Command::Generate(args) => takt::generate::generate_command(&args),
+        Command::Schema(args) => takt::schema::schema_command(&args),
         Command::ExportModel { instance, output } => {
             takt::cli::export_model_command(&instance, &output)
         }

@@ -1,12 +1,12 @@
 //! A timed schedule (what solvers return and the referee judges) and its file formats.
 //!
-//! YAML (`.yaml`/`.yml`) and CSV (`.csv`) carry the same columns: job, operation, machine,
+//! YAML (`.yaml`/`.yml`), JSON (`.json`, the same document as YAML) and CSV (`.csv`) carry the same columns: job, operation, machine,
 //! setup_start, setup_end, start, end in minutes from the horizon start, and the same instants as
 //! ISO datetimes for people. When reading, instants may be minutes or ISO datetimes; the
 //! `*_time` columns are informational and ignored. Writes are atomic (temp file + rename), so a
 //! failed run never leaves a partial file behind.
 
-use crate::model::load::parse_yaml;
+use crate::model::load::{parse_json, parse_yaml};
 use crate::model::time::{Minute, RawInstant};
 use crate::model::{Diagnostic, InputError, MachineId, OpId, Problem, ResourceId};
 use serde::{Deserialize, Serialize};
@@ -123,15 +123,6 @@ fn opt_instant<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<RawInsta
     }
 }
 
-impl Serialize for RawInstant {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            RawInstant::Minutes(m) => s.serialize_i64(*m),
-            RawInstant::DateTime(dt) => s.serialize_str(&crate::model::time::format_datetime(*dt)),
-        }
-    }
-}
-
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct YamlFile {
@@ -146,6 +137,8 @@ struct YamlFile {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Yaml,
+    /// The YAML document's structure, as JSON.
+    Json,
     Csv,
 }
 
@@ -153,6 +146,7 @@ impl Format {
     pub fn of(path: &Path) -> Option<Format> {
         match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "yaml" | "yml" => Some(Format::Yaml),
+            "json" => Some(Format::Json),
             "csv" => Some(Format::Csv),
             _ => None,
         }
@@ -208,6 +202,16 @@ pub fn render(problem: &Problem, schedule: &Schedule, format: Format) -> Result<
             instance: Some(problem.name.clone()),
             result: Some(schedule.info.clone()),
             operations: rows,
+        })
+        .map_err(|e| e.to_string()),
+        Format::Json => serde_json::to_string_pretty(&YamlFile {
+            instance: Some(problem.name.clone()),
+            result: Some(schedule.info.clone()),
+            operations: rows,
+        })
+        .map(|mut s| {
+            s.push('\n');
+            s
         })
         .map_err(|e| e.to_string()),
         Format::Csv => {
@@ -286,7 +290,7 @@ pub fn format_of(path: &Path) -> Result<Format, InputError> {
             &path.display().to_string(),
             vec![Diagnostic::at(
                 "",
-                "unknown schedule format: use .yaml, .yml or .csv",
+                "unknown schedule format: use .yaml, .yml, .json or .csv",
             )],
         )
     })
@@ -326,8 +330,13 @@ pub fn parse_schedule(
 ) -> Result<Schedule, InputError> {
     // (place for messages, row)
     let (rows, info): (Vec<(String, Row)>, SolveInfo) = match format {
-        Format::Yaml => {
-            let f: YamlFile = parse_yaml(text).map_err(|d| InputError::invalid(file, vec![d]))?;
+        Format::Yaml | Format::Json => {
+            let f: YamlFile = if format == Format::Json {
+                parse_json(text)
+            } else {
+                parse_yaml(text)
+            }
+            .map_err(|d| InputError::invalid(file, vec![d]))?;
             (
                 f.operations
                     .into_iter()

@@ -336,11 +336,11 @@ fn round_trip_through_yaml() {
     assert!(q.jobs().iter().any(|j| j.weight != 1.0));
     let yaml = formats::to_yaml(&p);
     assert!(
-        yaml.contains("objective: {weighted_tardiness: 1}"),
+        yaml.contains("\nobjective:\n  weighted_tardiness: 1.0\nplants:"),
         "{yaml}"
     );
     assert!(
-        yaml.contains("horizon: {start: \"2026-01-05T00:00\"}"),
+        yaml.contains("\nhorizon:\n  start: 2026-01-05T00:00\nobjective:"),
         "{yaml}"
     );
 }

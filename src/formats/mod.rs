@@ -15,11 +15,13 @@ pub mod fjsp;
 pub mod jssp;
 pub mod smwt;
 mod text;
+pub mod to_raw;
 
-use crate::model::{Diagnostic, InputError, MachineId, ObjectiveWeights, OpId, Operation, Problem};
+pub use to_raw::to_raw;
+
+use crate::model::{Diagnostic, InputError, ObjectiveWeights, Problem};
 use jiff::civil::DateTime;
 use std::fmt;
-use std::fmt::Write as _;
 use std::path::Path;
 use std::str::FromStr;
 
@@ -92,7 +94,7 @@ pub fn guess_format(path: &str) -> Option<Format> {
 /// Every command that takes an instance reads it through here.
 pub fn load_any(path: &Path) -> Result<Problem, InputError> {
     match path.extension().and_then(|e| e.to_str()) {
-        Some("yaml") | Some("yml") => crate::model::load_instance(path),
+        Some("yaml") | Some("yml") | Some("json") => crate::model::load_instance(path),
         _ => read(&path.display().to_string(), None),
     }
 }
@@ -338,284 +340,11 @@ impl Shop {
 // ---------------------------------------------------------------------------------------------
 // Problem -> YAML
 
-const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-
 /// Writes `problem` as a takt instance (the schema of `model::raw`), such that
 /// `model::parse_instance(&to_yaml(&p), ..)` gives back an equivalent problem. Instants are
 /// written as integer minutes from the horizon start, durations as integer minutes.
 pub fn to_yaml(problem: &Problem) -> String {
-    let p = problem;
-    let mut y = String::new();
-    let w = &mut y;
-    let _ = writeln!(w, "name: {}", q(&p.name));
-    let _ = write!(
-        w,
-        "horizon: {{start: \"{}\"",
-        crate::model::time::format_datetime(p.horizon_start)
-    );
-    if let Some(e) = p.horizon_end {
-        let _ = write!(w, ", end: {e}");
-    }
-    let _ = writeln!(w, "}}");
-
-    let weights = p.objective.as_array();
-    let mut terms: Vec<String> = ObjectiveWeights::TERMS
-        .iter()
-        .zip(weights)
-        .filter(|(_, v)| *v != 0.0)
-        .map(|(t, v)| format!("{t}: {}", num(v)))
-        .collect();
-    if terms.is_empty() {
-        terms.push("makespan: 0".to_string());
-    }
-    let _ = writeln!(w, "objective: {{{}}}", terms.join(", "));
-
-    let _ = writeln!(w, "plants:{}", if p.plants.is_empty() { " []" } else { "" });
-    for pl in &p.plants {
-        let _ = writeln!(w, "  - {{id: {}}}", q(&pl.id));
-    }
-
-    let mut transfers = Vec::new();
-    for (a, row) in p.transfer.iter().enumerate() {
-        for (b, t) in row.iter().enumerate() {
-            if let (Some(t), Some(pa), Some(pb)) = (t, p.plants.get(a), p.plants.get(b)) {
-                transfers.push(format!(
-                    "  - {{from: {}, to: {}, time: {t}}}",
-                    q(&pa.id),
-                    q(&pb.id)
-                ));
-            }
-        }
-    }
-    if !transfers.is_empty() {
-        let _ = writeln!(w, "transfers:");
-        for t in transfers {
-            let _ = writeln!(w, "{t}");
-        }
-    }
-
-    if !p.calendars.is_empty() {
-        let _ = writeln!(w, "calendars:");
-    }
-    for c in &p.calendars {
-        let _ = writeln!(w, "  - id: {}", q(&c.id));
-        // Shifts with the same hours are written together, in order of first appearance.
-        let mut groups: Vec<((i64, i64), Vec<u8>)> = Vec::new();
-        for s in &c.weekly {
-            match groups.iter_mut().find(|(k, _)| *k == (s.from, s.to)) {
-                Some((_, days)) => days.push(s.weekday),
-                None => groups.push(((s.from, s.to), vec![s.weekday])),
-            }
-        }
-        let _ = writeln!(
-            w,
-            "    weekly:{}",
-            if groups.is_empty() { " []" } else { "" }
-        );
-        for ((from, to), days) in groups {
-            let days: Vec<&str> = days
-                .iter()
-                .map(|&d| DAYS.get(d as usize).copied().unwrap_or("mon"))
-                .collect();
-            let _ = writeln!(
-                w,
-                "      - {{days: [{}], from: \"{}\", to: \"{}\"}}",
-                days.join(", "),
-                clock(from),
-                clock(to)
-            );
-        }
-        if !c.holidays.is_empty() {
-            let _ = writeln!(w, "    holidays:");
-            for &(a, b) in &c.holidays {
-                let from = crate::model::time::datetime_at(p.horizon_start, a).date();
-                let to = crate::model::time::datetime_at(
-                    p.horizon_start,
-                    b.max(a.saturating_add(1)).saturating_sub(1),
-                )
-                .date();
-                let _ = writeln!(w, "      - {{from: \"{from}\", to: \"{to}\"}}");
-            }
-        }
-        if !c.overtime.is_empty() {
-            let _ = writeln!(w, "    overtime: [{}]", intervals(&c.overtime));
-        }
-    }
-
-    if !p.families.is_empty() {
-        let fams: Vec<String> = p.families.iter().map(|f| q(f)).collect();
-        let _ = writeln!(w, "families: [{}]", fams.join(", "));
-    }
-    let family = |f: crate::model::FamilyId| q(p.families.get(f.idx()).map_or("", |s| s.as_str()));
-
-    if !p.changeover_matrices.is_empty() {
-        let _ = writeln!(w, "changeovers:");
-    }
-    for c in &p.changeover_matrices {
-        let _ = writeln!(w, "  - id: {}", q(&c.id));
-        let rows: Vec<String> = c
-            .minutes
-            .iter()
-            .enumerate()
-            .filter_map(|(a, row)| {
-                let cells: Vec<String> = row
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(b, v)| {
-                        v.map(|v| format!("{}: {v}", family(crate::model::FamilyId(b as u32))))
-                    })
-                    .collect();
-                (!cells.is_empty()).then(|| {
-                    format!(
-                        "      {}: {{{}}}",
-                        family(crate::model::FamilyId(a as u32)),
-                        cells.join(", ")
-                    )
-                })
-            })
-            .collect();
-        let _ = writeln!(w, "    matrix:{}", if rows.is_empty() { " {}" } else { "" });
-        for r in rows {
-            let _ = writeln!(w, "{r}");
-        }
-    }
-
-    let _ = writeln!(
-        w,
-        "machines:{}",
-        if p.machines.is_empty() { " []" } else { "" }
-    );
-    for m in &p.machines {
-        let plant = p.plants.get(m.plant.idx()).map_or("", |pl| pl.id.as_str());
-        let _ = write!(w, "  - {{id: {}, plant: {}", q(&m.id), q(plant));
-        if let Some(c) = m.calendar.and_then(|c| p.calendars.get(c)) {
-            let _ = write!(w, ", calendar: {}", q(&c.id));
-        }
-        if let Some(c) = m.changeovers.and_then(|c| p.changeover_matrices.get(c)) {
-            let _ = write!(w, ", changeovers: {}", q(&c.id));
-        }
-        if let Some(f) = m.initial_family {
-            let _ = write!(w, ", initial_family: {}", family(f));
-        }
-        if !m.downtime.is_empty() {
-            let _ = write!(w, ", downtime: [{}]", intervals(&m.downtime));
-        }
-        let _ = writeln!(w, "}}");
-    }
-
-    let _ = writeln!(w, "jobs:{}", if p.jobs.is_empty() { " []" } else { "" });
-    for j in &p.jobs {
-        let _ = writeln!(w, "  - id: {}", q(&j.id));
-        if j.release != 0 {
-            let _ = writeln!(w, "    release: {}", j.release);
-        }
-        if let Some(d) = j.due {
-            let _ = writeln!(w, "    due: {d}");
-        }
-        if let Some(d) = j.deadline {
-            let _ = writeln!(w, "    deadline: {d}");
-        }
-        if j.weight != 1.0 {
-            let _ = writeln!(w, "    weight: {}", num(j.weight));
-        }
-        let ops: Vec<&Operation> = (j.first_op..j.first_op + j.op_count)
-            .filter_map(|o| p.ops.get(OpId(o).idx()))
-            .collect();
-        let _ = writeln!(
-            w,
-            "    operations:{}",
-            if ops.is_empty() { " []" } else { "" }
-        );
-        for op in ops {
-            let modes: Vec<String> = op
-                .modes
-                .iter()
-                .map(|md| format!("{}: {}", machine_name(p, md.machine), md.duration))
-                .collect();
-            let _ = write!(
-                w,
-                "      - {{id: {}, machines: {{{}}}",
-                q(&op.id),
-                modes.join(", ")
-            );
-            if let Some(f) = op.family {
-                let _ = write!(w, ", family: {}", family(f));
-            }
-            if op.atomic {
-                let _ = write!(w, ", atomic: true");
-            }
-            if let Some(pin) = op.pinned {
-                let _ = write!(
-                    w,
-                    ", pinned: {{machine: {}, start: {}}}",
-                    machine_name(p, pin.machine),
-                    pin.start
-                );
-            }
-            let _ = writeln!(w, "}}");
-        }
-    }
-    y
-}
-
-fn machine_name(p: &Problem, m: MachineId) -> String {
-    q(p.machines.get(m.idx()).map_or("", |m| m.id.as_str()))
-}
-
-fn intervals(v: &[(i64, i64)]) -> String {
-    v.iter()
-        .map(|(a, b)| format!("{{from: {a}, to: {b}}}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn clock(m: i64) -> String {
-    format!("{:02}:{:02}", m.div_euclid(60), m.rem_euclid(60))
-}
-
-/// A number as YAML: integers without a fraction, others in Rust's shortest round-trip form.
-fn num(x: f64) -> String {
-    if x.is_nan() {
-        ".nan".to_string()
-    } else if x.is_infinite() {
-        if x > 0.0 { ".inf" } else { "-.inf" }.to_string()
-    } else if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        format!("{x:?}")
-    }
-}
-
-/// A string as a YAML scalar: plain when that is unambiguous, else double-quoted.
-fn q(s: &str) -> String {
-    const RESERVED: [&str; 9] = ["y", "n", "yes", "no", "true", "false", "on", "off", "null"];
-    let plain = s
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'))
-        && !RESERVED.contains(&s.to_ascii_lowercase().as_str());
-    if plain {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    crate::model::write::yaml_text(&to_raw(problem), "")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -777,44 +506,6 @@ pub fn parse_bks(text: &str, file: &str) -> Result<Vec<Bks>, InputError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn quoting_keeps_ids_intact() {
-        assert_eq!(q("M1"), "M1");
-        assert_eq!(q("wt40_017"), "wt40_017");
-        assert_eq!(q("1"), "\"1\"");
-        assert_eq!(q("yes"), "\"yes\"");
-        assert_eq!(q("a: b"), "\"a: b\"");
-        assert_eq!(q("say \"hi\"\n"), "\"say \\\"hi\\\"\\n\"");
-        assert_eq!(q(""), "\"\"");
-        for s in [
-            "1",
-            "yes",
-            "a: b",
-            "x, y",
-            "[z]",
-            "{w}",
-            "#c",
-            "say \"hi\"\n\t\\",
-            "é ü",
-            "\u{1}",
-            "-",
-            "~",
-            "null",
-        ] {
-            let v: String = serde_yaml::from_str(&q(s)).unwrap();
-            assert_eq!(v, s);
-        }
-    }
-
-    #[test]
-    fn numbers_read_back() {
-        for x in [0.0, 1.0, 3.0, 0.01, 1e-7, 1e300, 2.5, 123456789.125, 1e15] {
-            let v: f64 = serde_yaml::from_str(&num(x)).unwrap();
-            assert_eq!(v, x, "{}", num(x));
-        }
-        assert_eq!(num(3.0), "3");
-    }
 
     #[test]
     fn index_suffix() {

@@ -8,6 +8,7 @@ pub mod raw;
 pub mod secondary;
 pub mod time;
 pub mod validate;
+pub mod write;
 
 pub use calendar::Availability;
 pub use error::{Diagnostic, InputError};

@@ -6,8 +6,10 @@
 
 use jiff::civil::{Date, DateTime};
 use jiff::{SignedDuration, Span, SpanRelativeTo, Unit};
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::de::{self, Deserializer, Visitor};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize, Serializer};
+use std::borrow::Cow;
 use std::fmt;
 
 /// Minutes from the horizon start. Signed so that differences and "before the horizon" are plain.
@@ -150,6 +152,126 @@ impl<'de> Deserialize<'de> for RawInstant {
             }
         }
         d.deserialize_any(V)
+    }
+}
+
+// Written back in the form the parser reads: instants as integer minutes or the ISO datetime as
+// given, durations as integer minutes, dates and clock times as text.
+
+impl Serialize for RawDuration {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.0)
+    }
+}
+
+impl Serialize for RawInstant {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            RawInstant::Minutes(m) => s.serialize_i64(*m),
+            RawInstant::DateTime(dt) => s.serialize_str(&format_datetime(*dt)),
+        }
+    }
+}
+
+impl Serialize for RawDateTime {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format_datetime(self.0))
+    }
+}
+
+impl Serialize for RawDate {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.to_string())
+    }
+}
+
+impl Serialize for RawClock {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format_clock(self.0))
+    }
+}
+
+/// `HH:MM` for minutes after midnight (`24:00` for the end of the day).
+pub fn format_clock(m: i64) -> String {
+    format!("{:02}:{:02}", m.div_euclid(60), m.rem_euclid(60))
+}
+
+// JSON Schema of the written forms (for editors and `takt schema`). The patterns accept what
+// the parsers accept in the common spellings; the parsers stay the judges (whole minutes,
+// real dates), with messages that name the place.
+
+/// An ISO-8601 date with an optional time of day in whole minutes (`:00` seconds allowed).
+pub const DATETIME_PATTERN: &str = r"^\d{4}-\d{2}-\d{2}([Tt ]\d{2}(:\d{2}(:00(\.0+)?)?)?)?$";
+/// A span: `90m`, `1h30m`, `2d`, `1h 30m`, or ISO-8601 `PT1H30M`.
+pub const DURATION_PATTERN: &str =
+    r"^\s*[-+]?\s*([Pp][0-9TtWwDdHhMmSsYy.,]+|([0-9]+(\.[0-9]+)?\s*[a-zA-Z]+[\s,]*)+)\s*$";
+
+impl JsonSchema for RawDuration {
+    fn schema_name() -> Cow<'static, str> {
+        "Duration".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A duration: integer minutes, or a span like 90m, 1h30m, 2d (a day is 24 h).",
+            "oneOf": [
+                {"type": "integer"},
+                {"type": "string", "pattern": DURATION_PATTERN}
+            ]
+        })
+    }
+}
+
+impl JsonSchema for RawInstant {
+    fn schema_name() -> Cow<'static, str> {
+        "Instant".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "An instant: an ISO datetime like 2026-11-23T06:00 (a date means 00:00), or integer minutes from the horizon start.",
+            "oneOf": [
+                {"type": "integer"},
+                {"type": "string", "pattern": DATETIME_PATTERN}
+            ]
+        })
+    }
+}
+
+impl JsonSchema for RawDateTime {
+    fn schema_name() -> Cow<'static, str> {
+        "DateTime".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "An ISO datetime like 2026-11-23T06:00 (a date means 00:00).",
+            "type": "string",
+            "pattern": DATETIME_PATTERN
+        })
+    }
+}
+
+impl JsonSchema for RawDate {
+    fn schema_name() -> Cow<'static, str> {
+        "Date".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A calendar date like 2026-11-26.",
+            "type": "string",
+            "pattern": r"^\d{4}-\d{2}-\d{2}$"
+        })
+    }
+}
+
+impl JsonSchema for RawClock {
+    fn schema_name() -> Cow<'static, str> {
+        "Clock".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A clock time HH:MM from 00:00 to 24:00 (quote it in YAML).",
+            "type": "string",
+            "pattern": r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"
+        })
     }
 }
 

@@ -1,4 +1,4 @@
-//! Events -> the patched instance (a YAML value): the instance as it stands at `now`.
+//! Events -> the patched instance (a typed `RawInstance`): the instance as it stands at `now`.
 //!
 //! - breakdown: downtime on the machine; an operation it interrupts resumes (stays pinned) or
 //!   restarts (its lost minutes become downtime too, and it may not start again before the
@@ -19,34 +19,50 @@
 //! every other operation gets `not_before: now` (or later); instance pins of operations that did
 //! not start and lie before `now` are dropped (they cannot be kept).
 
+use super::edit::{calendar_mut, instant, interval, job_mut, machine_mut, op_mut, pin};
 use super::events::{Event, Events};
 use super::freeze::Status;
-use super::yaml::{by_id, duration, instant, interval, remove, scalar, seq_mut, set};
-use crate::model::{Diagnostic, Minute, OpId, Problem};
+use crate::model::raw::{RawEligible, RawInstance, RawOperation};
+use crate::model::time::RawDuration;
+use crate::model::{Diagnostic, MachineId, Minute, OpId, Problem};
 use crate::schedule::ScheduledOp;
-use serde_yaml::{Mapping, Value};
 
-/// Applies the events and the state at `now` to `instance` (the original instance's YAML).
+/// Applies the events and the state at `now` to `instance` (the original instance as written).
 /// Errors are about the events file (an event that cannot apply, e.g. a hold on an operation
 /// that has already started).
 pub fn patch(
-    instance: &Value,
+    instance: &RawInstance,
     problem: &Problem,
     baseline: &[Option<ScheduledOp>],
     events: &Events,
     st: &Status,
     now: Minute,
-) -> Result<Value, Vec<Diagnostic>> {
-    let mut v = instance.clone();
+) -> Result<RawInstance, Vec<Diagnostic>> {
+    let not_before = earliest_starts(problem, baseline, events, st, now)?;
+    let mut raw = instance.clone();
+    machine_changes(&mut raw, problem, baseline, events, st);
+    order_changes(&mut raw, problem, events, st);
+    state_at_now(&mut raw, problem, baseline, st, &not_before, now);
+    cancel_and_add_jobs(&mut raw, problem, events, now);
+    Ok(raw)
+}
+
+/// The earliest start of each operation from the events and `now`; errors for delays and holds
+/// of operations that have started.
+fn earliest_starts(
+    problem: &Problem,
+    baseline: &[Option<ScheduledOp>],
+    events: &Events,
+    st: &Status,
+    now: Minute,
+) -> Result<Vec<Option<Minute>>, Vec<Diagnostic>> {
     let mut diags = Vec::new();
-    let n = problem.ops.len();
-    // Earliest start of each operation from the events and `now`.
     let mut not_before: Vec<Option<Minute>> = problem.ops.iter().map(|o| o.not_before).collect();
     let mut raise = |o: OpId, t: Minute| {
         let nb = &mut not_before[o.idx()];
         *nb = Some(nb.map_or(t, |x| x.max(t)));
     };
-    for o in 0..n {
+    for o in 0..problem.ops.len() {
         if !st.started[o] {
             raise(OpId(o as u32), now);
         }
@@ -109,11 +125,22 @@ pub fn patch(
             _ => {}
         }
     }
-    if !diags.is_empty() {
-        return Err(diags);
+    if diags.is_empty() {
+        Ok(not_before)
+    } else {
+        Err(diags)
     }
+}
 
-    // Machine-level changes.
+/// Breakdowns, cancelled shifts and lost time of restarted operations as downtime; added
+/// overtime on its calendar.
+fn machine_changes(
+    raw: &mut RawInstance,
+    problem: &Problem,
+    baseline: &[Option<ScheduledOp>],
+    events: &Events,
+    st: &Status,
+) {
     let mut downtime: Vec<Vec<(Minute, Minute)>> = vec![Vec::new(); problem.machines.len()];
     for (_, e) in &events.list {
         match e {
@@ -141,8 +168,8 @@ pub fn patch(
                 to,
             } => {
                 let id = &problem.calendars[*calendar].id;
-                if let Some(c) = by_id(seq_mut(&mut v, "calendars"), id) {
-                    seq_mut(c, "overtime").push(interval(problem, *from, *to));
+                if let Some(c) = calendar_mut(raw, id) {
+                    c.overtime.push(interval(problem, *from, *to));
                 }
             }
             _ => {}
@@ -155,83 +182,90 @@ pub fn patch(
             }
         }
     }
-    {
-        let machines = seq_mut(&mut v, "machines");
-        for (m, d) in downtime.iter().enumerate() {
-            if d.is_empty() {
-                continue;
-            }
-            if let Some(mv) = by_id(machines, &problem.machines[m].id) {
-                let list = seq_mut(mv, "downtime");
-                for &(a, b) in d {
-                    list.push(interval(problem, a, b));
-                }
-            }
+    for (m, d) in downtime.iter().enumerate() {
+        if let Some(mv) = machine_mut(raw, &problem.machines[m].id) {
+            mv.downtime
+                .extend(d.iter().map(|&(a, b)| interval(problem, a, b)));
         }
     }
+}
 
-    // Job-level changes.
-    let jobs = seq_mut(&mut v, "jobs");
+/// Due, deadline, weight and quantity of changed orders; a new quantity scales the durations
+/// of the operations that have not started.
+fn order_changes(raw: &mut RawInstance, problem: &Problem, events: &Events, st: &Status) {
     for (_, e) in &events.list {
-        if let Event::ChangeOrder {
+        let Event::ChangeOrder {
             job,
             due,
             deadline,
             weight,
             quantity,
         } = e
-        {
-            let Some(jv) = by_id(jobs, &problem.job(*job).id) else {
-                continue;
-            };
-            if let Some(d) = due {
-                set(jv, "due", instant(problem, *d));
-            }
-            if let Some(d) = deadline {
-                set(jv, "deadline", instant(problem, *d));
-            }
-            if let Some(w) = weight {
-                set(jv, "weight", (*w).into());
-            }
-            if let Some((old, new)) = quantity {
-                set(jv, "quantity", (*new).into());
-                let ops = seq_mut(jv, "operations");
-                for o in problem.job(*job).ops() {
-                    if st.started[o.idx()] {
-                        continue;
-                    }
-                    if let Some(ov) = by_id(ops, &problem.op(o).id) {
-                        scale_durations(ov, *old, *new);
-                    }
+        else {
+            continue;
+        };
+        let Some(jv) = job_mut(raw, &problem.job(*job).id) else {
+            continue;
+        };
+        if let Some(d) = due {
+            jv.due = Some(instant(problem, *d));
+        }
+        if let Some(d) = deadline {
+            jv.deadline = Some(instant(problem, *d));
+        }
+        if let Some(w) = weight {
+            jv.weight = Some(*w);
+        }
+        if let Some((old, new)) = quantity {
+            jv.quantity = Some(*new);
+            for o in problem.job(*job).ops() {
+                if st.started[o.idx()] {
+                    continue;
+                }
+                if let Some(ov) = op_mut(jv, &problem.op(o).id) {
+                    scale_durations(ov, *old, *new);
                 }
             }
         }
     }
-    // State at `now`: pins of started operations, not_before of the others.
+}
+
+/// Pins of started operations; `not_before` of the others, whose pins before `now` (or of a
+/// restart) are dropped (they cannot be kept).
+fn state_at_now(
+    raw: &mut RawInstance,
+    problem: &Problem,
+    baseline: &[Option<ScheduledOp>],
+    st: &Status,
+    not_before: &[Option<Minute>],
+    now: Minute,
+) {
     for job in &problem.jobs {
-        let Some(jv) = by_id(jobs, &job.id) else {
+        let Some(jv) = job_mut(raw, &job.id) else {
             continue;
         };
-        let ops = seq_mut(jv, "operations");
         for o in job.ops() {
             let op = problem.op(o);
-            let Some(ov) = by_id(ops, &op.id) else {
+            let Some(ov) = op_mut(jv, &op.id) else {
                 continue;
             };
             if st.started[o.idx()] {
                 let s = baseline[o.idx()].expect("started operations are planned");
-                set(ov, "pinned", pin(problem, s.machine, s.start));
+                ov.pinned = Some(pin(problem, s.machine, s.start));
             } else {
                 if op.pinned.is_some_and(|p| p.start < now) || st.restarted[o.idx()].is_some() {
-                    remove(ov, "pinned");
+                    ov.pinned = None;
                 }
                 if let Some(nb) = not_before[o.idx()] {
-                    set(ov, "not_before", instant(problem, nb));
+                    ov.not_before = Some(instant(problem, nb));
                 }
             }
         }
     }
-    // Cancellations and rush orders.
+}
+
+/// Cancelled jobs removed; rush orders appended, released not before `now`.
+fn cancel_and_add_jobs(raw: &mut RawInstance, problem: &Problem, events: &Events, now: Minute) {
     let cancelled: Vec<&str> = events
         .list
         .iter()
@@ -240,61 +274,42 @@ pub fn patch(
             _ => None,
         })
         .collect();
-    jobs.retain(|jv| {
-        let id = jv.get("id").and_then(scalar);
-        !id.is_some_and(|id| cancelled.contains(&id.as_str()))
-    });
+    raw.jobs.retain(|j| !cancelled.contains(&j.id.as_str()));
     for (_, e) in &events.list {
         if let Event::RushOrder { job, .. } = e {
-            let mut jv = job.clone();
+            let mut job = job.clone();
             // Not before now: on the job's release (a rush order arrives now).
-            let release = jv
-                .get("release")
-                .and_then(|r| {
-                    serde_yaml::from_value::<crate::model::time::RawInstant>(r.clone()).ok()
-                })
-                .map(|r| r.resolve(problem.horizon_start));
+            let release = job.release.map(|r| r.resolve(problem.horizon_start));
             if release.is_none_or(|r| r < now) {
-                set(&mut jv, "release", instant(problem, now));
+                job.release = Some(instant(problem, now));
             }
-            jobs.push(jv);
+            raw.jobs.push(job);
         }
     }
-    Ok(v)
-}
-
-/// `{machine: M, start: minutes}`.
-pub fn pin(problem: &Problem, m: crate::model::MachineId, start: Minute) -> Value {
-    let mut p = Mapping::new();
-    p.insert("machine".into(), problem.machine(m).id.clone().into());
-    p.insert("start".into(), instant(problem, start));
-    Value::Mapping(p)
 }
 
 /// Scales every duration of an operation by new/old, rounding up to whole minutes.
-fn scale_durations(ov: &mut Value, old: f64, new: f64) {
-    let scale = |d: Minute| -> Minute { ((d as f64 * new / old) - 1e-9).ceil().max(0.0) as Minute };
-    if let Some(d) = ov.get("duration").and_then(duration) {
-        set(ov, "duration", scale(d).into());
+fn scale_durations(op: &mut RawOperation, old: f64, new: f64) {
+    let scale = |d: RawDuration| -> RawDuration {
+        RawDuration(((d.0 as f64 * new / old) - 1e-9).ceil().max(0.0) as Minute)
+    };
+    if let Some(d) = &mut op.duration {
+        *d = scale(*d);
     }
-    if let Some(Value::Mapping(ms)) = ov.get_mut("machines") {
-        for (_, d) in ms.iter_mut() {
-            if let Some(x) = duration(d) {
-                *d = scale(x).into();
-            }
+    if let RawEligible::WithDurations(modes) = &mut op.machines {
+        for (_, d) in modes.iter_mut() {
+            *d = scale(*d);
         }
     }
 }
 
-/// Pins operations (`(job id, op id, machine, start)`) in a patched instance.
-pub fn pin_ops(v: &mut Value, problem: &Problem, pins: &[(OpId, crate::model::MachineId, Minute)]) {
-    let jobs = seq_mut(v, "jobs");
+/// Pins operations (`(op, machine, start)` of `problem`) in a patched instance.
+pub fn pin_ops(raw: &mut RawInstance, problem: &Problem, pins: &[(OpId, MachineId, Minute)]) {
     for &(o, m, start) in pins {
         let op = problem.op(o);
-        let job = &problem.job(op.job).id;
-        if let Some(jv) = by_id(jobs, job) {
-            if let Some(ov) = by_id(seq_mut(jv, "operations"), &op.id) {
-                set(ov, "pinned", pin(problem, m, start));
+        if let Some(jv) = job_mut(raw, &problem.job(op.job).id) {
+            if let Some(ov) = op_mut(jv, &op.id) {
+                ov.pinned = Some(pin(problem, m, start));
             }
         }
     }

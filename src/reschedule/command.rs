@@ -13,11 +13,15 @@
 
 use super::apply::{patch, pin_ops};
 use super::changes::{self, ChangeReport};
+use super::edit::{load_raw, to_text};
 use super::events::{load_events, Event, Events};
 use super::freeze::{status, Status};
-use super::yaml::{load_value, to_text, validate_value};
 use crate::check::check;
 use crate::eval::{compute_kpis, Decoder, Sequence};
+use crate::model::load::DocFormat;
+use crate::model::raw::RawInstance;
+use crate::model::validate::validate;
+use crate::model::write::json_text;
 use crate::model::{Diagnostic, InputError, MachineId, Minute, OpId, Problem, Stability};
 use crate::report::kpi_table;
 use crate::schedule::{
@@ -25,7 +29,6 @@ use crate::schedule::{
 };
 use crate::solve::search::{search_from, SearchConfig};
 use crate::solve::{describe, finish, SolveResult};
-use serde_yaml::Value;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -64,8 +67,8 @@ pub struct Repair {
     pub plan: Schedule,
     /// The patched instance (events, state at `now`, frozen pins) with the stability term.
     pub problem: Problem,
-    /// Its YAML.
-    pub value: Value,
+    /// The patched instance as written.
+    pub instance: RawInstance,
     /// The right-shift repair and the rescheduled plan (both schedules of `problem`).
     pub right_shift: SolveResult,
     pub result: SolveResult,
@@ -93,7 +96,7 @@ fn bad(file: &str, path: &str, msg: impl Into<String>) -> InputError {
 
 /// Runs a repair (no printing but progress). Errors are bad input (exit 2).
 pub fn repair(opts: &RescheduleOptions, started: Instant) -> Result<Repair, InputError> {
-    let (value, original) = load_value(&opts.instance)?;
+    let (raw, original) = load_raw(&opts.instance)?;
     let plan = read_schedule(&original, &opts.schedule)?;
     let now = crate::report::dispatch_list::parse_instant(&original, &opts.now)
         .map_err(|e| bad("--now", "", e))?;
@@ -140,10 +143,10 @@ pub fn repair(opts: &RescheduleOptions, started: Instant) -> Result<Repair, Inpu
         );
     }
     let st = status(&original, &baseline, &events, now, opts.freeze);
-    let v1 = patch(&value, &original, &baseline, &events, &st, now)
+    let v1 = patch(&raw, &original, &baseline, &events, &st, now)
         .map_err(|d| InputError::invalid(&events.file, d))?;
-    let rush_base = count_jobs(&v1) - rush_orders(&events).len();
-    let p1 = validate_value(&v1).map_err(|d| patched_error(&events, rush_base, d))?;
+    let rush_base = v1.jobs.len() - rush_orders(&events).len();
+    let p1 = validate(&v1).map_err(|d| patched_error(&events, rush_base, d))?;
 
     // Old placement and status of each operation of the patched instance.
     let mut old: Vec<Option<ScheduledOp>> = vec![None; p1.ops.len()];
@@ -224,7 +227,7 @@ pub fn repair(opts: &RescheduleOptions, started: Instant) -> Result<Repair, Inpu
         .collect();
     let mut v2 = v1;
     pin_ops(&mut v2, &p1, &pins);
-    let p2 = validate_value(&v2)
+    let p2 = validate(&v2)
         .map_err(|d| patched_error(&events, rush_base, d))?
         .with_stability(stability)
         .map_err(stability_mismatch)?;
@@ -280,7 +283,7 @@ pub fn repair(opts: &RescheduleOptions, started: Instant) -> Result<Repair, Inpu
         original,
         plan,
         problem: p2,
-        value: v2,
+        instance: v2,
         right_shift,
         result,
         changes,
@@ -301,7 +304,7 @@ pub fn reschedule_command(opts: &RescheduleOptions) -> Result<bool, InputError> 
         (
             "--write-instance",
             &opts.write_instance,
-            &["yaml", "yml"][..],
+            &["yaml", "yml", "json"][..],
         ),
         ("--changes", &opts.changes, &["csv"][..]),
     ] {
@@ -399,7 +402,11 @@ pub fn reschedule_command(opts: &RescheduleOptions) -> Result<bool, InputError> 
             opts.events.display(),
             p.datetime(parse_now(&r.original, &opts.now))
         );
-        write_atomic(o, &to_text(&header, &r.value)).map_err(|source| InputError::Io {
+        let text = match DocFormat::of(o) {
+            DocFormat::Json => json_text(&r.instance),
+            DocFormat::Yaml => to_text(&header, &r.instance),
+        };
+        write_atomic(o, &text).map_err(|source| InputError::Io {
             file: o.display().to_string(),
             source,
         })?;
@@ -452,12 +459,6 @@ pub fn deadline_misses(p: &Problem, s: &Schedule) -> Vec<(crate::model::JobId, M
             })
         })
         .collect()
-}
-
-fn count_jobs(v: &Value) -> usize {
-    v.get("jobs")
-        .and_then(Value::as_sequence)
-        .map_or(0, |s| s.len())
 }
 
 fn rush_orders(events: &Events) -> Vec<usize> {

@@ -1,5 +1,5 @@
-//! `takt scenarios`: what-if capacity scenarios. Each scenario file is a small patch of the
-//! instance; the base instance and every patched one are solved with the same solver, seed and
+//! `takt scenarios`: what-if capacity scenarios. Each scenario file (YAML, or JSON for `.json`)
+//! is a small patch of the instance; the base instance and every patched one are solved with the same solver, seed and
 //! limits, and the KPIs are printed side by side (base first).
 //!
 //! ```yaml
@@ -26,85 +26,94 @@
 //! - `move_family`: operations of the family (their own or their job's) keep only machines of
 //!   the plant; one with none there is an error naming it.
 
-use super::yaml::{by_id, interval, scalar, seq_mut, set, to_text, validate_value};
+use super::edit::{calendar_mut, interval, machine_mut, to_text};
 use crate::eval::{compute_kpis, Kpis};
-use crate::model::load::parse_yaml;
+use crate::model::load::{parse_doc, read_doc, DocFormat};
+use crate::model::raw::{RawCalendar, RawEligible, RawInstance, RawOperation, RawShift};
 use crate::model::time::{RawClock, RawInstant};
+use crate::model::validate::validate;
 use crate::model::{Diagnostic, InputError, Problem};
 use crate::report::compare::kpi_csv;
 use crate::report::kpi_table;
 use crate::schedule::write_atomic;
 use crate::solve::search::SearchConfig;
 use crate::solve::{SolveResult, SolverChoice};
-use serde::Deserialize;
-use serde_yaml::{Mapping, Value};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Scenario")]
 pub struct RawScenario {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub changes: Vec<RawChange>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Change")]
 pub struct RawChange {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_shift: Option<RawAddShift>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_overtime: Option<RawAddOvertime>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remove_machine: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_machine: Option<RawAddMachine>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub move_family: Option<RawMoveFamily>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub set_calendar: Option<RawSetCalendar>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "AddShift")]
 pub struct RawAddShift {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plant: Option<String>,
     pub days: Vec<String>,
     pub from: RawClock,
     pub to: RawClock,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "AddOvertime")]
 pub struct RawAddOvertime {
     pub calendar: String,
     pub from: RawInstant,
     pub to: RawInstant,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "AddMachine")]
 pub struct RawAddMachine {
     pub id: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plant: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar: Option<String>,
     pub like: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "MoveFamily")]
 pub struct RawMoveFamily {
     pub family: String,
     pub to_plant: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "SetCalendar")]
 pub struct RawSetCalendar {
     pub machine: String,
     pub calendar: String,
@@ -124,10 +133,6 @@ pub struct ScenarioOptions {
     pub quiet: bool,
 }
 
-fn clock(m: i64) -> String {
-    format!("{:02}:{:02}", m / 60, m % 60)
-}
-
 const WEEKDAYS: [&str; 14] = [
     "mon",
     "tue",
@@ -145,35 +150,13 @@ const WEEKDAYS: [&str; 14] = [
     "sunday",
 ];
 
-/// Applies a scenario's changes to the instance value. Errors carry `changes[i]...` paths.
+/// Applies a scenario's changes to the instance. Errors carry `changes[i]...` paths.
 pub fn apply_scenario(
-    instance: &Value,
+    instance: &RawInstance,
     problem: &Problem,
     sc: &RawScenario,
-) -> Result<Value, Vec<Diagnostic>> {
-    let mut v = instance.clone();
-    let mut diags = Vec::new();
-    let mut err = |p: String, m: String| diags.push(Diagnostic::at(p, m));
-    // Names as they stand after earlier changes.
-    let mut machines: Vec<(String, String, Option<String>)> = problem
-        .machines
-        .iter()
-        .map(|m| {
-            (
-                m.id.clone(),
-                problem.plants[m.plant.idx()].id.clone(),
-                m.calendar.map(|c| problem.calendars[c].id.clone()),
-            )
-        })
-        .collect();
-    let mut calendars: Vec<String> = problem.calendars.iter().map(|c| c.id.clone()).collect();
-    let plant_known = |p: &str| problem.plants.iter().any(|x| x.id == p);
-    let plants_hint = problem
-        .plants
-        .iter()
-        .map(|p| p.id.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
+) -> Result<RawInstance, Vec<Diagnostic>> {
+    let mut ed = ScenarioEdit::new(instance, problem);
     for (i, ch) in sc.changes.iter().enumerate() {
         let p = format!("changes[{i}]");
         let kinds = [
@@ -188,377 +171,427 @@ pub fn apply_scenario(
         .filter(|b| **b)
         .count();
         if kinds != 1 {
-            err(p, format!("a change has exactly one kind (add_shift, add_overtime, remove_machine, add_machine, move_family, set_calendar); this one has {kinds}"));
+            ed.err(p, format!("a change has exactly one kind (add_shift, add_overtime, remove_machine, add_machine, move_family, set_calendar); this one has {kinds}"));
             continue;
         }
-        let machine_known = |machines: &[(String, String, Option<String>)], id: &str| {
-            machines.iter().any(|m| m.0 == id)
-        };
         if let Some(s) = &ch.add_shift {
-            let p = format!("{p}.add_shift");
-            for (d, day) in s.days.iter().enumerate() {
-                if !WEEKDAYS.contains(&day.trim().to_ascii_lowercase().as_str()) {
-                    err(
-                        format!("{p}.days[{d}]"),
-                        format!("`{day}` is not a weekday (mon, tue, ... sun)"),
-                    );
-                }
-            }
-            if s.days.is_empty() {
-                err(format!("{p}.days"), "no days given".into());
-            }
-            let mut shift = Mapping::new();
-            shift.insert(
-                "days".into(),
-                Value::Sequence(s.days.iter().map(|d| d.clone().into()).collect()),
-            );
-            shift.insert("from".into(), clock(s.from.0).into());
-            shift.insert("to".into(), clock(s.to.0).into());
-            let shift = Value::Mapping(shift);
-            match (&s.calendar, &s.plant) {
-                (Some(c), None) => {
-                    if !calendars.contains(c) {
-                        err(
-                            format!("{p}.calendar"),
-                            format!("unknown calendar `{c}` (known: {})", calendars.join(", ")),
-                        );
-                    } else if let Some(cv) = by_id(seq_mut(&mut v, "calendars"), c) {
-                        seq_mut(cv, "weekly").push(shift);
-                    }
-                }
-                (None, Some(pl)) => {
-                    if !plant_known(pl) {
-                        err(
-                            format!("{p}.plant"),
-                            format!("unknown plant `{pl}` (known: {plants_hint})"),
-                        );
-                        continue;
-                    }
-                    // Calendars used by the plant's machines: copy each with the extra shift.
-                    let used: Vec<String> = {
-                        let mut u: Vec<String> = machines
-                            .iter()
-                            .filter(|m| m.1 == *pl)
-                            .filter_map(|m| m.2.clone())
-                            .collect();
-                        u.sort();
-                        u.dedup();
-                        u
-                    };
-                    if used.is_empty() {
-                        err(
-                            format!("{p}.plant"),
-                            format!("no machine of plant `{pl}` has a calendar (they always work)"),
-                        );
-                    }
-                    for c in used {
-                        let copy = format!("{c}+{pl}");
-                        let cals = seq_mut(&mut v, "calendars");
-                        if by_id(cals, &copy).is_none() {
-                            let mut cv = by_id(cals, &c).cloned().unwrap_or(Value::Null);
-                            set(&mut cv, "id", copy.clone().into());
-                            cals.push(cv);
-                            calendars.push(copy.clone());
-                        }
-                        if let Some(cv) = by_id(cals, &copy) {
-                            seq_mut(cv, "weekly").push(shift.clone());
-                        }
-                        for m in machines.iter_mut().filter(|m| m.1 == *pl) {
-                            if m.2.as_deref() == Some(c.as_str()) {
-                                m.2 = Some(copy.clone());
-                                if let Some(mv) = by_id(seq_mut(&mut v, "machines"), &m.0) {
-                                    set(mv, "calendar", copy.clone().into());
-                                }
-                            }
-                        }
-                    }
-                }
-                _ => err(
-                    p,
-                    "give exactly one of `calendar` (that calendar everywhere) and `plant` (the plant's machines)".into(),
-                ),
-            }
+            ed.add_shift(&format!("{p}.add_shift"), s);
         } else if let Some(o) = &ch.add_overtime {
-            let p = format!("{p}.add_overtime");
-            let (a, b) = (
-                o.from.resolve(problem.horizon_start),
-                o.to.resolve(problem.horizon_start),
-            );
-            if b <= a {
-                err(format!("{p}.to"), "`to` is not after `from`".into());
-            } else if !calendars.contains(&o.calendar) {
-                err(
-                    format!("{p}.calendar"),
-                    format!(
-                        "unknown calendar `{}` (known: {})",
-                        o.calendar,
-                        calendars.join(", ")
-                    ),
-                );
-            } else if let Some(cv) = by_id(seq_mut(&mut v, "calendars"), &o.calendar) {
-                seq_mut(cv, "overtime").push(interval(problem, a, b));
-            }
+            ed.add_overtime(&format!("{p}.add_overtime"), o);
         } else if let Some(m) = &ch.remove_machine {
-            let p = format!("{p}.remove_machine");
-            if !machine_known(&machines, m) {
-                err(p, format!("unknown machine `{m}`"));
-                continue;
-            }
-            machines.retain(|x| x.0 != *m);
-            seq_mut(&mut v, "machines")
-                .retain(|mv| mv.get("id").and_then(scalar).as_deref() != Some(m));
-            for_each_op(&mut v, |job, op, ov| {
-                if pinned_to(ov).as_deref() == Some(m.as_str()) {
-                    err(
-                        p.clone(),
-                        format!("operation {job}/{op} is pinned to `{m}`"),
-                    );
-                    return;
-                }
-                let left = retain_machines(ov, |x| x != m);
-                if left == 0 {
-                    err(
-                        p.clone(),
-                        format!("operation {job}/{op} has no machine left without `{m}`"),
-                    );
-                }
-            });
+            ed.remove_machine(&format!("{p}.remove_machine"), m);
         } else if let Some(a) = &ch.add_machine {
-            let p = format!("{p}.add_machine");
-            if machine_known(&machines, &a.id) {
-                err(
-                    format!("{p}.id"),
-                    format!("machine `{}` already exists", a.id),
-                );
-                continue;
-            }
-            let Some(like) = machines.iter().find(|m| m.0 == a.like).cloned() else {
-                err(format!("{p}.like"), format!("unknown machine `{}`", a.like));
-                continue;
-            };
-            if let Some(pl) = &a.plant {
-                if !plant_known(pl) {
-                    err(
-                        format!("{p}.plant"),
-                        format!("unknown plant `{pl}` (known: {plants_hint})"),
-                    );
-                    continue;
-                }
-            }
-            if let Some(c) = &a.calendar {
-                if !calendars.contains(c) {
-                    err(
-                        format!("{p}.calendar"),
-                        format!("unknown calendar `{c}` (known: {})", calendars.join(", ")),
-                    );
-                    continue;
-                }
-            }
-            let ms = seq_mut(&mut v, "machines");
-            let mut mv = by_id(ms, &a.like).cloned().unwrap_or(Value::Null);
-            set(&mut mv, "id", a.id.clone().into());
-            if let Some(pl) = &a.plant {
-                set(&mut mv, "plant", pl.clone().into());
-            }
-            if let Some(c) = &a.calendar {
-                set(&mut mv, "calendar", c.clone().into());
-            }
-            super::yaml::remove(&mut mv, "downtime");
-            ms.push(mv);
-            machines.push((
-                a.id.clone(),
-                a.plant.clone().unwrap_or(like.1.clone()),
-                a.calendar.clone().or(like.2.clone()),
-            ));
-            for_each_op(&mut v, |_, _, ov| add_alternative(ov, &a.like, &a.id));
+            ed.add_machine(&format!("{p}.add_machine"), a);
         } else if let Some(f) = &ch.move_family {
-            let p = format!("{p}.move_family");
-            let Some(fam) = problem.families.iter().position(|x| *x == f.family) else {
-                err(
-                    format!("{p}.family"),
-                    format!(
-                        "unknown family `{}` (known: {})",
-                        f.family,
-                        problem.families.join(", ")
-                    ),
-                );
-                continue;
-            };
-            if !plant_known(&f.to_plant) {
-                err(
-                    format!("{p}.to_plant"),
-                    format!("unknown plant `{}` (known: {plants_hint})", f.to_plant),
-                );
-                continue;
-            }
-            let in_plant: Vec<String> = machines
-                .iter()
-                .filter(|m| m.1 == f.to_plant)
-                .map(|m| m.0.clone())
-                .collect();
-            let of_family: Vec<(String, String)> = problem
-                .ops
-                .iter()
-                .filter(|o| o.family.is_some_and(|x| x.idx() == fam))
-                .map(|o| (problem.job(o.job).id.clone(), o.id.clone()))
-                .collect();
-            for_each_op(&mut v, |job, op, ov| {
-                if !of_family.iter().any(|(j, o)| j == job && o == op) {
-                    return;
-                }
-                if pinned_to(ov).is_some_and(|m| !in_plant.contains(&m)) {
-                    err(
-                        p.clone(),
-                        format!(
-                            "operation {job}/{op} is pinned to a machine outside plant `{}`",
-                            f.to_plant
-                        ),
-                    );
-                    return;
-                }
-                if retain_machines(ov, |x| in_plant.iter().any(|m| m == x)) == 0 {
-                    err(
-                        p.clone(),
-                        format!(
-                            "operation {job}/{op} has no machine in plant `{}`",
-                            f.to_plant
-                        ),
-                    );
-                }
-            });
+            ed.move_family(&format!("{p}.move_family"), f);
         } else if let Some(s) = &ch.set_calendar {
-            let p = format!("{p}.set_calendar");
-            if !machine_known(&machines, &s.machine) {
-                err(
-                    format!("{p}.machine"),
-                    format!("unknown machine `{}`", s.machine),
+            ed.set_calendar(&format!("{p}.set_calendar"), s);
+        }
+    }
+    if ed.diags.is_empty() {
+        Ok(ed.raw)
+    } else {
+        Err(ed.diags)
+    }
+}
+
+/// A machine as it stands after earlier changes: id, plant, calendar.
+#[derive(Debug, Clone)]
+struct MachineNow {
+    id: String,
+    plant: String,
+    calendar: Option<String>,
+}
+
+/// The instance being changed, the names as they stand after earlier changes, and every
+/// problem found so far.
+struct ScenarioEdit<'a> {
+    problem: &'a Problem,
+    raw: RawInstance,
+    diags: Vec<Diagnostic>,
+    machines: Vec<MachineNow>,
+    calendars: Vec<String>,
+    plants_hint: String,
+}
+
+impl<'a> ScenarioEdit<'a> {
+    fn new(instance: &RawInstance, problem: &'a Problem) -> Self {
+        ScenarioEdit {
+            problem,
+            raw: instance.clone(),
+            diags: Vec::new(),
+            machines: problem
+                .machines
+                .iter()
+                .map(|m| MachineNow {
+                    id: m.id.clone(),
+                    plant: problem.plants[m.plant.idx()].id.clone(),
+                    calendar: m.calendar.map(|c| problem.calendars[c].id.clone()),
+                })
+                .collect(),
+            calendars: problem.calendars.iter().map(|c| c.id.clone()).collect(),
+            plants_hint: problem
+                .plants
+                .iter()
+                .map(|p| p.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+
+    fn err(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.diags.push(Diagnostic::at(path, message));
+    }
+
+    fn plant_known(&self, p: &str) -> bool {
+        self.problem.plants.iter().any(|x| x.id == p)
+    }
+
+    fn machine_known(&self, id: &str) -> bool {
+        self.machines.iter().any(|m| m.id == id)
+    }
+
+    fn unknown_calendar(&mut self, path: String, c: &str) {
+        let known = self.calendars.join(", ");
+        self.err(path, format!("unknown calendar `{c}` (known: {known})"));
+    }
+
+    fn unknown_plant(&mut self, path: String, pl: &str) {
+        let known = self.plants_hint.clone();
+        self.err(path, format!("unknown plant `{pl}` (known: {known})"));
+    }
+
+    fn add_shift(&mut self, p: &str, s: &RawAddShift) {
+        for (d, day) in s.days.iter().enumerate() {
+            if !WEEKDAYS.contains(&day.trim().to_ascii_lowercase().as_str()) {
+                self.err(
+                    format!("{p}.days[{d}]"),
+                    format!("`{day}` is not a weekday (mon, tue, ... sun)"),
                 );
-            } else if !calendars.contains(&s.calendar) {
-                err(
-                    format!("{p}.calendar"),
-                    format!(
-                        "unknown calendar `{}` (known: {})",
-                        s.calendar,
-                        calendars.join(", ")
-                    ),
-                );
-            } else {
-                if let Some(mv) = by_id(seq_mut(&mut v, "machines"), &s.machine) {
-                    set(mv, "calendar", s.calendar.clone().into());
+            }
+        }
+        if s.days.is_empty() {
+            self.err(format!("{p}.days"), "no days given");
+        }
+        let shift = RawShift {
+            days: s.days.clone(),
+            from: s.from,
+            to: s.to,
+        };
+        match (&s.calendar, &s.plant) {
+            (Some(c), None) => {
+                if !self.calendars.contains(c) {
+                    self.unknown_calendar(format!("{p}.calendar"), c);
+                } else if let Some(cv) = calendar_mut(&mut self.raw, c) {
+                    cv.weekly.push(shift);
                 }
-                if let Some(m) = machines.iter_mut().find(|m| m.0 == s.machine) {
-                    m.2 = Some(s.calendar.clone());
+            }
+            (None, Some(pl)) => self.add_shift_to_plant(p, pl, shift),
+            _ => self.err(
+                p,
+                "give exactly one of `calendar` (that calendar everywhere) and `plant` (the plant's machines)",
+            ),
+        }
+    }
+
+    /// Copies each calendar the plant's machines use as `<calendar>+<plant>` with the shift,
+    /// and switches those machines to the copy.
+    fn add_shift_to_plant(&mut self, p: &str, pl: &str, shift: RawShift) {
+        if !self.plant_known(pl) {
+            self.unknown_plant(format!("{p}.plant"), pl);
+            return;
+        }
+        let mut used: Vec<String> = self
+            .machines
+            .iter()
+            .filter(|m| m.plant == pl)
+            .filter_map(|m| m.calendar.clone())
+            .collect();
+        used.sort();
+        used.dedup();
+        if used.is_empty() {
+            self.err(
+                format!("{p}.plant"),
+                format!("no machine of plant `{pl}` has a calendar (they always work)"),
+            );
+        }
+        for c in used {
+            let copy = format!("{c}+{pl}");
+            if calendar_mut(&mut self.raw, &copy).is_none() {
+                let mut cv =
+                    calendar_mut(&mut self.raw, &c)
+                        .cloned()
+                        .unwrap_or_else(|| RawCalendar {
+                            id: String::new(),
+                            weekly: Vec::new(),
+                            holidays: Vec::new(),
+                            overtime: Vec::new(),
+                        });
+                cv.id = copy.clone();
+                self.raw.calendars.push(cv);
+                self.calendars.push(copy.clone());
+            }
+            if let Some(cv) = calendar_mut(&mut self.raw, &copy) {
+                cv.weekly.push(shift.clone());
+            }
+            for m in self.machines.iter_mut().filter(|m| m.plant == pl) {
+                if m.calendar.as_deref() == Some(c.as_str()) {
+                    m.calendar = Some(copy.clone());
+                    if let Some(mv) = machine_mut(&mut self.raw, &m.id) {
+                        mv.calendar = Some(copy.clone());
+                    }
                 }
             }
         }
     }
-    if diags.is_empty() {
-        Ok(v)
-    } else {
-        Err(diags)
-    }
-}
 
-/// Calls `f(job id, op id, op value)` for every operation.
-fn for_each_op(v: &mut Value, mut f: impl FnMut(&str, &str, &mut Value)) {
-    for jv in seq_mut(v, "jobs").iter_mut() {
-        let job = jv.get("id").and_then(scalar).unwrap_or_default();
-        for ov in seq_mut(jv, "operations").iter_mut() {
-            let op = ov.get("id").and_then(scalar).unwrap_or_default();
-            f(&job, &op, ov);
+    fn add_overtime(&mut self, p: &str, o: &RawAddOvertime) {
+        let origin = self.problem.horizon_start;
+        let (a, b) = (o.from.resolve(origin), o.to.resolve(origin));
+        if b <= a {
+            self.err(format!("{p}.to"), "`to` is not after `from`");
+        } else if !self.calendars.contains(&o.calendar) {
+            self.unknown_calendar(format!("{p}.calendar"), &o.calendar);
+        } else if let Some(cv) = calendar_mut(&mut self.raw, &o.calendar) {
+            cv.overtime.push(interval(self.problem, a, b));
+        }
+    }
+
+    fn remove_machine(&mut self, p: &str, m: &str) {
+        if !self.machine_known(m) {
+            self.err(p, format!("unknown machine `{m}`"));
+            return;
+        }
+        self.machines.retain(|x| x.id != m);
+        self.raw.machines.retain(|x| x.id != m);
+        let diags = &mut self.diags;
+        for_each_op(&mut self.raw, |job, op, ov| {
+            if ov.pinned.as_ref().is_some_and(|pin| pin.machine == m) {
+                diags.push(Diagnostic::at(
+                    p,
+                    format!("operation {job}/{op} is pinned to `{m}`"),
+                ));
+                return;
+            }
+            if retain_machines(ov, |x| x != m) == 0 {
+                diags.push(Diagnostic::at(
+                    p,
+                    format!("operation {job}/{op} has no machine left without `{m}`"),
+                ));
+            }
+        });
+    }
+
+    fn add_machine(&mut self, p: &str, a: &RawAddMachine) {
+        if self.machine_known(&a.id) {
+            self.err(
+                format!("{p}.id"),
+                format!("machine `{}` already exists", a.id),
+            );
+            return;
+        }
+        let Some(like) = self.machines.iter().find(|m| m.id == a.like).cloned() else {
+            self.err(format!("{p}.like"), format!("unknown machine `{}`", a.like));
+            return;
+        };
+        if let Some(pl) = &a.plant {
+            if !self.plant_known(pl) {
+                self.unknown_plant(format!("{p}.plant"), pl);
+                return;
+            }
+        }
+        if let Some(c) = &a.calendar {
+            if !self.calendars.contains(c) {
+                self.unknown_calendar(format!("{p}.calendar"), c);
+                return;
+            }
+        }
+        // `like` stands in the instance: the names follow its machines change by change.
+        let Some(mut mv) = machine_mut(&mut self.raw, &a.like).cloned() else {
+            return;
+        };
+        mv.id = a.id.clone();
+        if let Some(pl) = &a.plant {
+            mv.plant = pl.clone();
+        }
+        if let Some(c) = &a.calendar {
+            mv.calendar = Some(c.clone());
+        }
+        mv.downtime.clear();
+        self.raw.machines.push(mv);
+        self.machines.push(MachineNow {
+            id: a.id.clone(),
+            plant: a.plant.clone().unwrap_or(like.plant),
+            calendar: a.calendar.clone().or(like.calendar),
+        });
+        for_each_op(&mut self.raw, |_, _, ov| {
+            add_alternative(ov, &a.like, &a.id)
+        });
+    }
+
+    fn move_family(&mut self, p: &str, f: &RawMoveFamily) {
+        let problem = self.problem;
+        let Some(fam) = problem.families.iter().position(|x| *x == f.family) else {
+            self.err(
+                format!("{p}.family"),
+                format!(
+                    "unknown family `{}` (known: {})",
+                    f.family,
+                    problem.families.join(", ")
+                ),
+            );
+            return;
+        };
+        if !self.plant_known(&f.to_plant) {
+            self.unknown_plant(format!("{p}.to_plant"), &f.to_plant);
+            return;
+        }
+        let in_plant: Vec<String> = self
+            .machines
+            .iter()
+            .filter(|m| m.plant == f.to_plant)
+            .map(|m| m.id.clone())
+            .collect();
+        let of_family: Vec<(String, String)> = problem
+            .ops
+            .iter()
+            .filter(|o| o.family.is_some_and(|x| x.idx() == fam))
+            .map(|o| (problem.job(o.job).id.clone(), o.id.clone()))
+            .collect();
+        let diags = &mut self.diags;
+        for_each_op(&mut self.raw, |job, op, ov| {
+            if !of_family.iter().any(|(j, o)| j == job && o == op) {
+                return;
+            }
+            if ov
+                .pinned
+                .as_ref()
+                .is_some_and(|pin| !in_plant.contains(&pin.machine))
+            {
+                diags.push(Diagnostic::at(
+                    p,
+                    format!(
+                        "operation {job}/{op} is pinned to a machine outside plant `{}`",
+                        f.to_plant
+                    ),
+                ));
+                return;
+            }
+            if retain_machines(ov, |x| in_plant.iter().any(|m| m == x)) == 0 {
+                diags.push(Diagnostic::at(
+                    p,
+                    format!(
+                        "operation {job}/{op} has no machine in plant `{}`",
+                        f.to_plant
+                    ),
+                ));
+            }
+        });
+    }
+
+    fn set_calendar(&mut self, p: &str, s: &RawSetCalendar) {
+        if !self.machine_known(&s.machine) {
+            self.err(
+                format!("{p}.machine"),
+                format!("unknown machine `{}`", s.machine),
+            );
+        } else if !self.calendars.contains(&s.calendar) {
+            self.unknown_calendar(format!("{p}.calendar"), &s.calendar);
+        } else {
+            if let Some(mv) = machine_mut(&mut self.raw, &s.machine) {
+                mv.calendar = Some(s.calendar.clone());
+            }
+            if let Some(m) = self.machines.iter_mut().find(|m| m.id == s.machine) {
+                m.calendar = Some(s.calendar.clone());
+            }
         }
     }
 }
 
-fn pinned_to(ov: &Value) -> Option<String> {
-    ov.get("pinned")?.get("machine").and_then(scalar)
+/// Calls `f(job id, op id, operation)` for every operation.
+fn for_each_op(raw: &mut RawInstance, mut f: impl FnMut(&str, &str, &mut RawOperation)) {
+    for job in &mut raw.jobs {
+        for op in &mut job.operations {
+            let id = op.id.clone();
+            f(&job.id, &id, op);
+        }
+    }
 }
 
 /// Keeps the eligible machines `keep` accepts; returns how many are left.
-fn retain_machines(ov: &mut Value, keep: impl Fn(&str) -> bool) -> usize {
-    match ov.get_mut("machines") {
-        Some(Value::Mapping(m)) => {
-            m.retain(|k, _| scalar(k).is_some_and(|k| keep(&k)));
-            m.len()
+fn retain_machines(op: &mut RawOperation, keep: impl Fn(&str) -> bool) -> usize {
+    match &mut op.machines {
+        RawEligible::WithDurations(modes) => {
+            modes.retain(|(m, _)| keep(m));
+            modes.len()
         }
-        Some(Value::Sequence(s)) => {
-            s.retain(|k| scalar(k).is_some_and(|k| keep(&k)));
-            s.len()
+        RawEligible::List(machines) => {
+            machines.retain(|m| keep(m));
+            machines.len()
         }
-        Some(x) => {
-            if scalar(x).is_some_and(|k| keep(&k)) {
-                1
-            } else {
-                *x = Value::Sequence(Vec::new());
-                0
-            }
-        }
-        None => 0,
     }
 }
 
 /// Adds `new` as an alternative wherever `like` is eligible, with `like`'s duration.
-fn add_alternative(ov: &mut Value, like: &str, new: &str) {
-    match ov.get_mut("machines") {
-        Some(Value::Mapping(m)) => {
-            let d = m
-                .iter()
-                .find(|(k, _)| scalar(k).as_deref() == Some(like))
-                .map(|(_, d)| d.clone());
-            if let Some(d) = d {
-                m.insert(new.into(), d);
+fn add_alternative(op: &mut RawOperation, like: &str, new: &str) {
+    match &mut op.machines {
+        RawEligible::WithDurations(modes) => {
+            if let Some(d) = modes.iter().find(|(m, _)| m == like).map(|(_, d)| *d) {
+                modes.push((new.to_string(), d));
             }
         }
-        Some(Value::Sequence(s)) if s.iter().any(|k| scalar(k).as_deref() == Some(like)) => {
-            s.push(new.into());
+        RawEligible::List(machines) => {
+            if machines.iter().any(|m| m == like) {
+                machines.push(new.to_string());
+            }
         }
-        Some(x) if scalar(x).as_deref() == Some(like) => {
-            *x = Value::Sequence(vec![like.into(), new.into()]);
-        }
-        _ => {}
     }
 }
 
 /// One scenario read, applied and validated.
 pub struct Scenario {
     pub name: String,
-    pub value: Value,
+    /// The instance with the changes applied, as written.
+    pub instance: RawInstance,
     pub problem: Problem,
 }
 
-/// Reads a scenario file and applies it to the instance.
+/// Reads a scenario file (YAML, or JSON for `.json`) and applies it to the instance.
 pub fn load_scenario(
     path: &Path,
-    instance: &Value,
+    instance: &RawInstance,
     base: &Problem,
 ) -> Result<Scenario, InputError> {
-    let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| InputError::Io {
-        file: file.clone(),
-        source,
-    })?;
-    let stem = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("scenario");
-    parse_scenario(&text, &file, stem, instance, base)
+    let raw: RawScenario = read_doc(path)?;
+    let stem = path.file_stem().and_then(|s| s.to_str());
+    apply_checked(raw, &path.display().to_string(), stem, instance, base)
 }
 
-/// Parses scenario text (`file` names it in errors; `default_name` is the name when the text
-/// has none) and applies it to the instance (the Python binding passes text, not files).
-pub fn parse_scenario(
+/// Parses scenario text in `format` and applies it to the instance; `origin` names it in
+/// errors (and the scenario when it has no `name`).
+pub fn scenario_from_str(
     text: &str,
-    file: &str,
-    default_name: &str,
-    instance: &Value,
+    format: DocFormat,
+    origin: &str,
+    instance: &RawInstance,
     base: &Problem,
 ) -> Result<Scenario, InputError> {
-    let file = file.to_string();
-    let raw: RawScenario = parse_yaml(text).map_err(|d| InputError::invalid(&file, vec![d]))?;
-    let value = apply_scenario(instance, base, &raw).map_err(|d| InputError::invalid(&file, d))?;
-    let problem = validate_value(&value).map_err(|d| {
+    let raw: RawScenario = parse_doc(text, format, origin)?;
+    apply_checked(raw, origin, Some(origin), instance, base)
+}
+
+/// Applies a parsed scenario and validates the result; errors name `file`.
+fn apply_checked(
+    raw: RawScenario,
+    file: &str,
+    default_name: Option<&str>,
+    instance: &RawInstance,
+    base: &Problem,
+) -> Result<Scenario, InputError> {
+    let patched = apply_scenario(instance, base, &raw).map_err(|d| InputError::invalid(file, d))?;
+    let problem = validate(&patched).map_err(|d| {
         InputError::invalid(
-            &file,
+            file,
             d.into_iter()
                 .map(|mut d| {
                     d.message = format!(
@@ -572,10 +605,12 @@ pub fn parse_scenario(
                 .collect(),
         )
     })?;
-    let name = raw.name.unwrap_or_else(|| default_name.to_string());
+    let name = raw
+        .name
+        .unwrap_or_else(|| default_name.unwrap_or("scenario").to_string());
     Ok(Scenario {
         name,
-        value,
+        instance: patched,
         problem,
     })
 }
@@ -590,7 +625,7 @@ pub fn solve_one(problem: &Problem, opts: &ScenarioOptions) -> Result<SolveResul
 /// `takt scenarios`: solves the base and each scenario, prints the KPIs side by side.
 /// `Ok(false)` when a column has no schedule or misses a hard deadline.
 pub fn scenarios_command(opts: &ScenarioOptions) -> Result<bool, InputError> {
-    let (value, base) = super::yaml::load_value(&opts.instance)?;
+    let (value, base) = super::edit::load_raw(&opts.instance)?;
     // Read every scenario first: all input errors before any solving.
     let mut scenarios = Vec::new();
     let mut errors: Vec<InputError> = Vec::new();
@@ -619,9 +654,11 @@ pub fn scenarios_command(opts: &ScenarioOptions) -> Result<bool, InputError> {
                 opts.instance.display(),
                 s.name
             );
-            write_atomic(&path, &to_text(&header, &s.value)).map_err(|source| InputError::Io {
-                file: path.display().to_string(),
-                source,
+            write_atomic(&path, &to_text(&header, &s.instance)).map_err(|source| {
+                InputError::Io {
+                    file: path.display().to_string(),
+                    source,
+                }
             })?;
             if !opts.quiet {
                 eprintln!("wrote {}", path.display());
