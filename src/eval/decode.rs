@@ -7,8 +7,9 @@
 //! search can call it millions of times.
 
 use super::objective::{Evaluation, Terms};
-use super::secondary::{Blocked, SecondaryState, Wait};
-use crate::model::{Availability, FamilyId, ItemId, MachineId, Minute, OpId, Problem, ResourceId};
+pub use crate::engine::{place, Cause, Placement};
+use crate::engine::{Blocked, Engine, MachineSlot, PlaceError, PredPlaced};
+use crate::model::{ItemId, MachineId, Minute, OpId, Problem, ResourceId};
 use crate::schedule::{ResourceChoice, Schedule, ScheduledOp};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
@@ -85,90 +86,6 @@ pub enum DecodeError {
     ResourceUnavailable { op: OpId, resource: ResourceId },
 }
 
-/// Where an operation goes on a machine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Placement {
-    /// Start of the changeover (equals `start` when there is none).
-    pub setup_start: Minute,
-    pub start: Minute,
-    pub end: Minute,
-}
-
-/// The earliest placement of an operation on a machine with availability `av`, when the machine
-/// is free from `machine_free`, the operation may start from `ready`, needs a changeover of
-/// `setup` working minutes and `duration` working minutes (in one interval if `atomic`).
-///
-/// With a changeover, the setup holds `setup` working minutes ending exactly at the start, and
-/// the minute before the start is working (the setup runs immediately before the operation); it
-/// may overlap the wait for `ready` (anticipatory setup) but not precede `machine_free`.
-pub fn place(
-    av: &Availability,
-    machine_free: Minute,
-    ready: Minute,
-    setup: Minute,
-    duration: Minute,
-    atomic: bool,
-) -> Placement {
-    let ready = ready.max(0);
-    let machine_free = machine_free.max(0);
-    let mut t = if setup == 0 {
-        ready.max(machine_free)
-    } else {
-        let s0 = av.next_working(machine_free);
-        ready.max(av.advance(s0, setup))
-    };
-    loop {
-        let (s, e) = av.interval_after(t);
-        if s > t {
-            t = s;
-        }
-        if setup > 0 && t == s {
-            // The minute before `t` is not working: the setup would not end right at the start.
-            t = s + 1;
-            if t >= e {
-                continue;
-            }
-        }
-        if atomic && t.saturating_add(duration) > e {
-            t = e;
-            continue;
-        }
-        break;
-    }
-    let end = if atomic {
-        t + duration
-    } else {
-        av.advance(t, duration)
-    };
-    let setup_start = if setup > 0 {
-        av.retreat(t, setup)
-            .expect("t is at least the end of a full setup")
-    } else {
-        t
-    };
-    Placement {
-        setup_start,
-        start: t,
-        end,
-    }
-}
-
-/// What set an operation's start in the last decode: the machine (its previous operation, with
-/// the changeover), the job (its routing predecessor plus transfer), a secondary resource or a
-/// material, or neither (release, pin, minute 0). Local search walks these links back to find
-/// critical paths.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Cause {
-    Machine,
-    Job,
-    #[default]
-    Release,
-    /// Waited for units of a secondary resource.
-    Resource(ResourceId),
-    /// Waited for stock of an item.
-    Material(ItemId),
-}
-
 /// Reusable decoding state and its result (times per operation).
 #[derive(Debug, Clone, Default)]
 pub struct Decoder {
@@ -193,7 +110,7 @@ pub struct Decoder {
     done: Vec<bool>,
     next: Vec<usize>,
     stack: Vec<MachineId>,
-    secondary: SecondaryState,
+    engine: Engine,
     heap: BinaryHeap<Reverse<(bool, u32, u32)>>,
     deferred: Vec<OpId>,
     position: Vec<u32>,
@@ -217,7 +134,7 @@ impl Decoder {
             done: vec![false; n],
             next: vec![0; problem.machines.len()],
             stack: Vec::with_capacity(problem.machines.len()),
-            secondary: SecondaryState::default(),
+            engine: Engine::default(),
             heap: BinaryHeap::new(),
             deferred: Vec::new(),
             position: vec![0; n],
@@ -294,7 +211,7 @@ impl Decoder {
     /// completes.
     fn decode_by_priority(&mut self, problem: &Problem, seq: &Sequence) -> Result<(), DecodeError> {
         let n = problem.ops.len();
-        self.secondary.reset(problem);
+        self.engine.reset(problem);
         self.heap.clear();
         self.deferred.clear();
         for (m, order) in seq.order.iter().enumerate() {
@@ -358,7 +275,7 @@ impl Decoder {
                     self.heap.push(key(q, &self.position));
                 }
             } else if !problem.job(job).produce.is_empty() {
-                self.secondary.produce(problem, job, self.end[o.idx()]);
+                self.engine.produce(problem, job, self.end[o.idx()]);
                 for d in self.deferred.drain(..) {
                     self.heap.push(key(d, &self.position));
                 }
@@ -377,6 +294,8 @@ impl Decoder {
         self.finish(problem, seq, placed)
     }
 
+    /// Places `o` on `m` after `prev` (its machine predecessor) through the engine, and records
+    /// the result in the time vectors.
     fn place_op(
         &mut self,
         problem: &Problem,
@@ -386,75 +305,40 @@ impl Decoder {
         pred: Option<OpId>,
         prev: Option<OpId>,
     ) -> Result<(), DecodeError> {
-        let op = problem.op(o);
-        let machine = problem.machine(m);
-        let duration = op.duration_on(m).ok_or(DecodeError::BadAssignment(o))?;
-        let release = problem.op_release(o);
-        let mut ready = release;
-        let mut job_bound = false;
-        if let Some(p) = pred {
-            let after_pred = self.end[p.idx()] + problem.transfer_time(seq.machine_of[p.idx()], m);
-            if after_pred > release {
-                ready = after_pred;
-                job_bound = true;
-            }
-        }
-        let (free, family_before): (Minute, Option<FamilyId>) = match prev {
-            Some(q) => (self.end[q.idx()], problem.op(q).family),
-            None => (0, machine.initial_family),
-        };
-        let setup = problem.changeover(m, family_before, op.family);
-        if let Some(pin) = op.pinned {
-            if pin.machine != m {
-                return Err(DecodeError::BadAssignment(o));
-            }
-            ready = ready.max(pin.start);
-        }
-        let mut waited = None;
-        let pl = if problem.has_secondary() {
-            let fit = self
-                .secondary
-                .fit(problem, o, m, free, ready, setup, duration, op.atomic)
-                .map_err(|b| match b {
-                    Blocked::Material(item) => DecodeError::MaterialShortage { op: o, item },
-                    Blocked::Resource(resource) => {
-                        DecodeError::ResourceUnavailable { op: o, resource }
-                    }
-                })?;
-            if fit.placement.start > fit.unconstrained.start {
-                waited = fit.wait;
-            }
-            fit.placement
-        } else {
-            place(
-                &machine.availability,
-                free,
-                ready,
-                setup,
-                duration,
-                op.atomic,
-            )
-        };
-        if let Some(pin) = op.pinned {
-            if pl.start != pin.start {
-                return Err(DecodeError::PinMissed {
+        let slot = MachineSlot::of(problem, m, prev, prev.map_or(0, |q| self.end[q.idx()]));
+        let pred = pred.map(|p| PredPlaced {
+            op: p,
+            machine: seq.machine_of[p.idx()],
+            end: self.end[p.idx()],
+        });
+        let placed = self
+            .engine
+            .place_op(problem, o, m, &slot, pred)
+            .map_err(|e| match e {
+                PlaceError::BadAssignment => DecodeError::BadAssignment(o),
+                PlaceError::PinMissed { pin, earliest } => DecodeError::PinMissed {
                     op: o,
-                    pin: pin.start,
-                    earliest: pl.start,
-                });
-            }
-        }
-        if problem.has_secondary() {
-            self.secondary.commit(problem, o, m, pl.start, setup);
-            let chosen = &mut self.chosen[o.idx()];
-            chosen.clear();
-            chosen.extend_from_slice(&self.secondary.chosen);
-        }
+                    pin,
+                    earliest,
+                },
+                PlaceError::Blocked(Blocked::Material(item)) => {
+                    DecodeError::MaterialShortage { op: o, item }
+                }
+                PlaceError::Blocked(Blocked::Resource(resource)) => {
+                    DecodeError::ResourceUnavailable { op: o, resource }
+                }
+            })?;
         let i = o.idx();
+        if problem.has_secondary() {
+            let chosen = &mut self.chosen[i];
+            chosen.clear();
+            chosen.extend_from_slice(self.engine.chosen());
+        }
+        let pl = placed.placement;
         self.setup_start[i] = pl.setup_start;
         self.start[i] = pl.start;
         self.end[i] = pl.end;
-        self.setup[i] = setup;
+        self.setup[i] = placed.setup;
         self.machine[i] = m;
         if let Some(st) = &problem.stability {
             // Operations on a machine are placed in its order, so this is the sequence so far.
@@ -463,15 +347,9 @@ impl Decoder {
                 self.last_baseline[m.idx()] = Some(o);
             }
         }
-        // The machine binds when the operation could not have started earlier for it alone.
-        // (Calendars can delay both; this is a guide for move selection, not a proof.)
-        self.cause[i] = match waited {
-            Some(Wait::Resource(r)) => Cause::Resource(r),
-            Some(Wait::Material(it)) => Cause::Material(it),
-            None if prev.is_some() && free + setup >= ready => Cause::Machine,
-            None if job_bound => Cause::Job,
-            None => Cause::Release,
-        };
+        // (Calendars can delay both machine and job; the cause is a guide for move selection,
+        // not a proof.)
+        self.cause[i] = placed.cause;
         Ok(())
     }
 

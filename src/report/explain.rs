@@ -19,9 +19,10 @@
 
 use super::compare::num;
 use super::{closures, fmt_minutes, fmt_when, Closure};
+use crate::engine::materials::material_from;
+use crate::engine::place;
+use crate::engine::resources::first_conflict;
 use crate::eval::kpi::{item_stocks, resource_holds, working_intervals, Hold, StockCause};
-use crate::eval::place;
-use crate::eval::secondary::{first_conflict, material_from};
 use crate::model::{
     FamilyId, ItemId, JobId, MachineId, Minute, OpId, PlantId, Problem, ResourceId,
 };
