@@ -108,6 +108,79 @@ pub trait Rule {
     ) -> Result<Option<(Push, Wait)>, Blocked>;
     /// Books placement `pl` of `q` (right after a check that accepted it).
     fn commit(&mut self, problem: &Problem, q: &Request, pl: &Placement);
+    /// An instant after which this rule's data and state repeat weekly (`Minute::MIN`: the rule
+    /// has nothing dated). Past it, two weeks without a fit mean never.
+    fn periodic_after(&self, problem: &Problem) -> Minute;
+}
+
+/// Why [`settle`] found no placement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unsettled {
+    /// A rule says never.
+    Blocked(Blocked),
+    /// The start passed `limit`.
+    Limit,
+    /// Two weeks past the periodic part of every rule's data without a fit.
+    Never,
+}
+
+/// The earliest placement of `q` that the machine (with `q`'s bounds) and the two
+/// placement-dependent rules `a` and `b` allow: place, let `a` then `b` check, move by what they
+/// push, repeat until neither moves it (a fixed point). Each push jumps to the first instant a
+/// rule could accept, so no feasible start is skipped. Generic over the rules (static dispatch):
+/// the decoder passes its materials and resources, explain passes views of a finished schedule.
+pub fn settle<A: Rule, B: Rule>(
+    problem: &Problem,
+    q: &Request,
+    a: &mut A,
+    b: &mut B,
+    limit: Minute,
+) -> Result<Fit, Unsettled> {
+    let av = &problem.machine(q.machine).availability;
+    let unconstrained = place(av, q.free, q.ready, q.setup, q.duration, q.atomic);
+    let (mut free, mut ready) = (q.free, q.ready);
+    let mut wait = None;
+    let mut pl = unconstrained;
+    let mut rounds = 0u32;
+    let mut give_up_after = Minute::MAX;
+    loop {
+        if pl.start > limit {
+            return Err(Unsettled::Limit);
+        }
+        // A resource may never be free while the machine works (a day crew for a night
+        // machine). Beyond the last placed use, the last dated exception and the machine's
+        // calendar exceptions, everything repeats weekly: two weeks there without a fit means
+        // never.
+        rounds += 1;
+        if rounds == 64 {
+            give_up_after = ready
+                .max(free)
+                .max(av.periodic_from())
+                .max(a.periodic_after(problem))
+                .max(b.periodic_after(problem))
+                + 2 * WEEK;
+        }
+        if pl.start > give_up_after {
+            return Err(Unsettled::Never);
+        }
+        let push = match a.check(problem, q, &pl).map_err(Unsettled::Blocked)? {
+            None => b.check(problem, q, &pl).map_err(Unsettled::Blocked)?,
+            some => some,
+        };
+        let Some((p, w)) = push else {
+            return Ok(Fit {
+                placement: pl,
+                unconstrained,
+                wait,
+            });
+        };
+        match p {
+            Push::Ready(t) => ready = t,
+            Push::Free(t) => free = t,
+        }
+        wait = Some(w);
+        pl = place(av, free, ready, q.setup, q.duration, q.atomic);
+    }
 }
 
 /// A feasible placement and what (if anything) delayed it.
@@ -187,27 +260,18 @@ impl Engine {
     /// all allow: the fixed point of the placement-dependent rules. The resources chosen are
     /// left in [`Self::chosen`].
     pub fn fit(&mut self, problem: &Problem, q: &Request) -> Result<Fit, Blocked> {
-        let av = &problem.machine(q.machine).availability;
-        let op = problem.op(q.op);
-        let unconstrained = place(av, q.free, q.ready, q.setup, q.duration, q.atomic);
-        let (mut free, mut ready) = (q.free, q.ready);
-        let mut wait = None;
-        let mut pl = unconstrained;
-        let mut rounds = 0u32;
-        let mut give_up_after = Minute::MAX;
-        loop {
-            // A resource may never be free while the machine works (a day crew for a night
-            // machine). Beyond the last placed use, the last dated exception and the machine's
-            // calendar exceptions, everything repeats weekly: two weeks there without a fit
-            // means never.
-            rounds += 1;
-            if rounds == 64 {
-                give_up_after = self
-                    .resources
-                    .periodic_after(problem, q.machine, ready.max(free))
-                    + 2 * WEEK;
-            }
-            if pl.start > give_up_after {
+        settle(
+            problem,
+            q,
+            &mut self.materials,
+            &mut self.resources,
+            Minute::MAX,
+        )
+        .map_err(|e| match e {
+            Unsettled::Blocked(b) => b,
+            Unsettled::Limit | Unsettled::Never => {
+                // Name the first resource the operation or its changeover needs.
+                let op = problem.op(q.op);
                 let r = op
                     .require
                     .iter()
@@ -215,34 +279,13 @@ impl Engine {
                     .flat_map(|x| x.options.first())
                     .next()
                     .copied();
-                return Err(match (r, op.consume.first()) {
+                match (r, op.consume.first()) {
                     (Some(r), _) => Blocked::Resource(r),
                     (None, Some(&(item, _))) => Blocked::Material(item),
                     (None, None) => unreachable!("only secondary constraints loop"),
-                });
-            }
-            let push = match self.materials.check(problem, q, &pl)? {
-                None => self.resources.check(problem, q, &pl)?,
-                some => some,
-            };
-            match push {
-                None => {
-                    return Ok(Fit {
-                        placement: pl,
-                        unconstrained,
-                        wait,
-                    })
-                }
-                Some((p, w)) => {
-                    match p {
-                        Push::Ready(t) => ready = t,
-                        Push::Free(t) => free = t,
-                    }
-                    wait = Some(w);
-                    pl = place(av, free, ready, q.setup, q.duration, q.atomic);
                 }
             }
-        }
+        })
     }
 
     /// Books the placement of the last successful [`Self::fit`] of `q`.

@@ -6,7 +6,7 @@
 
 use super::{Blocked, Placement, Push, Request, Rule, Wait};
 use crate::model::secondary::CapacityProfile;
-use crate::model::{Availability, MachineId, Minute, Problem, Requirement, ResourceId};
+use crate::model::{Availability, Minute, Problem, Requirement, ResourceId};
 
 /// Busy units over time; reused across decodes (no allocation after the first).
 #[derive(Debug, Clone, Default)]
@@ -80,19 +80,6 @@ impl Resources {
                 p.1 += units;
             }
         }
-    }
-
-    /// An instant after which the machine's calendar, every resource's capacity and usage
-    /// repeat weekly (usage: nothing placed after it).
-    pub fn periodic_after(&self, problem: &Problem, m: MachineId, from: Minute) -> Minute {
-        let mut t = from.max(problem.machine(m).availability.periodic_from());
-        for (r, bp) in problem.resources.iter().zip(&self.usage) {
-            t = t.max(r.profile.periodic_from());
-            if let Some(&(last, _)) = bp.last() {
-                t = t.max(last);
-            }
-        }
-        t
     }
 
     /// Chooses an option for each requirement (appending to `chosen`), or says from when the
@@ -191,6 +178,19 @@ impl Rule for Resources {
             }
             self.setup_work = work;
         }
+    }
+
+    /// Every resource's capacity and usage repeat weekly after this (usage: nothing placed
+    /// after it).
+    fn periodic_after(&self, problem: &Problem) -> Minute {
+        let mut t = Minute::MIN;
+        for (r, bp) in problem.resources.iter().zip(&self.usage) {
+            t = t.max(r.profile.periodic_from());
+            if let Some(&(last, _)) = bp.last() {
+                t = t.max(last);
+            }
+        }
+        t
     }
 }
 
