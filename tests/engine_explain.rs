@@ -81,7 +81,11 @@ fn explain_cause_equals_decoder_cause_with_pins() {
         // missed: then the sequence does not decode and is skipped).
         let mut p = plain.clone();
         for o in (0..p.ops.len()).filter(|&o| (o as u64 + seed).is_multiple_of(3)) {
-            let shift = if (o as u64 + seed).is_multiple_of(2) { 0 } else { 5 };
+            let shift = if (o as u64 + seed).is_multiple_of(2) {
+                0
+            } else {
+                5
+            };
             p.ops[o].pinned = Some(Pin {
                 machine: seq.machine_of[o],
                 start: dec.start[o] + shift,

@@ -21,6 +21,19 @@
 //! fixed point) in [`Engine::fit`]. The rules are concrete fields, checked in a fixed order
 //! (materials, then resources): no dynamic dispatch and no allocation per placement. Without
 //! secondary resources and materials, the loop is skipped altogether.
+//!
+//! Callers place operations one at a time (the decoder in its priority order, the dispatcher
+//! in chronological order), each at its earliest feasible start given those placed before it:
+//! a serial schedule generation scheme. Placing the operations of an optimal schedule in the
+//! order of their starts reproduces starts no later than the optimal ones, so some priority
+//! order reaches an optimum (for objectives that never reward lateness).
+//!
+//! State for incremental re-timing: the machine rule's state is a [`MachineSlot`] per machine
+//! (free time, last family, last operation), the routing rule's is the predecessor's placement;
+//! resources keep one step function of busy units per resource, materials one sorted list of
+//! stock changes per item. Each is keyed by time, so re-timing forward from a changed
+//! operation can remove the later placements of a machine or resource and place them again
+//! (docs/ARCHITECTURE.md).
 
 pub mod machine;
 pub mod materials;

@@ -109,7 +109,8 @@ pub struct Decoder {
     last_baseline: Vec<Option<OpId>>,
     done: Vec<bool>,
     next: Vec<usize>,
-    stack: Vec<MachineId>,
+    /// Eligible operations without priorities (stack order).
+    stack: Vec<OpId>,
     engine: Engine,
     heap: BinaryHeap<Reverse<(bool, u32, u32)>>,
     deferred: Vec<OpId>,
@@ -142,45 +143,26 @@ impl Decoder {
     }
 
     /// Decodes `seq` into this decoder's time vectors.
+    ///
+    /// One algorithm for every instance: a serial schedule generation scheme in which a machine
+    /// is a unary resource. An operation is eligible once its machine predecessor and its
+    /// routing predecessor are placed; eligible operations are placed one at a time through the
+    /// engine. Only the choice among eligible operations differs: with secondary resources or
+    /// materials (operations compete across machines, so the order matters) the one of lowest
+    /// priority goes next, pinned operations first; without them any order gives the same
+    /// times (each start depends only on the two predecessors' ends), so a stack replaces the
+    /// heap (no key, no O(log n) per operation: the plain decode stays as fast as the machine
+    /// stack it replaced).
     pub fn decode(&mut self, problem: &Problem, seq: &Sequence) -> Result<(), DecodeError> {
         self.done.iter_mut().for_each(|d| *d = false);
         self.next.iter_mut().for_each(|n| *n = 0);
-        self.stack.clear();
         self.placed.clear();
         self.last_baseline.iter_mut().for_each(|x| *x = None);
         if problem.has_secondary() {
-            return self.decode_by_priority(problem, seq);
+            self.serial::<true>(problem, seq)
+        } else {
+            self.serial::<false>(problem, seq)
         }
-        self.stack
-            .extend((0..problem.machines.len() as u32).rev().map(MachineId));
-        let mut placed = 0;
-        while let Some(m) = self.stack.pop() {
-            let order = &seq.order[m.idx()];
-            let mut prev: Option<OpId> = self.next[m.idx()].checked_sub(1).map(|i| order[i]);
-            while let Some(&o) = order.get(self.next[m.idx()]) {
-                if seq.machine_of[o.idx()] != m || self.done[o.idx()] {
-                    return Err(DecodeError::BadAssignment(o));
-                }
-                let pred = problem.pred(o);
-                if let Some(p) = pred {
-                    if !self.done[p.idx()] {
-                        break;
-                    }
-                }
-                self.place_op(problem, seq, m, o, pred, prev)?;
-                self.done[o.idx()] = true;
-                self.placed.push(o);
-                self.next[m.idx()] += 1;
-                placed += 1;
-                prev = Some(o);
-                let op = problem.op(o);
-                let job = problem.job(op.job);
-                if o != job.last_op() {
-                    self.stack.push(seq.machine_of[o.idx() + 1]);
-                }
-            }
-        }
-        self.finish(problem, seq, placed)
     }
 
     fn finish(
@@ -204,22 +186,27 @@ impl Decoder {
         Ok(())
     }
 
-    /// With secondary resources or materials, operations compete across machines, so the order
-    /// of placement matters: among the operations whose machine predecessor and routing
-    /// predecessor are placed, the one of lowest priority goes next (pinned operations first).
-    /// An operation whose material only a later production can cover waits until a job
-    /// completes.
-    fn decode_by_priority(&mut self, problem: &Problem, seq: &Sequence) -> Result<(), DecodeError> {
+    /// The serial scheme (see [`Self::decode`]); `PRIORITY`: eligible operations by priority
+    /// (secondary resources and materials), else in stack order. An operation whose material
+    /// only a later production can cover waits until a job completes.
+    fn serial<const PRIORITY: bool>(
+        &mut self,
+        problem: &Problem,
+        seq: &Sequence,
+    ) -> Result<(), DecodeError> {
         let n = problem.ops.len();
-        self.engine.reset(problem);
-        self.heap.clear();
-        self.deferred.clear();
-        for (m, order) in seq.order.iter().enumerate() {
-            for (k, &o) in order.iter().enumerate() {
-                if o.idx() >= n || seq.machine_of[o.idx()].idx() != m {
-                    return Err(DecodeError::BadAssignment(o));
+        self.stack.clear();
+        if PRIORITY {
+            self.engine.reset(problem);
+            self.heap.clear();
+            self.deferred.clear();
+            for (m, order) in seq.order.iter().enumerate() {
+                for (k, &o) in order.iter().enumerate() {
+                    if o.idx() >= n || seq.machine_of[o.idx()].idx() != m {
+                        return Err(DecodeError::BadAssignment(o));
+                    }
+                    self.position[o.idx()] = k as u32;
                 }
-                self.position[o.idx()] = k as u32;
             }
         }
         let use_priority = seq.priority.len() == n;
@@ -231,25 +218,44 @@ impl Decoder {
             };
             Reverse((problem.op(o).pinned.is_none(), rank, o.0))
         };
-        for order in &seq.order {
+        macro_rules! push {
+            ($o:expr) => {
+                if PRIORITY {
+                    self.heap.push(key($o, &self.position));
+                } else {
+                    self.stack.push($o);
+                }
+            };
+        }
+        for order in seq.order.iter().rev() {
             if let Some(&o) = order.first() {
-                if problem.pred(o).is_none() {
-                    self.heap.push(key(o, &self.position));
+                if o.idx() < n && problem.pred(o).is_none() {
+                    push!(o);
                 }
             }
         }
         let mut placed = 0;
-        while let Some(Reverse((_, _, raw))) = self.heap.pop() {
-            let o = OpId(raw);
+        loop {
+            let o = if PRIORITY {
+                match self.heap.pop() {
+                    Some(Reverse((_, _, raw))) => OpId(raw),
+                    None => break,
+                }
+            } else {
+                match self.stack.pop() {
+                    Some(o) => o,
+                    None => break,
+                }
+            };
             let m = seq.machine_of[o.idx()];
-            if self.done[o.idx()] {
+            let k = self.next[m.idx()];
+            if self.done[o.idx()] || seq.order[m.idx()].get(k) != Some(&o) {
                 return Err(DecodeError::BadAssignment(o));
             }
-            let k = self.next[m.idx()];
             let prev = k.checked_sub(1).map(|i| seq.order[m.idx()][i]);
             match self.place_op(problem, seq, m, o, problem.pred(o), prev) {
                 Ok(()) => {}
-                Err(DecodeError::MaterialShortage { .. }) => {
+                Err(DecodeError::MaterialShortage { .. }) if PRIORITY => {
                     self.deferred.push(o);
                     continue;
                 }
@@ -261,8 +267,8 @@ impl Decoder {
             placed += 1;
             // The machine's next operation, if its routing predecessor is placed.
             if let Some(&q) = seq.order[m.idx()].get(k + 1) {
-                if problem.pred(q).is_none_or(|p| self.done[p.idx()]) {
-                    self.heap.push(key(q, &self.position));
+                if q.idx() < n && problem.pred(q).is_none_or(|p| self.done[p.idx()]) {
+                    push!(q);
                 }
             }
             let job = problem.op(o).job;
@@ -272,9 +278,9 @@ impl Decoder {
                 let mq = seq.machine_of[q.idx()];
                 // (On the same machine it was pushed above as the machine's next operation.)
                 if mq != m && seq.order[mq.idx()].get(self.next[mq.idx()]) == Some(&q) {
-                    self.heap.push(key(q, &self.position));
+                    push!(q);
                 }
-            } else if !problem.job(job).produce.is_empty() {
+            } else if PRIORITY && !problem.job(job).produce.is_empty() {
                 self.engine.produce(problem, job, self.end[o.idx()]);
                 for d in self.deferred.drain(..) {
                     self.heap.push(key(d, &self.position));
