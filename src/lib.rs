@@ -7,6 +7,7 @@ pub mod bench;
 pub mod check;
 pub mod cli;
 pub mod convert;
+pub mod engine;
 pub mod eval;
 pub mod formats;
 pub mod generate;

@@ -7,8 +7,9 @@
 //! search can call it millions of times.
 
 use super::objective::{Evaluation, Terms};
-use super::secondary::{Blocked, SecondaryState, Wait};
-use crate::model::{Availability, FamilyId, ItemId, MachineId, Minute, OpId, Problem, ResourceId};
+pub use crate::engine::{place, Cause, Placement};
+use crate::engine::{Blocked, Engine, MachineSlot, PlaceError, PredPlaced};
+use crate::model::{ItemId, MachineId, Minute, OpId, Problem, ResourceId};
 use crate::schedule::{ResourceChoice, Schedule, ScheduledOp};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
@@ -85,90 +86,6 @@ pub enum DecodeError {
     ResourceUnavailable { op: OpId, resource: ResourceId },
 }
 
-/// Where an operation goes on a machine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Placement {
-    /// Start of the changeover (equals `start` when there is none).
-    pub setup_start: Minute,
-    pub start: Minute,
-    pub end: Minute,
-}
-
-/// The earliest placement of an operation on a machine with availability `av`, when the machine
-/// is free from `machine_free`, the operation may start from `ready`, needs a changeover of
-/// `setup` working minutes and `duration` working minutes (in one interval if `atomic`).
-///
-/// With a changeover, the setup holds `setup` working minutes ending exactly at the start, and
-/// the minute before the start is working (the setup runs immediately before the operation); it
-/// may overlap the wait for `ready` (anticipatory setup) but not precede `machine_free`.
-pub fn place(
-    av: &Availability,
-    machine_free: Minute,
-    ready: Minute,
-    setup: Minute,
-    duration: Minute,
-    atomic: bool,
-) -> Placement {
-    let ready = ready.max(0);
-    let machine_free = machine_free.max(0);
-    let mut t = if setup == 0 {
-        ready.max(machine_free)
-    } else {
-        let s0 = av.next_working(machine_free);
-        ready.max(av.advance(s0, setup))
-    };
-    loop {
-        let (s, e) = av.interval_after(t);
-        if s > t {
-            t = s;
-        }
-        if setup > 0 && t == s {
-            // The minute before `t` is not working: the setup would not end right at the start.
-            t = s + 1;
-            if t >= e {
-                continue;
-            }
-        }
-        if atomic && t.saturating_add(duration) > e {
-            t = e;
-            continue;
-        }
-        break;
-    }
-    let end = if atomic {
-        t + duration
-    } else {
-        av.advance(t, duration)
-    };
-    let setup_start = if setup > 0 {
-        av.retreat(t, setup)
-            .expect("t is at least the end of a full setup")
-    } else {
-        t
-    };
-    Placement {
-        setup_start,
-        start: t,
-        end,
-    }
-}
-
-/// What set an operation's start in the last decode: the machine (its previous operation, with
-/// the changeover), the job (its routing predecessor plus transfer), a secondary resource or a
-/// material, or neither (release, pin, minute 0). Local search walks these links back to find
-/// critical paths.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Cause {
-    Machine,
-    Job,
-    #[default]
-    Release,
-    /// Waited for units of a secondary resource.
-    Resource(ResourceId),
-    /// Waited for stock of an item.
-    Material(ItemId),
-}
-
 /// Reusable decoding state and its result (times per operation).
 #[derive(Debug, Clone, Default)]
 pub struct Decoder {
@@ -192,8 +109,9 @@ pub struct Decoder {
     last_baseline: Vec<Option<OpId>>,
     done: Vec<bool>,
     next: Vec<usize>,
-    stack: Vec<MachineId>,
-    secondary: SecondaryState,
+    /// Eligible operations without priorities (stack order).
+    stack: Vec<OpId>,
+    engine: Engine,
     heap: BinaryHeap<Reverse<(bool, u32, u32)>>,
     deferred: Vec<OpId>,
     position: Vec<u32>,
@@ -217,7 +135,7 @@ impl Decoder {
             done: vec![false; n],
             next: vec![0; problem.machines.len()],
             stack: Vec::with_capacity(problem.machines.len()),
-            secondary: SecondaryState::default(),
+            engine: Engine::default(),
             heap: BinaryHeap::new(),
             deferred: Vec::new(),
             position: vec![0; n],
@@ -225,45 +143,26 @@ impl Decoder {
     }
 
     /// Decodes `seq` into this decoder's time vectors.
+    ///
+    /// One algorithm for every instance: a serial schedule generation scheme in which a machine
+    /// is a unary resource. An operation is eligible once its machine predecessor and its
+    /// routing predecessor are placed; eligible operations are placed one at a time through the
+    /// engine. Only the choice among eligible operations differs: with secondary resources or
+    /// materials (operations compete across machines, so the order matters) the one of lowest
+    /// priority goes next, pinned operations first; without them any order gives the same
+    /// times (each start depends only on the two predecessors' ends), so a stack replaces the
+    /// heap (no key, no O(log n) per operation: the plain decode stays as fast as the machine
+    /// stack it replaced).
     pub fn decode(&mut self, problem: &Problem, seq: &Sequence) -> Result<(), DecodeError> {
         self.done.iter_mut().for_each(|d| *d = false);
         self.next.iter_mut().for_each(|n| *n = 0);
-        self.stack.clear();
         self.placed.clear();
         self.last_baseline.iter_mut().for_each(|x| *x = None);
         if problem.has_secondary() {
-            return self.decode_by_priority(problem, seq);
+            self.serial::<true>(problem, seq)
+        } else {
+            self.serial::<false>(problem, seq)
         }
-        self.stack
-            .extend((0..problem.machines.len() as u32).rev().map(MachineId));
-        let mut placed = 0;
-        while let Some(m) = self.stack.pop() {
-            let order = &seq.order[m.idx()];
-            let mut prev: Option<OpId> = self.next[m.idx()].checked_sub(1).map(|i| order[i]);
-            while let Some(&o) = order.get(self.next[m.idx()]) {
-                if seq.machine_of[o.idx()] != m || self.done[o.idx()] {
-                    return Err(DecodeError::BadAssignment(o));
-                }
-                let pred = problem.pred(o);
-                if let Some(p) = pred {
-                    if !self.done[p.idx()] {
-                        break;
-                    }
-                }
-                self.place_op(problem, seq, m, o, pred, prev)?;
-                self.done[o.idx()] = true;
-                self.placed.push(o);
-                self.next[m.idx()] += 1;
-                placed += 1;
-                prev = Some(o);
-                let op = problem.op(o);
-                let job = problem.job(op.job);
-                if o != job.last_op() {
-                    self.stack.push(seq.machine_of[o.idx() + 1]);
-                }
-            }
-        }
-        self.finish(problem, seq, placed)
     }
 
     fn finish(
@@ -287,22 +186,27 @@ impl Decoder {
         Ok(())
     }
 
-    /// With secondary resources or materials, operations compete across machines, so the order
-    /// of placement matters: among the operations whose machine predecessor and routing
-    /// predecessor are placed, the one of lowest priority goes next (pinned operations first).
-    /// An operation whose material only a later production can cover waits until a job
-    /// completes.
-    fn decode_by_priority(&mut self, problem: &Problem, seq: &Sequence) -> Result<(), DecodeError> {
+    /// The serial scheme (see [`Self::decode`]); `PRIORITY`: eligible operations by priority
+    /// (secondary resources and materials), else in stack order. An operation whose material
+    /// only a later production can cover waits until a job completes.
+    fn serial<const PRIORITY: bool>(
+        &mut self,
+        problem: &Problem,
+        seq: &Sequence,
+    ) -> Result<(), DecodeError> {
         let n = problem.ops.len();
-        self.secondary.reset(problem);
-        self.heap.clear();
-        self.deferred.clear();
-        for (m, order) in seq.order.iter().enumerate() {
-            for (k, &o) in order.iter().enumerate() {
-                if o.idx() >= n || seq.machine_of[o.idx()].idx() != m {
-                    return Err(DecodeError::BadAssignment(o));
+        self.stack.clear();
+        if PRIORITY {
+            self.engine.reset(problem);
+            self.heap.clear();
+            self.deferred.clear();
+            for (m, order) in seq.order.iter().enumerate() {
+                for (k, &o) in order.iter().enumerate() {
+                    if o.idx() >= n || seq.machine_of[o.idx()].idx() != m {
+                        return Err(DecodeError::BadAssignment(o));
+                    }
+                    self.position[o.idx()] = k as u32;
                 }
-                self.position[o.idx()] = k as u32;
             }
         }
         let use_priority = seq.priority.len() == n;
@@ -314,25 +218,44 @@ impl Decoder {
             };
             Reverse((problem.op(o).pinned.is_none(), rank, o.0))
         };
-        for order in &seq.order {
+        macro_rules! push {
+            ($o:expr) => {
+                if PRIORITY {
+                    self.heap.push(key($o, &self.position));
+                } else {
+                    self.stack.push($o);
+                }
+            };
+        }
+        for order in seq.order.iter().rev() {
             if let Some(&o) = order.first() {
-                if problem.pred(o).is_none() {
-                    self.heap.push(key(o, &self.position));
+                if o.idx() < n && problem.pred(o).is_none() {
+                    push!(o);
                 }
             }
         }
         let mut placed = 0;
-        while let Some(Reverse((_, _, raw))) = self.heap.pop() {
-            let o = OpId(raw);
+        loop {
+            let o = if PRIORITY {
+                match self.heap.pop() {
+                    Some(Reverse((_, _, raw))) => OpId(raw),
+                    None => break,
+                }
+            } else {
+                match self.stack.pop() {
+                    Some(o) => o,
+                    None => break,
+                }
+            };
             let m = seq.machine_of[o.idx()];
-            if self.done[o.idx()] {
+            let k = self.next[m.idx()];
+            if self.done[o.idx()] || seq.order[m.idx()].get(k) != Some(&o) {
                 return Err(DecodeError::BadAssignment(o));
             }
-            let k = self.next[m.idx()];
             let prev = k.checked_sub(1).map(|i| seq.order[m.idx()][i]);
             match self.place_op(problem, seq, m, o, problem.pred(o), prev) {
                 Ok(()) => {}
-                Err(DecodeError::MaterialShortage { .. }) => {
+                Err(DecodeError::MaterialShortage { .. }) if PRIORITY => {
                     self.deferred.push(o);
                     continue;
                 }
@@ -344,8 +267,8 @@ impl Decoder {
             placed += 1;
             // The machine's next operation, if its routing predecessor is placed.
             if let Some(&q) = seq.order[m.idx()].get(k + 1) {
-                if problem.pred(q).is_none_or(|p| self.done[p.idx()]) {
-                    self.heap.push(key(q, &self.position));
+                if q.idx() < n && problem.pred(q).is_none_or(|p| self.done[p.idx()]) {
+                    push!(q);
                 }
             }
             let job = problem.op(o).job;
@@ -355,10 +278,10 @@ impl Decoder {
                 let mq = seq.machine_of[q.idx()];
                 // (On the same machine it was pushed above as the machine's next operation.)
                 if mq != m && seq.order[mq.idx()].get(self.next[mq.idx()]) == Some(&q) {
-                    self.heap.push(key(q, &self.position));
+                    push!(q);
                 }
-            } else if !problem.job(job).produce.is_empty() {
-                self.secondary.produce(problem, job, self.end[o.idx()]);
+            } else if PRIORITY && !problem.job(job).produce.is_empty() {
+                self.engine.produce(problem, job, self.end[o.idx()]);
                 for d in self.deferred.drain(..) {
                     self.heap.push(key(d, &self.position));
                 }
@@ -377,6 +300,8 @@ impl Decoder {
         self.finish(problem, seq, placed)
     }
 
+    /// Places `o` on `m` after `prev` (its machine predecessor) through the engine, and records
+    /// the result in the time vectors.
     fn place_op(
         &mut self,
         problem: &Problem,
@@ -386,75 +311,40 @@ impl Decoder {
         pred: Option<OpId>,
         prev: Option<OpId>,
     ) -> Result<(), DecodeError> {
-        let op = problem.op(o);
-        let machine = problem.machine(m);
-        let duration = op.duration_on(m).ok_or(DecodeError::BadAssignment(o))?;
-        let release = problem.op_release(o);
-        let mut ready = release;
-        let mut job_bound = false;
-        if let Some(p) = pred {
-            let after_pred = self.end[p.idx()] + problem.transfer_time(seq.machine_of[p.idx()], m);
-            if after_pred > release {
-                ready = after_pred;
-                job_bound = true;
-            }
-        }
-        let (free, family_before): (Minute, Option<FamilyId>) = match prev {
-            Some(q) => (self.end[q.idx()], problem.op(q).family),
-            None => (0, machine.initial_family),
-        };
-        let setup = problem.changeover(m, family_before, op.family);
-        if let Some(pin) = op.pinned {
-            if pin.machine != m {
-                return Err(DecodeError::BadAssignment(o));
-            }
-            ready = ready.max(pin.start);
-        }
-        let mut waited = None;
-        let pl = if problem.has_secondary() {
-            let fit = self
-                .secondary
-                .fit(problem, o, m, free, ready, setup, duration, op.atomic)
-                .map_err(|b| match b {
-                    Blocked::Material(item) => DecodeError::MaterialShortage { op: o, item },
-                    Blocked::Resource(resource) => {
-                        DecodeError::ResourceUnavailable { op: o, resource }
-                    }
-                })?;
-            if fit.placement.start > fit.unconstrained.start {
-                waited = fit.wait;
-            }
-            fit.placement
-        } else {
-            place(
-                &machine.availability,
-                free,
-                ready,
-                setup,
-                duration,
-                op.atomic,
-            )
-        };
-        if let Some(pin) = op.pinned {
-            if pl.start != pin.start {
-                return Err(DecodeError::PinMissed {
+        let slot = MachineSlot::of(problem, m, prev, prev.map_or(0, |q| self.end[q.idx()]));
+        let pred = pred.map(|p| PredPlaced {
+            op: p,
+            machine: seq.machine_of[p.idx()],
+            end: self.end[p.idx()],
+        });
+        let placed = self
+            .engine
+            .place_op(problem, o, m, &slot, pred)
+            .map_err(|e| match e {
+                PlaceError::BadAssignment => DecodeError::BadAssignment(o),
+                PlaceError::PinMissed { pin, earliest } => DecodeError::PinMissed {
                     op: o,
-                    pin: pin.start,
-                    earliest: pl.start,
-                });
-            }
-        }
-        if problem.has_secondary() {
-            self.secondary.commit(problem, o, m, pl.start, setup);
-            let chosen = &mut self.chosen[o.idx()];
-            chosen.clear();
-            chosen.extend_from_slice(&self.secondary.chosen);
-        }
+                    pin,
+                    earliest,
+                },
+                PlaceError::Blocked(Blocked::Material(item)) => {
+                    DecodeError::MaterialShortage { op: o, item }
+                }
+                PlaceError::Blocked(Blocked::Resource(resource)) => {
+                    DecodeError::ResourceUnavailable { op: o, resource }
+                }
+            })?;
         let i = o.idx();
+        if problem.has_secondary() {
+            let chosen = &mut self.chosen[i];
+            chosen.clear();
+            chosen.extend_from_slice(self.engine.chosen());
+        }
+        let pl = placed.placement;
         self.setup_start[i] = pl.setup_start;
         self.start[i] = pl.start;
         self.end[i] = pl.end;
-        self.setup[i] = setup;
+        self.setup[i] = placed.setup;
         self.machine[i] = m;
         if let Some(st) = &problem.stability {
             // Operations on a machine are placed in its order, so this is the sequence so far.
@@ -463,15 +353,9 @@ impl Decoder {
                 self.last_baseline[m.idx()] = Some(o);
             }
         }
-        // The machine binds when the operation could not have started earlier for it alone.
-        // (Calendars can delay both; this is a guide for move selection, not a proof.)
-        self.cause[i] = match waited {
-            Some(Wait::Resource(r)) => Cause::Resource(r),
-            Some(Wait::Material(it)) => Cause::Material(it),
-            None if prev.is_some() && free + setup >= ready => Cause::Machine,
-            None if job_bound => Cause::Job,
-            None => Cause::Release,
-        };
+        // (Calendars can delay both machine and job; the cause is a guide for move selection,
+        // not a proof.)
+        self.cause[i] = placed.cause;
         Ok(())
     }
 

@@ -5,7 +5,6 @@
 pub mod decode;
 pub mod kpi;
 pub mod objective;
-pub mod secondary;
 
 pub use decode::{place, Cause, DecodeError, Decoder, Placement, Sequence};
 pub use kpi::{compute_kpis, Kpis};

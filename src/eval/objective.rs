@@ -2,6 +2,7 @@
 //! Every solver minimises exactly [`Evaluation::value`]; hard deadlines are kept apart so that a
 //! schedule that breaks one is never preferred to one that does not.
 
+use crate::engine::MachineSlot;
 use crate::model::{MachineId, Minute, OpId, Problem};
 use crate::schedule::Schedule;
 
@@ -127,11 +128,14 @@ pub fn changeovers_of(problem: &Problem, schedule: &Schedule) -> Vec<Minute> {
     let mut prev: Option<(crate::model::MachineId, usize)> = None;
     for &i in &idx {
         let s = &schedule.ops[i];
-        let before = match prev {
-            Some((m, p)) if m == s.machine => problem.op(schedule.ops[p].op).family,
-            _ => problem.machine(s.machine).initial_family,
+        // The engine's machine rule: the family the machine ran before decides the changeover.
+        let slot = match prev {
+            Some((m, p)) if m == s.machine => {
+                MachineSlot::after(problem, schedule.ops[p].op, schedule.ops[p].end)
+            }
+            _ => MachineSlot::empty(problem, s.machine),
         };
-        out[i] = problem.changeover(s.machine, before, problem.op(s.op).family);
+        out[i] = slot.setup(problem, s.machine, problem.op(s.op).family);
         prev = Some((s.machine, i));
     }
     out

@@ -1,8 +1,10 @@
 //! Why a job finishes when it does: for each scheduled operation, what set its start (the job's
 //! release, its routing predecessor plus transfer, the machine busy with another operation, a
 //! changeover, the machine's calendar, or a pin), and the chain of those causes walking back from
-//! a job's last operation. The rules are the decoder's: the earliest start under each constraint
-//! is computed with [`crate::eval::place`], the same placement every solver uses.
+//! a job's last operation. The rules are the placement engine's (src/engine): the job side from
+//! its routing and pin rules, the earliest start under each machine constraint from
+//! [`crate::engine::place`], and the wait for resources and materials from [`engine::settle`],
+//! the same fixed point every solver places with; [`Step::cause`] is the engine's binding cause.
 //!
 //! Secondary resources and materials come on top, read from the timed schedule (not the
 //! decoder): after the machine and the job, an operation may still wait for units of a resource
@@ -19,9 +21,10 @@
 
 use super::compare::num;
 use super::{closures, fmt_minutes, fmt_when, Closure};
+use crate::engine::materials::material_from;
+use crate::engine::resources::first_conflict;
+use crate::engine::{self, pin, place, routing, Cause, MachineSlot, PredPlaced, Request};
 use crate::eval::kpi::{item_stocks, resource_holds, working_intervals, Hold, StockCause};
-use crate::eval::place;
-use crate::eval::secondary::{first_conflict, material_from};
 use crate::model::{
     FamilyId, ItemId, JobId, MachineId, Minute, OpId, PlantId, Problem, ResourceId,
 };
@@ -126,6 +129,9 @@ pub struct Step {
     pub bound: Bound,
     /// The resource or material that set the start, if one did.
     pub secondary: Option<Secondary>,
+    /// The engine's binding cause ([`engine::binding_cause`]) from what this step found: the
+    /// same the decoder records for the operation when it placed it (local search walks it).
+    pub cause: Cause,
 }
 
 impl Step {
@@ -294,7 +300,8 @@ impl SecondaryView {
     /// top of its machine (free from `free`, changeover `c`) and job (`ready`), searching from
     /// `f` (what the machine and job allow) up to its actual start; with what set it, when that
     /// is later than `f`. `None` when nothing secondary delayed it (or the schedule breaks a
-    /// rule there).
+    /// rule there). The search is the engine's ([`engine::settle`]) over views of the schedule:
+    /// every other operation's holds and stock changes, and this operation's own choices.
     #[allow(clippy::too_many_arguments)]
     fn earliest(
         &self,
@@ -336,81 +343,157 @@ impl SecondaryView {
             let t = material_from(problem.items[item.idx()].initial, &ev, q)?;
             mat.push((item, q, t));
         }
-        let m = problem.machine(s.machine);
-        let av = &m.availability;
-        let (mut free2, mut ready2) = (free, ready.max(f));
-        let mut wait: Option<Secondary> = None;
-        for _ in 0..100_000 {
-            let pl = place(av, free2, ready2, c, duration, op.atomic);
-            if pl.start > s.start {
-                return None;
-            }
-            if let Some(&(item, q, t)) = mat.iter().filter(|x| x.2 > pl.start).max_by_key(|x| x.2) {
-                ready2 = t;
-                let sources = self.stock[item.idx()]
-                    .iter()
-                    .filter(|e| e.0 == t && e.1 > 0.0)
-                    .map(|e| (e.2, e.1))
-                    .collect();
-                wait = Some(Secondary::Material {
-                    item,
-                    needed: q,
-                    at: t,
-                    sources,
-                });
+        let q = Request {
+            op: s.op,
+            machine: s.machine,
+            free,
+            ready: ready.max(f),
+            setup: c,
+            duration,
+            atomic: op.atomic,
+        };
+        let mut materials = MaterialView {
+            view: self,
+            mat,
+            last: None,
+        };
+        let mut resources = ResourceView {
+            view: self,
+            i,
+            need,
+            usage,
+            last: None,
+        };
+        let fit = engine::settle(problem, &q, &mut materials, &mut resources, s.start).ok()?;
+        let last = match fit.wait? {
+            engine::Wait::Material(_) => materials.last,
+            engine::Wait::Resource(_) => resources.last,
+        };
+        (fit.placement.start > f).then_some(())?;
+        Some((fit.placement.start, last?))
+    }
+}
+
+/// The materials rule seen from a finished schedule: each consumption's first covered instant
+/// given every other stock change (precomputed: nothing is committed while explaining).
+struct MaterialView<'a> {
+    view: &'a SecondaryView,
+    /// `(item, quantity, first covered instant)` per consumption.
+    mat: Vec<(ItemId, f64, Minute)>,
+    /// What the last push waited for.
+    last: Option<Secondary>,
+}
+
+impl engine::Rule for MaterialView<'_> {
+    fn check(
+        &mut self,
+        _problem: &Problem,
+        _q: &Request,
+        pl: &engine::Placement,
+    ) -> Result<Option<(engine::Push, engine::Wait)>, engine::Blocked> {
+        let Some(&(item, needed, t)) = self
+            .mat
+            .iter()
+            .filter(|x| x.2 > pl.start)
+            .max_by_key(|x| x.2)
+        else {
+            return Ok(None);
+        };
+        let sources = self.view.stock[item.idx()]
+            .iter()
+            .filter(|e| e.0 == t && e.1 > 0.0)
+            .map(|e| (e.2, e.1))
+            .collect();
+        self.last = Some(Secondary::Material {
+            item,
+            needed,
+            at: t,
+            sources,
+        });
+        Ok(Some((engine::Push::Ready(t), engine::Wait::Material(item))))
+    }
+
+    fn commit(&mut self, _problem: &Problem, _q: &Request, _pl: &engine::Placement) {}
+
+    fn periodic_after(&self, _problem: &Problem) -> Minute {
+        Minute::MIN
+    }
+}
+
+/// The resources rule seen from a finished schedule: the units schedule entry `i` holds (per
+/// resource, for the operation and for its changeover) against every other entry's holds.
+struct ResourceView<'a> {
+    view: &'a SecondaryView,
+    i: usize,
+    /// `(resource, for the changeover, units)`.
+    need: Vec<(ResourceId, bool, u32)>,
+    /// Per entry of `need`, the other entries' usage of that resource.
+    usage: Vec<Vec<(Minute, u32)>>,
+    last: Option<Secondary>,
+}
+
+impl engine::Rule for ResourceView<'_> {
+    fn check(
+        &mut self,
+        problem: &Problem,
+        q: &Request,
+        pl: &engine::Placement,
+    ) -> Result<Option<(engine::Push, engine::Wait)>, engine::Blocked> {
+        let av = &problem.machine(q.machine).availability;
+        let work = working_intervals(av, pl.start, pl.end);
+        let setup = if q.setup > 0 && pl.setup_start < pl.start {
+            working_intervals(av, pl.setup_start, pl.start)
+        } else {
+            Vec::new()
+        };
+        for (n, bp) in self.need.iter().zip(&self.usage) {
+            let iv = if n.1 { &setup } else { &work };
+            let cap = &problem.resources[n.0.idx()].profile;
+            let Some((x, until)) = first_conflict(bp, cap, iv, n.2) else {
                 continue;
+            };
+            if until == Minute::MAX {
+                return Err(engine::Blocked::Resource(n.0));
             }
-            let work = working_intervals(av, pl.start, pl.end);
-            let setup = if c > 0 && pl.setup_start < pl.start {
-                working_intervals(av, pl.setup_start, pl.start)
+            let mut holders: Vec<(OpId, bool, u32)> = Vec::new();
+            for &k in &self.view.by_resource[n.0.idx()] {
+                let h = &self.view.holds[k];
+                if h.index != self.i && h.intervals.iter().any(|&(a, b)| a <= x && x < b) {
+                    holders.push((h.op, h.changeover, h.units));
+                }
+            }
+            let j = bp.partition_point(|&(t, _)| t <= x);
+            self.last = Some(Secondary::Resource {
+                resource: n.0,
+                changeover: n.1,
+                at: x,
+                until,
+                capacity: cap.at(x),
+                needed: n.2,
+                in_use: if j == 0 { 0 } else { bp[j - 1].1 },
+                holders,
+            });
+            let push = if n.1 {
+                engine::Push::Free(until)
             } else {
-                Vec::new()
+                engine::Push::Ready(until)
             };
-            let mut moved = false;
-            for (n, bp) in need.iter().zip(&usage) {
-                let iv = if n.1 { &setup } else { &work };
-                let cap = &problem.resources[n.0.idx()].profile;
-                let Some((x, until)) = first_conflict(bp, cap, iv, n.2) else {
-                    continue;
-                };
-                if until == Minute::MAX {
-                    return None;
-                }
-                if n.1 {
-                    free2 = until;
-                } else {
-                    ready2 = until;
-                }
-                let mut holders: Vec<(OpId, bool, u32)> = Vec::new();
-                for &k in &self.by_resource[n.0.idx()] {
-                    let h = &self.holds[k];
-                    if h.index != i && h.intervals.iter().any(|&(a, b)| a <= x && x < b) {
-                        holders.push((h.op, h.changeover, h.units));
-                    }
-                }
-                let j = bp.partition_point(|&(t, _)| t <= x);
-                wait = Some(Secondary::Resource {
-                    resource: n.0,
-                    changeover: n.1,
-                    at: x,
-                    until,
-                    capacity: cap.at(x),
-                    needed: n.2,
-                    in_use: if j == 0 { 0 } else { bp[j - 1].1 },
-                    holders,
-                });
-                moved = true;
-                break;
-            }
-            if moved {
-                continue;
-            }
-            return match wait {
-                Some(w) if pl.start > f => Some((pl.start, w)),
-                _ => None,
-            };
+            return Ok(Some((push, engine::Wait::Resource(n.0))));
         }
-        None
+        Ok(None)
+    }
+
+    fn commit(&mut self, _problem: &Problem, _q: &Request, _pl: &engine::Placement) {}
+
+    fn periodic_after(&self, problem: &Problem) -> Minute {
+        let mut t = Minute::MIN;
+        for (n, bp) in self.need.iter().zip(&self.usage) {
+            t = t.max(problem.resources[n.0.idx()].profile.periodic_from());
+            if let Some(&(last, _)) = bp.last() {
+                t = t.max(last);
+            }
+        }
+        t
     }
 }
 
@@ -443,26 +526,31 @@ pub fn analyse(problem: &Problem, schedule: &Schedule) -> Analysis {
             let duration = op
                 .duration_on(m)
                 .unwrap_or_else(|| av.working_minutes(s.start, s.end));
+            // The job side is the engine's routing and pin rules.
+            let pred = problem.pred(s.op).and_then(|p| {
+                position[p.idx()].map(|pi| PredPlaced {
+                    op: p,
+                    machine: ops[pi].machine,
+                    end: ops[pi].end,
+                })
+            });
+            let routed = routing::ready(problem, s.op, m, pred);
             let mut ready = problem.op_release(s.op).max(0);
             let mut ready_by = match op.not_before {
                 Some(nb) if nb > job.release && nb > 0 => ReadyBy::NotBefore(nb),
                 _ if job.release > 0 => ReadyBy::Release(job.release),
                 _ => ReadyBy::HorizonStart,
             };
-            if let Some(p) = problem.pred(s.op) {
-                if let Some(pi) = position[p.idx()] {
-                    let ps = &ops[pi];
-                    let transfer = problem.transfer_time(ps.machine, m);
-                    if ps.end + transfer > ready {
-                        ready = ps.end + transfer;
-                        ready_by = ReadyBy::Predecessor {
-                            pred: p,
-                            end: ps.end,
-                            transfer,
-                            from: problem.machine(ps.machine).plant,
-                            to: machine.plant,
-                        };
-                    }
+            if let (Some((p, transfer)), Some(pp)) = (routed.by_pred, pred) {
+                if routed.at > ready {
+                    ready = routed.at;
+                    ready_by = ReadyBy::Predecessor {
+                        pred: p,
+                        end: pp.end,
+                        transfer,
+                        from: problem.machine(pp.machine).plant,
+                        to: machine.plant,
+                    };
                 }
             }
             if let Some(pin) = op.pinned {
@@ -472,15 +560,24 @@ pub fn analyse(problem: &Problem, schedule: &Schedule) -> Analysis {
                 }
             }
             let prev = prev_of[i].map(|q| (ops[q].op, ops[q].end));
-            let (free, family_before) = match prev {
-                Some((q, e)) => (e, problem.op(q).family),
-                None => (0, machine.initial_family),
-            };
-            let c = problem.changeover(m, family_before, op.family);
+            let slot = MachineSlot::of(problem, m, prev.map(|p| p.0), prev.map_or(0, |p| p.1));
+            let (free, family_before) = (slot.free, slot.family);
+            let c = slot.setup(problem, m, op.family);
             let a = place(av, 0, ready, 0, duration, op.atomic).start;
             let b = place(av, free, ready, 0, duration, op.atomic).start.max(a);
             let f = place(av, free, ready, c, duration, op.atomic).start.max(b);
             let secondary = sec.earliest(problem, i, s, free, ready, c, duration, f);
+            let waited = secondary.as_ref().map(|(_, w)| match w {
+                Secondary::Resource { resource, .. } => engine::Wait::Resource(*resource),
+                Secondary::Material { item, .. } => engine::Wait::Material(*item),
+            });
+            let cause = engine::binding_cause(
+                &slot,
+                c,
+                pin::ready(op, routed.at),
+                routed.by_pred.is_some(),
+                waited,
+            );
             let e = secondary.as_ref().map_or(f, |x| x.0);
             let wait_calendar = (a.min(s.start) - ready).max(0);
             let wait_busy = (b.min(s.start) - a).max(0);
@@ -516,6 +613,7 @@ pub fn analyse(problem: &Problem, schedule: &Schedule) -> Analysis {
                 earliest: e,
                 bound,
                 secondary: secondary.map(|x| x.1),
+                cause,
             }
         })
         .collect();

@@ -8,9 +8,9 @@
 //! Pinned operations are reservations: an operation goes before a pending pinned operation on
 //! a machine only if it ends in time for that operation's changeover; otherwise it goes after.
 
-use crate::eval::secondary::SecondaryState;
-use crate::eval::{place, Sequence};
-use crate::model::{FamilyId, MachineId, Minute, OpId, Problem};
+use crate::engine::{pin, place, routing, Engine, MachineSlot, PredPlaced, Request};
+use crate::eval::Sequence;
+use crate::model::{MachineId, Minute, OpId, Problem};
 
 /// Priority rules. Higher priority is served first.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -71,8 +71,8 @@ struct Candidate {
 }
 
 struct MachineState {
-    free: Minute,
-    family: Option<FamilyId>,
+    /// Free time and last family (the machine rule's state).
+    slot: MachineSlot,
     /// Pinned operations not yet in the sequence, latest pin first (pop from the back).
     pending_pins: Vec<OpId>,
 }
@@ -110,9 +110,9 @@ pub fn construct_boosted(problem: &Problem, rule: Rule, boost: &[bool]) -> (Sequ
     let mut machines: Vec<MachineState> = problem
         .machines
         .iter()
-        .map(|m| MachineState {
-            free: 0,
-            family: m.initial_family,
+        .enumerate()
+        .map(|(m, _)| MachineState {
+            slot: MachineSlot::empty(problem, MachineId(m as u32)),
             pending_pins: Vec::new(),
         })
         .collect();
@@ -140,7 +140,7 @@ pub fn construct_boosted(problem: &Problem, rule: Rule, boost: &[bool]) -> (Sequ
     // Secondary resources and materials: candidates are placed where those allow too, and the
     // commit order becomes the decoder's priority (so the decoder reproduces this schedule).
     let mut sec = problem.has_secondary().then(|| {
-        let mut s = SecondaryState::default();
+        let mut s = Engine::default();
         s.reset(problem);
         s
     });
@@ -233,25 +233,30 @@ pub fn construct_boosted(problem: &Problem, rule: Rule, boost: &[bool]) -> (Sequ
         seq.order[m.idx()].push(o);
         end[o.idx()] = chosen.end;
         committed[o.idx()] = true;
-        let ms = &mut machines[m.idx()];
-        ms.free = chosen.end;
-        ms.family = problem.op(o).family;
+        machines[m.idx()].slot = MachineSlot::after(problem, o, chosen.end);
     }
     (seq, starved)
 }
 
 /// Books the secondary resources and materials of a chosen candidate (placed again, as the
 /// candidates' scratch state is gone), and the job's production when this completes it.
-fn book(problem: &Problem, sec: &mut SecondaryState, c: &Candidate, o: OpId, m: MachineId) {
+fn book(problem: &Problem, engine: &mut Engine, c: &Candidate, o: OpId, m: MachineId) {
     let op = problem.op(o);
-    if let Ok(f) = sec.fit(
-        problem, o, m, c.free, c.ready, c.setup, c.duration, op.atomic,
-    ) {
-        sec.commit(problem, o, m, f.placement.start, c.setup);
+    let q = Request {
+        op: o,
+        machine: m,
+        free: c.free,
+        ready: c.ready,
+        setup: c.setup,
+        duration: c.duration,
+        atomic: op.atomic,
+    };
+    if let Ok(f) = engine.fit(problem, &q) {
+        engine.commit(problem, &q, &f.placement);
     }
     let job = problem.job(op.job);
     if o == job.last_op() {
-        sec.produce(problem, op.job, c.end);
+        engine.produce(problem, op.job, c.end);
     }
 }
 
@@ -264,29 +269,28 @@ fn commit_pin(
     end: &mut [Minute],
     committed: &mut [bool],
     p: OpId,
-    sec: Option<&mut SecondaryState>,
+    engine: Option<&mut Engine>,
 ) {
     if committed[p.idx()] {
         return;
     }
     let op = problem.op(p);
-    let pin = op.pinned.expect("pinned");
-    let m = pin.machine;
+    let m = op.pinned.expect("pinned").machine;
     let ms = &mut machines[m.idx()];
     ms.pending_pins.retain(|&x| x != p);
-    let d = op.duration_on(m).unwrap_or(0);
-    let setup = problem.changeover(m, ms.family, op.family);
-    let pl = place(
-        &problem.machine(m).availability,
-        ms.free,
-        pin.start,
-        setup,
-        d,
-        op.atomic,
-    );
-    if let Some(s) = sec {
-        if let Ok(f) = s.fit(problem, p, m, ms.free, pin.start, setup, d, op.atomic) {
-            s.commit(problem, p, m, f.placement.start, setup);
+    let (pl, setup) = pin::place_pinned(problem, &ms.slot, p);
+    if let Some(s) = engine {
+        let q = Request {
+            op: p,
+            machine: m,
+            free: ms.slot.free,
+            ready: op.pinned.expect("pinned").start,
+            setup,
+            duration: op.duration_on(m).unwrap_or(0),
+            atomic: op.atomic,
+        };
+        if let Ok(f) = s.fit(problem, &q) {
+            s.commit(problem, &q, &f.placement);
         }
         if p == problem.job(op.job).last_op() {
             s.produce(problem, op.job, pl.end);
@@ -300,76 +304,62 @@ fn commit_pin(
     seq.order[m.idx()].push(p);
     end[p.idx()] = pl.end;
     committed[p.idx()] = true;
-    ms.free = pl.end;
-    ms.family = op.family;
+    ms.slot = MachineSlot::after(problem, p, pl.end);
 }
 
-/// The earliest-completing machine for `o` given the machines' states.
+/// The earliest-completing machine for `o` given the machines' states: each mode placed by the
+/// engine's rules (routing, pin, machine; resources and materials with `engine`), after a
+/// pending pinned operation on the machine when it would not leave room for that one.
 fn best_mode(
     problem: &Problem,
     machines: &[MachineState],
     seq: &Sequence,
     end: &[Minute],
     o: OpId,
-    mut sec: Option<&mut SecondaryState>,
+    mut engine: Option<&mut Engine>,
 ) -> Option<Candidate> {
     let op = problem.op(o);
-    let pred = problem.pred(o);
+    let pred = problem.pred(o).map(|p| PredPlaced {
+        op: p,
+        machine: seq.machine_of[p.idx()],
+        end: end[p.idx()],
+    });
     let mut best: Option<Candidate> = None;
     for mode in &op.modes {
         let m = mode.machine;
-        if let Some(pin) = op.pinned {
-            if pin.machine != m {
-                continue;
-            }
+        if !pin::allows(op, m) {
+            continue;
         }
         let av = &problem.machine(m).availability;
         let ms = &machines[m.idx()];
-        let mut ready = problem.op_release(o);
-        if let Some(p) = pred {
-            ready = ready.max(end[p.idx()] + problem.transfer_time(seq.machine_of[p.idx()], m));
-        }
-        if let Some(pin) = op.pinned {
-            ready = ready.max(pin.start);
-        }
-        let setup = problem.changeover(m, ms.family, op.family);
-        let mut pl = place(av, ms.free, ready, setup, mode.duration, op.atomic);
-        let mut cand_setup = setup;
+        let ready = pin::ready(op, routing::ready(problem, o, m, pred).at);
+        let mut slot = ms.slot;
+        let mut setup = slot.setup(problem, m, op.family);
+        let mut pl = place(av, slot.free, ready, setup, mode.duration, op.atomic);
         let mut after_pin = None;
-        let mut free = ms.free;
         if op.pinned.is_none() {
             if let Some(&p) = ms.pending_pins.last() {
-                let pop = problem.op(p);
-                let pin = pop.pinned.unwrap();
-                let c = problem.changeover(m, op.family, pop.family);
-                let latest_end = if c > 0 {
-                    av.retreat(pin.start, c).unwrap_or(Minute::MIN)
-                } else {
-                    pin.start
-                };
-                if pl.end > latest_end {
+                if !pin::fits_before(problem, m, o, pl.end, p) {
                     // Goes after the pinned operation instead.
-                    let pd = pop.duration_on(m).unwrap_or(0);
-                    let psetup = problem.changeover(m, ms.family, pop.family);
-                    let ppl = place(av, ms.free, pin.start, psetup, pd, pop.atomic);
-                    cand_setup = problem.changeover(m, pop.family, op.family);
-                    pl = place(av, ppl.end, ready, cand_setup, mode.duration, op.atomic);
-                    free = ppl.end;
+                    let (ppl, _) = pin::place_pinned(problem, &ms.slot, p);
+                    slot = MachineSlot::after(problem, p, ppl.end);
+                    setup = slot.setup(problem, m, op.family);
+                    pl = place(av, slot.free, ready, setup, mode.duration, op.atomic);
                     after_pin = Some(p);
                 }
             }
         }
-        if let Some(s) = sec.as_deref_mut() {
-            match s.fit(
-                problem,
-                o,
-                m,
-                free,
+        if let Some(s) = engine.as_deref_mut() {
+            let q = Request {
+                op: o,
+                machine: m,
+                free: slot.free,
                 ready,
-                cand_setup,
-                mode.duration,
-                op.atomic,
-            ) {
+                setup,
+                duration: mode.duration,
+                atomic: op.atomic,
+            };
+            match s.fit(problem, &q) {
                 Ok(f) => pl = f.placement,
                 Err(_) => continue,
             }
@@ -377,12 +367,12 @@ fn best_mode(
         let c = Candidate {
             op: o,
             machine: m,
-            setup: cand_setup,
+            setup,
             start: pl.start,
             end: pl.end,
             duration: mode.duration,
             after_pin,
-            free,
+            free: slot.free,
             ready,
         };
         if best.is_none_or(|b| (c.end, c.start) < (b.end, b.start)) {

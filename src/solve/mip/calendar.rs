@@ -2,7 +2,7 @@
 //! an operation on it the *pieces* of its start domain on which the end is the start plus a
 //! constant (the duration plus the breaks it spans). See `models/disjunctive.md`, "Calendars".
 
-use crate::eval::place;
+use crate::engine::place;
 use crate::model::calendar::WEEK;
 use crate::model::{Availability, Minute, Problem};
 

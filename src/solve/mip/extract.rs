@@ -9,6 +9,7 @@
 
 use super::formulation::{Col, Meta};
 use crate::check::check;
+use crate::engine::{machine, MachineSlot};
 use crate::eval::{evaluate_schedule, Decoder, Evaluation, Sequence};
 use crate::model::{MachineId, Minute, OpId, Problem};
 use crate::schedule::{Schedule, ScheduledOp};
@@ -110,21 +111,23 @@ fn timed_schedule(problem: &Problem, meta: &Meta, values: &[f64], seq: &Sequence
     let mut ops = Vec::with_capacity(problem.ops.len());
     for (mi, list) in seq.order.iter().enumerate() {
         let m = MachineId(mi as u32);
-        let mut family = problem.machine(m).initial_family;
+        let av = &problem.machine(m).availability;
+        // The engine's machine rule: the changeover from the family before, the end in
+        // working time; the start is the MIP's own (not the earliest).
+        let mut slot = MachineSlot::empty(problem, m);
         for &o in list {
             let op = problem.op(o);
-            let c = problem.changeover(m, family, op.family);
-            family = op.family;
+            let c = slot.setup(problem, m, op.family);
             let s = start[o.idx()];
-            let av = &problem.machine(m).availability;
-            let d = op.duration_on(m).unwrap_or(0);
+            let end = machine::end_of(av, s, op.duration_on(m).unwrap_or(0), op.atomic);
             ops.push(ScheduledOp {
                 op: o,
                 machine: m,
-                setup_start: if c > 0 { av.retreat(s, c) } else { None },
+                setup_start: machine::setup_start_before(av, s, c),
                 start: s,
-                end: if op.atomic { s + d } else { av.advance(s, d) },
+                end,
             });
+            slot = MachineSlot::after(problem, o, end);
         }
     }
     let mut sched = Schedule {

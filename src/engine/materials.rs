@@ -1,0 +1,137 @@
+//! Rule family "materials": an operation takes its consumption from an item's stock at its
+//! start, and the stock must never go negative later (later consumptions placed before it keep
+//! their stock). Receipts and jobs' productions (at their completion) add to it. The state is
+//! one sorted list of stock changes per item.
+
+use super::{Blocked, Placement, Push, Request, Rule, Wait};
+use crate::model::secondary::STOCK_EPS;
+use crate::model::{ItemId, JobId, Minute, Problem};
+
+/// The stock changes placed so far; reused across decodes.
+#[derive(Debug, Clone, Default)]
+pub struct Materials {
+    /// Per item, stock changes `(at, delta)` sorted by time (receipts, placed consumptions and
+    /// productions); the initial stock is `Item::initial`.
+    stock: Vec<Vec<(Minute, f64)>>,
+}
+
+/// The earliest instant from which `q` can be taken from a stock of `initial` plus the changes
+/// `ev` (sorted by time) without the stock ever going negative later; `Minute::MIN` when any
+/// time will do, `None` when never.
+///
+/// With event groups at times τ₁ < … < τ_G and `S_g` the stock from τ_g on (`S_0` the initial
+/// stock), taking `q` at `t ∈ [τ_g, τ_{g+1})` is feasible iff `min_{h ≥ g} S_h ≥ q`; that
+/// suffix minimum grows with `g`, so the answer is the first group where it reaches `q`.
+pub fn material_from(initial: f64, ev: &[(Minute, f64)], q: f64) -> Option<Minute> {
+    let mut level = initial + ev.iter().map(|e| e.1).sum::<f64>();
+    if level + STOCK_EPS < q {
+        return None;
+    }
+    let mut suffix_min = level;
+    let mut next_group = Minute::MAX;
+    let mut k = ev.len();
+    while k > 0 {
+        let t = ev[k - 1].0;
+        suffix_min = suffix_min.min(level);
+        if suffix_min + STOCK_EPS < q {
+            return Some(next_group);
+        }
+        while k > 0 && ev[k - 1].0 == t {
+            level -= ev[k - 1].1;
+            k -= 1;
+        }
+        next_group = t;
+    }
+    // `level` is now the initial stock, held before the first event.
+    if suffix_min.min(level) + STOCK_EPS < q {
+        return Some(next_group);
+    }
+    Some(Minute::MIN)
+}
+
+impl Materials {
+    /// Stock = receipts only.
+    pub fn reset(&mut self, problem: &Problem) {
+        self.stock.resize_with(problem.items.len(), Vec::new);
+        for (s, item) in self.stock.iter_mut().zip(&problem.items) {
+            s.clear();
+            s.extend_from_slice(&item.receipts);
+        }
+    }
+
+    /// The earliest instant from which `q` of `item` can be taken given what is placed.
+    pub fn available_from(&self, problem: &Problem, item: ItemId, q: f64) -> Option<Minute> {
+        material_from(
+            problem.items[item.idx()].initial,
+            &self.stock[item.idx()],
+            q,
+        )
+    }
+
+    /// Books a job's production at its completion.
+    pub fn produce(&mut self, problem: &Problem, job: JobId, at: Minute) {
+        for &(item, q) in &problem.job(job).produce {
+            self.add(item, at, q);
+        }
+    }
+
+    fn add(&mut self, item: ItemId, at: Minute, delta: f64) {
+        let ev = &mut self.stock[item.idx()];
+        let i = ev.partition_point(|e| e.0 <= at);
+        ev.insert(i, (at, delta));
+    }
+}
+
+impl Rule for Materials {
+    /// The start must be at or after every consumed item's first feasible instant.
+    fn check(
+        &mut self,
+        problem: &Problem,
+        q: &Request,
+        pl: &Placement,
+    ) -> Result<Option<(Push, Wait)>, Blocked> {
+        let mut from = pl.start;
+        let mut wait = None;
+        for &(item, qty) in &problem.op(q.op).consume {
+            let t = self
+                .available_from(problem, item, qty)
+                .ok_or(Blocked::Material(item))?;
+            if t > from {
+                from = t;
+                wait = Some(Wait::Material(item));
+            }
+        }
+        Ok(wait.map(|w| (Push::Ready(from), w)))
+    }
+
+    fn commit(&mut self, problem: &Problem, q: &Request, pl: &Placement) {
+        for &(item, qty) in &problem.op(q.op).consume {
+            self.add(item, pl.start, -qty);
+        }
+    }
+
+    /// Receipts are dated, but stock only grows past the last one: nothing repeats, and a
+    /// shortage is reported by `check` itself.
+    fn periodic_after(&self, _problem: &Problem) -> Minute {
+        Minute::MIN
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_instant_the_stock_stays_covered() {
+        // 5 in stock, +10 at 100, -12 at 200 (a consumption placed earlier).
+        let ev = [(100, 10.0), (200, -12.0)];
+        assert_eq!(material_from(5.0, &ev, 3.0), Some(Minute::MIN));
+        // Taking 4 before 100 leaves 1 + 10 - 12 < 0 at 200; from 100 on it leaves... also < 0.
+        assert_eq!(material_from(5.0, &ev, 4.0), None);
+        let ev = [(100, 10.0), (200, -6.0)];
+        assert_eq!(material_from(5.0, &ev, 6.0), Some(100));
+        assert_eq!(material_from(5.0, &ev, 9.0), Some(100));
+        assert_eq!(material_from(5.0, &ev, 9.5), None);
+        assert_eq!(material_from(0.0, &[(50, 2.0), (60, 2.0)], 4.0), Some(60));
+    }
+}

@@ -1,0 +1,283 @@
+//! Rule family "secondary resources": an operation holds units of its required resources (one
+//! option per requirement) over its working minutes, and the changeover before it holds the
+//! machine's `changeover_require` over the changeover's working minutes; a resource's busy units
+//! never exceed its capacity at any minute (src/model/secondary.rs has the semantics). The state
+//! is one step function of busy units per resource.
+
+use super::{Blocked, Placement, Push, Request, Rule, Wait};
+use crate::model::secondary::CapacityProfile;
+use crate::model::{Availability, Minute, Problem, Requirement, ResourceId};
+
+/// Busy units over time; reused across decodes (no allocation after the first).
+#[derive(Debug, Clone, Default)]
+pub struct Resources {
+    /// Per resource, the busy units as a step function: `(from, units)`, sorted; 0 before the
+    /// first breakpoint.
+    usage: Vec<Vec<(Minute, u32)>>,
+    /// Working minutes of the last checked operation, and of its changeover.
+    work: Vec<(Minute, Minute)>,
+    setup_work: Vec<(Minute, Minute)>,
+    /// Resources chosen by the last check: the operation's requirements, then the changeover's.
+    pub chosen: Vec<ResourceId>,
+}
+
+/// The working minutes of `[a, b)` on a machine: the intervals the operation (or changeover)
+/// holds its resources in. An atomic operation's interval is one working interval already.
+pub fn working(
+    av: &Availability,
+    a: Minute,
+    b: Minute,
+    atomic: bool,
+    out: &mut Vec<(Minute, Minute)>,
+) {
+    out.clear();
+    if atomic {
+        if a < b {
+            out.push((a, b));
+        }
+    } else {
+        av.working_intervals_into(a, b, out);
+    }
+}
+
+impl Resources {
+    /// No busy units.
+    pub fn reset(&mut self, problem: &Problem) {
+        self.usage.resize_with(problem.resources.len(), Vec::new);
+        self.usage.iter_mut().for_each(Vec::clear);
+    }
+
+    /// The first instant after a conflict where `units` more of `r` could fit over `intervals`,
+    /// or `None` when they fit now. `Some(Minute::MAX)`: never.
+    fn conflict(
+        &self,
+        problem: &Problem,
+        r: ResourceId,
+        intervals: &[(Minute, Minute)],
+        units: u32,
+    ) -> Option<Minute> {
+        let bp = &self.usage[r.idx()];
+        let cap = &problem.resources[r.idx()].profile;
+        let (_, next) = first_conflict(bp, cap, intervals, units)?;
+        Some(first_fit_from(bp, cap, next, units))
+    }
+
+    fn add_usage(&mut self, r: ResourceId, intervals: &[(Minute, Minute)], units: u32) {
+        let bp = &mut self.usage[r.idx()];
+        for &(a, b) in intervals {
+            for t in [a, b] {
+                let i = bp.partition_point(|&(x, _)| x < t);
+                if bp.get(i).map(|p| p.0) != Some(t) {
+                    let before = if i == 0 { 0 } else { bp[i - 1].1 };
+                    bp.insert(i, (t, before));
+                }
+            }
+            let i = bp.partition_point(|&(x, _)| x < a);
+            for p in &mut bp[i..] {
+                if p.0 >= b {
+                    break;
+                }
+                p.1 += units;
+            }
+        }
+    }
+
+    /// Chooses an option for each requirement (appending to `chosen`), or says from when the
+    /// first unsatisfiable one could be satisfied.
+    fn choose(
+        &mut self,
+        problem: &Problem,
+        reqs: &[Requirement],
+        changeover: bool,
+    ) -> Result<(), (Minute, ResourceId)> {
+        let first = self.chosen.len();
+        for (k, req) in reqs.iter().enumerate() {
+            let mut jump = Minute::MAX;
+            let mut ok = None;
+            for &r in &req.options {
+                // Units this operation already takes from `r` for earlier requirements.
+                let extra: u32 = reqs[..k]
+                    .iter()
+                    .zip(&self.chosen[first..])
+                    .filter(|(_, &c)| c == r)
+                    .map(|(q, _)| q.units)
+                    .sum();
+                let iv = if changeover {
+                    &self.setup_work
+                } else {
+                    &self.work
+                };
+                match self.conflict(problem, r, iv, req.units + extra) {
+                    None => {
+                        ok = Some(r);
+                        break;
+                    }
+                    Some(t) => jump = jump.min(t),
+                }
+            }
+            match ok {
+                Some(r) => self.chosen.push(r),
+                None => return Err((jump, req.options[0])),
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Rule for Resources {
+    /// The operation's requirements over its working minutes (a conflict moves the start), then
+    /// the changeover's over the changeover's (a conflict moves the machine's free time: the
+    /// changeover may not start before the setter is free).
+    fn check(
+        &mut self,
+        problem: &Problem,
+        q: &Request,
+        pl: &Placement,
+    ) -> Result<Option<(Push, Wait)>, Blocked> {
+        let op = problem.op(q.op);
+        let av = &problem.machine(q.machine).availability;
+        if op.require.is_empty() {
+            self.work.clear();
+        } else {
+            working(av, pl.start, pl.end, q.atomic, &mut self.work);
+        }
+        self.chosen.clear();
+        if let Err((t, r)) = self.choose(problem, &op.require, false) {
+            if t == Minute::MAX {
+                return Err(Blocked::Resource(r));
+            }
+            return Ok(Some((Push::Ready(t), Wait::Resource(r))));
+        }
+        let co = &problem.machine(q.machine).changeover_require;
+        if q.setup > 0 && !co.is_empty() {
+            working(av, pl.setup_start, pl.start, false, &mut self.setup_work);
+            if let Err((t, r)) = self.choose(problem, co, true) {
+                if t == Minute::MAX {
+                    return Err(Blocked::Resource(r));
+                }
+                return Ok(Some((Push::Free(t), Wait::Resource(r))));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Books the last check's choice (call right after a successful check of the same
+    /// placement).
+    fn commit(&mut self, problem: &Problem, q: &Request, _pl: &Placement) {
+        let op = problem.op(q.op);
+        let work = std::mem::take(&mut self.work);
+        for (req, k) in op.require.iter().zip(0..) {
+            self.add_usage(self.chosen[k], &work, req.units);
+        }
+        self.work = work;
+        if q.setup > 0 {
+            let work = std::mem::take(&mut self.setup_work);
+            let co = &problem.machine(q.machine).changeover_require;
+            for (req, k) in co.iter().zip(op.require.len()..) {
+                self.add_usage(self.chosen[k], &work, req.units);
+            }
+            self.setup_work = work;
+        }
+    }
+
+    /// Every resource's capacity and usage repeat weekly after this (usage: nothing placed
+    /// after it).
+    fn periodic_after(&self, problem: &Problem) -> Minute {
+        let mut t = Minute::MIN;
+        for (r, bp) in problem.resources.iter().zip(&self.usage) {
+            t = t.max(r.profile.periodic_from());
+            if let Some(&(last, _)) = bp.last() {
+                t = t.max(last);
+            }
+        }
+        t
+    }
+}
+
+/// The first minute of `intervals` at which `units` more of a resource with capacity `cap` and
+/// other usage `bp` (a step function `(from, units)`, 0 before its first breakpoint) do not
+/// fit, with the next instant the usage or the capacity changes (no start that still covers
+/// that minute can fit). `None`: they fit throughout.
+pub fn first_conflict(
+    bp: &[(Minute, u32)],
+    cap: &CapacityProfile,
+    intervals: &[(Minute, Minute)],
+    units: u32,
+) -> Option<(Minute, Minute)> {
+    // The capacity changes far less often than the usage: keep its current segment.
+    let mut seg: (u32, Minute, Minute) = (0, Minute::MAX, Minute::MIN); // (cap, from, until)
+    let mut capacity = |x: Minute| {
+        if x < seg.1 || x >= seg.2 {
+            seg = (cap.at(x), x, cap.next_change(x));
+        }
+        (seg.0, seg.2)
+    };
+    for &(a, b) in intervals {
+        let mut x = a;
+        let mut i = bp.partition_point(|&(t, _)| t <= x);
+        let mut level = if i == 0 { 0 } else { bp[i - 1].1 };
+        loop {
+            let next_u = bp.get(i).map_or(Minute::MAX, |&(t, _)| t);
+            let (c, until) = capacity(x);
+            let nx = next_u.min(until);
+            if level + units > c {
+                return Some((x, nx));
+            }
+            if nx >= b {
+                break;
+            }
+            x = nx;
+            while i < bp.len() && bp[i].0 <= x {
+                level = bp[i].1;
+                i += 1;
+            }
+        }
+    }
+    None
+}
+
+/// The first instant from `x` on (a change point of usage or capacity) at which `units` more
+/// fit at that instant: after a conflict, no earlier start can avoid it. `Minute::MAX`: never.
+fn first_fit_from(
+    bp: &[(Minute, u32)],
+    cap: &CapacityProfile,
+    mut x: Minute,
+    units: u32,
+) -> Minute {
+    let mut i = bp.partition_point(|&(t, _)| t <= x);
+    let mut level = if i == 0 { 0 } else { bp[i - 1].1 };
+    let mut seg: (u32, Minute, Minute) = (0, Minute::MAX, Minute::MIN); // (cap, from, until)
+    while x != Minute::MAX {
+        if x < seg.1 || x >= seg.2 {
+            seg = (cap.at(x), x, cap.next_change(x));
+        }
+        if level + units <= seg.0 {
+            return x;
+        }
+        let next_u = bp.get(i).map_or(Minute::MAX, |&(t, _)| t);
+        x = next_u.min(seg.2);
+        while i < bp.len() && bp[i].0 <= x {
+            level = bp[i].1;
+            i += 1;
+        }
+    }
+    Minute::MAX
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conflict_and_next_fit_on_a_step_function() {
+        let cap = CapacityProfile::constant(2);
+        // One unit busy over [10, 20), two over [20, 30).
+        let bp = [(10, 1), (20, 2), (30, 0)];
+        assert_eq!(first_conflict(&bp, &cap, &[(0, 20)], 1), None);
+        assert_eq!(first_conflict(&bp, &cap, &[(0, 25)], 1), Some((20, 30)));
+        assert_eq!(first_conflict(&bp, &cap, &[(5, 15)], 2), Some((10, 20)));
+        assert_eq!(first_fit_from(&bp, &cap, 20, 1), 30);
+        assert_eq!(first_fit_from(&bp, &cap, 10, 1), 10);
+        assert_eq!(first_fit_from(&bp, &cap, 0, 3), Minute::MAX);
+    }
+}
