@@ -1,5 +1,6 @@
 //! Solvers. Each returns a [`SolveResult`] whose schedule went through the one evaluator.
 
+pub mod bound;
 pub mod dispatch;
 pub mod mip;
 
