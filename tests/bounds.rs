@@ -98,3 +98,21 @@ fn bound_is_below_every_proven_optimum_of_the_shared_benchmarks() {
     }
     assert!(checked > 300, "only {checked} proven optima checked");
 }
+
+#[test]
+fn search_stops_when_it_meets_the_bound() {
+    // la01's optimum (666) equals its one-machine bound: the search stops long before 30 s.
+    let path = takt::bench::benchmarks_root().join("jssp/la01.txt");
+    let p = takt::formats::read(&path.display().to_string(), None).unwrap();
+    let b = lower_bound(&p);
+    assert_eq!(b.value, 666.0, "{}", b.source);
+    let cfg = takt::solve::search::SearchConfig {
+        time_limit: Some(std::time::Duration::from_secs(30)),
+        threads: 2,
+        ..Default::default()
+    };
+    let out = takt::solve::search::search(&p, &cfg).unwrap();
+    assert!(out.optimal);
+    assert_eq!(out.result.evaluation.value, 666.0);
+    assert!(out.seconds < 10.0, "{} s", out.seconds);
+}

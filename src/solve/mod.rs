@@ -104,3 +104,4 @@ pub fn solve_dispatch(problem: &Problem) -> Result<SolveResult, SolveError> {
 }
 pub mod neighbourhood;
 pub mod search;
+pub mod single_machine;

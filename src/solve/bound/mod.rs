@@ -142,3 +142,32 @@ fn fmt(v: f64) -> String {
         format!("{v:.2}")
     }
 }
+
+/// The status a schedule gets when its objective meets the bound.
+pub const OPTIMAL_BOUND_MET: &str = "optimal (bound met)";
+
+/// What can be said of a result: the best bound known and whether the result meets it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Certificate {
+    /// The larger of our bound and the proven one given (e.g. the MIP's dual bound).
+    pub bound: f64,
+    /// `100 × (objective − bound) / objective`.
+    pub gap_pct: Option<f64>,
+    /// The schedule keeps every hard deadline and meets the bound.
+    pub optimal: bool,
+}
+
+/// Certifies an evaluated result against the instance's bound and an optional `proven` bound.
+pub fn certify(
+    problem: &Problem,
+    evaluation: &crate::eval::Evaluation,
+    proven: Option<f64>,
+) -> Certificate {
+    let own = lower_bound(problem).value;
+    let bound = proven.map_or(own, |p| p.max(own));
+    Certificate {
+        bound,
+        gap_pct: gap_pct(evaluation.value, bound),
+        optimal: evaluation.feasible() && meets(evaluation.value, bound),
+    }
+}
