@@ -116,3 +116,47 @@ fn search_stops_when_it_meets_the_bound() {
     assert_eq!(out.result.evaluation.value, 666.0);
     assert!(out.seconds < 10.0, "{} s", out.seconds);
 }
+
+#[test]
+fn solve_prints_the_bound_and_writes_the_proof_into_the_schedule() {
+    use common::cli::{takt, text};
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("la01.yaml");
+    let la01 = takt::bench::benchmarks_root().join("jssp/la01.txt");
+    let o = takt(&[
+        "solve",
+        la01.to_str().unwrap(),
+        "--time-limit",
+        "30s",
+        "-o",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    let t = text(&o);
+    assert!(o.status.success(), "{t}");
+    assert!(
+        t.contains("status: optimal (bound met); objective 666, bound 666, gap 0.00 %"),
+        "{t}"
+    );
+    let file = std::fs::read_to_string(&out).unwrap();
+    assert!(file.contains("status: optimal (bound met)"), "{file}");
+    assert!(file.contains("bound: 666"), "{file}");
+    // The report prints the bound beside each schedule's objective.
+    let r = takt(&["report", la01.to_str().unwrap(), out.to_str().unwrap()]);
+    assert!(text(&r).contains("bound 666, gap 0.00 %"), "{}", text(&r));
+    // A feasible answer without proof shows its gap (ft06: optimum 55, bound 52).
+    let ft06 = takt::bench::benchmarks_root().join("jssp/ft06.txt");
+    let o = takt(&[
+        "solve",
+        ft06.to_str().unwrap(),
+        "--iterations",
+        "2000",
+        "--quiet",
+    ]);
+    assert!(
+        text(&o).contains("status: feasible; objective"),
+        "{}",
+        text(&o)
+    );
+    assert!(text(&o).contains("bound 52, gap"), "{}", text(&o));
+}
