@@ -26,6 +26,8 @@ pub(crate) struct Model {
     pub w_makespan: f64,
     /// Every release is 0: no idle time, swaps are independent.
     pub no_idle: bool,
+    /// No earliness: every job's cost is non-decreasing in its completion.
+    pub regular: bool,
 }
 
 impl Model {
@@ -91,38 +93,36 @@ impl State {
         self.cost = model.evaluate(&self.perm, &mut self.c);
     }
 
-    /// Descends to a local optimum of dynasearch swaps and insertions.
+    /// Descends to a local optimum of insertions and dynasearch swaps: insertions first (a
+    /// pass is O(n²)), a dynasearch step (O(n³)) only when they are exhausted.
     pub fn descend(&mut self, model: &Model) {
         loop {
-            let mut improved = false;
-            if model.no_idle {
-                while self.dynasearch(model) {
-                    improved = true;
-                }
-            }
-            if self.insertion(model) {
-                improved = true;
-            }
-            if !improved {
+            while self.insertion(model) {}
+            if !(model.no_idle && self.dynasearch(model)) {
                 break;
             }
         }
     }
 
-    /// The cost change of swapping positions `i < k` when the machine never idles.
-    fn swap_delta(&self, model: &Model, i: usize, k: usize) -> f64 {
+    /// The cost change of swapping positions `i < k` when the machine never idles, or `None`
+    /// when it cannot be below `limit` (the jobs between only get later: the change is at least
+    /// that of the swapped pair).
+    fn swap_delta(&self, model: &Model, i: usize, k: usize, limit: f64) -> Option<f64> {
         let (a, b) = (self.perm[i] as usize, self.perm[k] as usize);
         let before = if i == 0 { 0 } else { self.c[i - 1] };
         let shift = model.p[b] - model.p[a];
         let mut d = model.f(b, before + model.p[b]) - model.f(a, self.c[i]) + model.f(a, self.c[k])
             - model.f(b, self.c[k]);
+        if shift >= 0 && model.regular && d >= limit {
+            return None;
+        }
         if shift != 0 {
             for l in i + 1..k {
                 let j = self.perm[l] as usize;
                 d += model.f(j, self.c[l] + shift) - model.f(j, self.c[l]);
             }
         }
-        d
+        Some(d)
     }
 
     /// One dynasearch step: the best set of swaps on disjoint position ranges, applied.
@@ -140,10 +140,13 @@ impl State {
             let mut best = self.gain[k];
             let mut pick = usize::MAX;
             for i in 0..k {
-                let v = self.gain[i] + self.swap_delta(model, i, k);
-                if v < best - EPS {
-                    best = v;
-                    pick = i;
+                // Only a swap that beats the best so far matters.
+                let limit = best - EPS - self.gain[i];
+                if let Some(d) = self.swap_delta(model, i, k, limit) {
+                    if d < limit {
+                        best = self.gain[i] + d;
+                        pick = i;
+                    }
                 }
             }
             self.gain[k + 1] = best;

@@ -75,6 +75,7 @@ fn model(problem: &Problem) -> Model {
         we: per_job(w.earliness),
         flow_from: jobs.iter().map(|j| j.release).collect(),
         w_makespan: w.makespan,
+        regular: w.earliness == 0.0 || jobs.iter().all(|j| j.weight == 0.0 || j.due.is_none()),
     }
 }
 
@@ -155,11 +156,26 @@ pub fn search(
             || deadline.is_some_and(|d| Instant::now() >= d)
     };
     let best_bits = AtomicU64::new(initial.evaluation.value.to_bits());
+    // A thread's new best: into the history when it beats every thread's, and a halt when it
+    // meets the bound.
+    let record = |v: f64| {
+        if v < f64::from_bits(best_bits.load(Ordering::Relaxed)) {
+            best_bits.store(v.to_bits(), Ordering::Relaxed);
+            shared
+                .lock()
+                .unwrap()
+                .history
+                .push((started.elapsed().as_secs_f64(), v));
+        }
+        if meets(v, bound) {
+            halt.store(true, Ordering::Relaxed);
+        }
+    };
     std::thread::scope(|s| {
         for t in 0..threads {
-            let (model, start, shared, barrier, stopped) =
-                (&model, &start, &shared, &barrier, &stopped);
-            let (halt, total_iters, best_bits) = (&halt, &total_iters, &best_bits);
+            let (model, start, shared, barrier, stopped, record) =
+                (&model, &start, &shared, &barrier, &stopped, &record);
+            let total_iters = &total_iters;
             s.spawn(move || {
                 let mut rng = StdRng::seed_from_u64(
                     cfg.seed ^ (t as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15),
@@ -171,6 +187,7 @@ pub fn search(
                     cur.refresh(model);
                 }
                 cur.descend(model);
+                record(cur.cost);
                 let mut best = cur.clone();
                 let mut iterations = 0u64;
                 let mut since = 0u64;
@@ -197,18 +214,7 @@ pub fn search(
                         if cur.cost < best.cost - 1e-9 {
                             best = cur.clone();
                             since = 0;
-                            let v = best.cost;
-                            if v < f64::from_bits(best_bits.load(Ordering::Relaxed)) {
-                                best_bits.store(v.to_bits(), Ordering::Relaxed);
-                                shared
-                                    .lock()
-                                    .unwrap()
-                                    .history
-                                    .push((started.elapsed().as_secs_f64(), v));
-                            }
-                            if meets(v, bound) {
-                                halt.store(true, Ordering::Relaxed);
-                            }
+                            record(best.cost);
                         }
                     }
                     {
