@@ -68,6 +68,10 @@ pub(crate) struct State {
     pub cost: f64,
     gain: Vec<f64>,
     pick: Vec<usize>,
+    /// Prefix sums over positions of the most each job's cost can drop per minute earlier
+    /// (`rate`) and at once (`jump`), for pruning swaps (regular objectives).
+    rate: Vec<f64>,
+    jump: Vec<f64>,
     trial: Vec<u32>,
     trial_c: Vec<i64>,
 }
@@ -84,6 +88,8 @@ impl State {
             cost,
             gain: Vec::new(),
             pick: Vec::new(),
+            rate: Vec::new(),
+            jump: Vec::new(),
             trial: Vec::new(),
             trial_c: Vec::new(),
         }
@@ -113,8 +119,17 @@ impl State {
         let shift = model.p[b] - model.p[a];
         let mut d = model.f(b, before + model.p[b]) - model.f(a, self.c[i]) + model.f(a, self.c[k])
             - model.f(b, self.c[k]);
-        if shift >= 0 && model.regular && d >= limit {
-            return None;
+        if model.regular {
+            // The jobs between get later (cost ≥ 0) or earlier by -shift, each saving at most
+            // its rate per minute plus its jump.
+            let bound = if shift >= 0 {
+                0.0
+            } else {
+                shift as f64 * (self.rate[k] - self.rate[i + 1]) - (self.jump[k] - self.jump[i + 1])
+            };
+            if d + bound >= limit {
+                return None;
+            }
         }
         if shift != 0 {
             for l in i + 1..k {
@@ -135,6 +150,22 @@ impl State {
         self.gain.resize(n + 1, 0.0);
         self.pick.clear();
         self.pick.resize(n + 1, usize::MAX);
+        if model.regular {
+            // f(C) − f(C − δ) ≤ δ·(w_F + w_T·[C > d]) + w_L·[C > d] for a regular job cost.
+            self.rate.clear();
+            self.jump.clear();
+            let (mut r, mut j) = (0.0, 0.0);
+            self.rate.push(0.0);
+            self.jump.push(0.0);
+            for (pos, &x) in self.perm.iter().enumerate() {
+                let x = x as usize;
+                let late = model.due[x].is_some_and(|d| self.c[pos] > d);
+                r += model.wf[x] + if late { model.wt[x] } else { 0.0 };
+                j += if late { model.wl[x] } else { 0.0 };
+                self.rate.push(r);
+                self.jump.push(j);
+            }
+        }
         for k in 1..n {
             // Position k closes a swap (i, k) or not.
             let mut best = self.gain[k];
@@ -171,12 +202,13 @@ impl State {
         true
     }
 
-    /// Best-improvement insertion: every job to every other position. Returns whether it
-    /// improved the cost.
+    /// One pass of insertions: the job at each position in turn goes to its best other
+    /// position when that improves the cost. Returns whether any did.
     fn insertion(&mut self, model: &Model) -> bool {
         let n = self.perm.len();
-        let mut best: Option<(f64, usize, usize)> = None;
+        let mut improved = false;
         for i in 0..n {
+            let mut best: Option<(f64, usize, usize)> = None;
             let a = self.perm[i] as usize;
             let pa = model.p[a];
             if model.no_idle {
@@ -217,15 +249,15 @@ impl State {
                     }
                 }
             }
-        }
-        match best {
-            Some((d, i, k)) if d < -EPS => {
+            if let Some((d, i, k)) = best.filter(|b| b.0 < -EPS) {
                 let x = self.perm.remove(i);
                 self.perm.insert(k, x);
+                let expected = self.cost + d;
                 self.refresh(model);
-                true
+                debug_assert!((self.cost - expected).abs() < 1e-6 * (1.0 + expected.abs()));
+                improved = true;
             }
-            _ => false,
         }
+        improved
     }
 }
