@@ -58,14 +58,22 @@ pub fn solve(opts: &SolveOptions) -> Result<bool, InputError> {
     let ev = result.evaluation;
     let info = &mut result.schedule.info;
     info.solver = Some(result.method.clone());
+    // Our own certified bound, or the MIP's proven one when better.
+    let cert = crate::solve::bound::certify(&problem, &ev, proof.as_ref().and_then(|o| o.bound));
     info.status = Some(match &proof {
+        Some(o) if o.status.as_str() == "optimal" => o.status.as_str().to_string(),
+        _ if cert.optimal => crate::solve::bound::OPTIMAL_BOUND_MET.to_string(),
         Some(o) => o.status.as_str().to_string(),
         None if ev.feasible() => "feasible".to_string(),
         None => "deadlines-missed".to_string(),
     });
+    info.bound = Some(cert.bound);
+    info.gap = cert.gap_pct.map(|g| g / 100.0);
     if let Some(o) = &proof {
-        info.bound = o.bound;
-        info.gap = o.gap;
+        // The MIP's gap is relative to the incumbent as HiGHS reports it; keep it when tighter.
+        if let (Some(g), Some(mine)) = (o.gap, info.gap) {
+            info.gap = Some(g.min(mine));
+        }
     }
     info.objective = Some(ev.value);
     info.terms = ev
@@ -91,6 +99,12 @@ pub fn solve(opts: &SolveOptions) -> Result<bool, InputError> {
     let kpis = compute_kpis(&problem, &result.schedule);
     println!("{}", problem.summary());
     let status = match &proof {
+        _ if cert.optimal && ev.feasible() => format!(
+            "{}; objective {}, {}",
+            crate::solve::bound::OPTIMAL_BOUND_MET,
+            ev.value,
+            crate::solve::bound::describe(ev.value, cert.bound)
+        ),
         Some(o) => format!(
             "{}; bound {}; gap {}",
             o.status.as_str(),
@@ -98,7 +112,11 @@ pub fn solve(opts: &SolveOptions) -> Result<bool, InputError> {
             o.gap
                 .map_or("-".to_string(), |g| format!("{:.4}%", 100.0 * g))
         ),
-        None if ev.feasible() => "feasible (no optimality proof)".to_string(),
+        None if ev.feasible() => format!(
+            "feasible; objective {}, {}",
+            ev.value,
+            crate::solve::bound::describe(ev.value, cert.bound)
+        ),
         None => "hard deadlines missed".to_string(),
     };
     println!(

@@ -108,7 +108,19 @@ fn csv_has_the_columns_and_gaps_from_bks() {
         assert_eq!(row["bks_ub"], b.upper_bound.to_string());
         assert_eq!(row["bks_lb"], b.lower_bound.unwrap().to_string());
         assert_eq!(row["bks_optimal"], "true");
-        assert_eq!(row["bound"], "", "the heuristic has no bound");
+        // takt's own certified bound on every row, never above the proven optimum; no MIP bound.
+        let bound: f64 = row["bound"].parse().unwrap();
+        assert_eq!(bound, takt::solve::bound::lower_bound(&inst.problem).value);
+        assert!(bound > 0.0 && bound <= ub, "{bound}");
+        assert_eq!(
+            row["mip_bound"], "",
+            "the dispatching rules have no MIP bound"
+        );
+        let gap_bound: f64 = row["gap_bound_pct"].parse().unwrap();
+        assert!(
+            (gap_bound - 100.0 * (obj - bound) / obj).abs() < 1e-3,
+            "{gap_bound}"
+        );
         let gap: f64 = row["gap_ub_pct"].parse().unwrap();
         assert!((gap - 100.0 * (obj - ub) / ub).abs() < 1e-3, "{gap}");
         let gap_lb: f64 = row["gap_lb_pct"].parse().unwrap();
@@ -605,4 +617,39 @@ fn command_lines_parse() {
     assert!(g.calendars && g.changeovers && !g.quiet);
     assert!(parse("takt generate --jobs 0").is_err());
     assert!(parse("takt bench x --time-limit soon").is_err());
+}
+
+#[test]
+fn mip_and_auto_rows_carry_the_mip_bound_and_a_gap_to_our_bound() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ft06 = shared()
+        .join("benchmarks/jssp/ft06.txt")
+        .display()
+        .to_string();
+    for solver in [SolverChoice::Mip, SolverChoice::Auto] {
+        let csv_path = tmp.path().join(format!("{}.csv", solver.name()));
+        let args = BenchArgs {
+            time_limit: Some(std::time::Duration::from_secs(20)),
+            threads: 1,
+            solver,
+            csv: Some(csv_path.clone()),
+            quiet: true,
+            ..BenchArgs::new(ft06.clone())
+        };
+        assert!(bench::bench_command(&args).unwrap());
+        let (_, rows) = read_csv(&std::fs::read_to_string(&csv_path).unwrap());
+        let r = &rows[0];
+        assert_eq!(r["status"], "ok", "{r:?}");
+        assert_eq!(r["solver"], solver.name());
+        let obj: f64 = r["objective"].parse().unwrap();
+        let bound: f64 = r["bound"].parse().unwrap();
+        let mip: f64 = r["mip_bound"].parse().unwrap();
+        // ft06's optimum is 55; the MIP proves it within 20 s, and the row's bound is the
+        // better of the MIP's and takt's own.
+        assert!(
+            bound >= mip && bound <= obj + 1e-6 && bound <= 55.0 + 1e-6,
+            "{r:?}"
+        );
+        assert!(r["gap_bound_pct"].parse::<f64>().unwrap() >= 0.0);
+    }
 }

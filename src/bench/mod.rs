@@ -193,8 +193,13 @@ pub struct RunRecord {
     pub seed: Option<u64>,
     /// The objective of the schedule, recomputed from its times (`None` if invalid or absent).
     pub objective: Option<f64>,
-    /// The solver's proven lower bound, if it has one (none for the heuristic).
+    /// The best certified lower bound: takt's own ([`crate::solve::bound`]) or the MIP's proven
+    /// one, whichever is higher.
     pub bound: Option<f64>,
+    /// The MIP's proven bound (solvers `mip` and `auto`).
+    pub mip_bound: Option<f64>,
+    /// `100 × (objective − bound) / objective`: how far from proven optimal.
+    pub gap_bound: Option<f64>,
     /// `100 × (objective − best-known upper bound) / best-known upper bound`.
     pub gap_ub: Option<f64>,
     /// The same against the best-known lower bound.
@@ -279,6 +284,8 @@ impl InstanceResult {
                 seed: None,
                 objective: None,
                 bound: None,
+                mip_bound: None,
+                gap_bound: None,
                 gap_ub: None,
                 gap_lb: None,
                 at_bks: None,
@@ -300,6 +307,8 @@ impl InstanceResult {
             seed: None,
             objective,
             bound: med(&|r| r.bound),
+            mip_bound: med(&|r| r.mip_bound),
+            gap_bound: med(&|r| r.gap_bound),
             gap_ub,
             gap_lb,
             at_bks,
@@ -388,6 +397,8 @@ fn judge(
         seed: Some(seed),
         objective: None,
         bound: None,
+        mip_bound: None,
+        gap_bound: None,
         gap_ub: None,
         gap_lb: None,
         at_bks: None,
@@ -440,7 +451,12 @@ fn judge(
         return rec;
     }
     rec.objective = Some(ev.value);
-    rec.bound = run.bound;
+    // takt's own certified bound, or the solver's proven one when higher.
+    let own = crate::solve::bound::lower_bound(&inst.problem).value;
+    let bound = run.bound.map_or(own, |b| b.max(own));
+    rec.mip_bound = run.bound;
+    rec.bound = Some(bound);
+    rec.gap_bound = crate::solve::bound::gap_pct(ev.value, bound);
     (rec.gap_ub, rec.gap_lb, rec.at_bks) = gaps(rec.objective, inst.bks.as_ref());
     rec.time_to_best = Some(
         run.history
@@ -467,6 +483,13 @@ fn judge(
                 ev.value
             );
         }
+    }
+    if own > ev.value + 1e-6 && ev.feasible() {
+        rec.status = Status::Invalid;
+        rec.message = format!(
+            "takt's lower bound {own} is above a valid schedule's objective {}: the bound is wrong",
+            ev.value
+        );
     }
     rec
 }

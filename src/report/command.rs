@@ -318,6 +318,17 @@ pub fn report_command(args: &ReportArgs) -> Result<bool, InputError> {
     } else {
         println!("{}", problem.summary());
         print!("{}", kpi_table(&problem, &columns));
+        // How far each schedule can be from optimal: takt's certified lower bound, once.
+        let bound = crate::solve::bound::lower_bound(&problem).value;
+        for l in &loaded {
+            let v = l.kpis.evaluation.value;
+            println!(
+                "objective {} ({}): {}",
+                super::compare::num(v),
+                l.label,
+                crate::solve::bound::describe(v, bound)
+            );
+        }
         print!("{}", materials_text(&problem, &columns));
         for l in &loaded {
             println!(

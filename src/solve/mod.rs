@@ -1,5 +1,6 @@
 //! Solvers. Each returns a [`SolveResult`] whose schedule went through the one evaluator.
 
+pub mod bound;
 pub mod dispatch;
 pub mod mip;
 
@@ -104,5 +105,6 @@ pub fn solve_dispatch(problem: &Problem) -> Result<SolveResult, SolveError> {
 pub mod neighbourhood;
 pub mod run;
 pub mod search;
+pub mod single_machine;
 
 pub use run::{run, RunError, Solved, SolverChoice};

@@ -95,16 +95,21 @@ pub fn run(
     cfg: &SearchConfig,
 ) -> Result<Solved, RunError> {
     let searched = |cfg: &SearchConfig| {
-        search(problem, cfg).map(|o| Solved {
-            result: o.result,
-            proof: None,
-            history: o.history,
-            notes: Vec::new(),
+        search(problem, cfg).map(|o| {
+            (
+                o.optimal,
+                Solved {
+                    result: o.result,
+                    proof: None,
+                    history: o.history,
+                    notes: Vec::new(),
+                },
+            )
         })
     };
     match choice {
         SolverChoice::Dispatch => Ok(plain(solve_dispatch(problem)?)),
-        SolverChoice::Heuristic => Ok(searched(cfg)?),
+        SolverChoice::Heuristic => Ok(searched(cfg)?.1),
         SolverChoice::Mip => match solve_mip(problem, &mip_options(cfg, 1.0)) {
             Ok(o) => Ok(proven(o)),
             Err(MipError::Infeasible(msg)) => Err(RunError::Infeasible(msg)),
@@ -113,7 +118,7 @@ pub fn run(
         },
         SolverChoice::Auto => {
             if let Err(e) = supports(problem) {
-                let mut s = searched(cfg)?;
+                let (_, mut s) = searched(cfg)?;
                 s.notes.push(format!(
                     "MIP not used ({e}); the local search runs for the whole limit"
                 ));
@@ -121,7 +126,13 @@ pub fn run(
             }
             let mut first = cfg.clone();
             first.time_limit = cfg.time_limit.map(|t| t.mul_f64(AUTO_SEARCH_SHARE));
-            let mut s = searched(&first)?;
+            let (bound_met, mut s) = searched(&first)?;
+            if bound_met {
+                // The schedule meets the certified lower bound: nothing for the MIP to prove.
+                s.notes
+                    .push("MIP not run: the search's schedule meets the certified bound".into());
+                return Ok(s);
+            }
             let mip = mip_options(cfg, AUTO_MIP_SHARE);
             match solve_mip_from(problem, &mip, Some(&s.result)) {
                 Ok(o) => Ok(Solved {

@@ -110,6 +110,11 @@ pub struct SearchOutcome {
     pub history: Vec<(f64, f64)>,
     pub iterations: u64,
     pub seconds: f64,
+    /// The instance's certified lower bound ([`super::bound::lower_bound`]).
+    pub bound: f64,
+    /// The schedule keeps every hard deadline and meets the bound: proven optimal, the search
+    /// stopped there.
+    pub optimal: bool,
 }
 
 const EPOCH: u64 = 64;
@@ -135,6 +140,10 @@ struct Shared {
 /// Runs the dispatching rules, then local search from the best of them.
 pub fn search(problem: &Problem, cfg: &SearchConfig) -> Result<SearchOutcome, SolveError> {
     let started = Instant::now();
+    if let Some(m) = super::single_machine::qualifies(problem) {
+        // One machine's sequence is all that matters: the dedicated search.
+        return super::single_machine::search(problem, m, cfg, started);
+    }
     let initial = solve_dispatch(problem)?;
     search_from(problem, cfg, initial, started)
 }
@@ -147,13 +156,17 @@ pub fn search_from(
     initial: SolveResult,
     started: Instant,
 ) -> Result<SearchOutcome, SolveError> {
-    if problem.ops.is_empty() {
-        // Nothing to order (e.g. a repair after every order was cancelled).
+    let bound = super::bound::lower_bound(problem).value;
+    let proven = |e: &Evaluation| e.feasible() && super::bound::meets(e.value, bound);
+    if problem.ops.is_empty() || proven(&initial.evaluation) {
+        // Nothing to order (e.g. a repair after every order was cancelled), or nothing better.
         return Ok(SearchOutcome {
             history: vec![(started.elapsed().as_secs_f64(), initial.evaluation.value)],
+            optimal: proven(&initial.evaluation),
             result: initial,
             iterations: 0,
             seconds: started.elapsed().as_secs_f64(),
+            bound,
         });
     }
     let threads = cfg.threads.max(1);
@@ -227,8 +240,9 @@ pub fn search_from(
                             .stall
                             .is_some_and(|s| sh.stalled_epochs * EPOCH * threads as u64 >= s);
                         sh.snapshot = Some((k, seq));
-                        // Nothing can beat 0 (every term is ≥ 0) with every deadline kept.
-                        let optimal = k.0 == 0 && k.1 <= 0.0;
+                        // Nothing can beat the bound (0 at least: every term is ≥ 0) with every
+                        // deadline kept.
+                        let optimal = k.0 == 0 && (k.1 <= 0.0 || super::bound::meets(k.1, bound));
                         sh.finished = stop.load(Ordering::Relaxed)
                             || per_thread.is_some_and(|l| w.iterations >= l)
                             || optimal
@@ -290,10 +304,12 @@ pub fn search_from(
         result.method = format!("local search from {}", initial.method);
     }
     Ok(SearchOutcome {
+        optimal: proven(&result.evaluation),
         result,
         history: sh.history,
         iterations: total_iters.load(Ordering::Relaxed),
         seconds: started.elapsed().as_secs_f64(),
+        bound,
     })
 }
 
