@@ -29,6 +29,57 @@ pub(crate) fn makespan_bound(problem: &Problem, h: &Heads) -> Minute {
         };
         best = best.max(b);
     }
+    best.max(group_bound(problem, h))
+}
+
+/// Flexible operations: for each set of machines some operation may choose among (all always
+/// available), the operations that can only run inside the set need at least their shortest
+/// durations of work there; one of its machines carries at least the average, after the
+/// earliest head among them, and the least tail follows.
+fn group_bound(problem: &Problem, h: &Heads) -> Minute {
+    let mut sets: Vec<Vec<u32>> = Vec::new();
+    let mut op_sets: Vec<Vec<u32>> = Vec::with_capacity(problem.ops.len());
+    for o in 0..problem.ops.len() {
+        let mut set: Vec<u32> = modes(problem, OpId(o as u32)).map(|(m, _)| m.0).collect();
+        set.sort_unstable();
+        set.dedup();
+        if set.len() > 1 && !sets.contains(&set) {
+            sets.push(set.clone());
+        }
+        op_sets.push(set);
+    }
+    let mut best = 0;
+    for g in &sets {
+        if g.iter()
+            .any(|&m| !problem.machines[m as usize].availability.is_always())
+        {
+            continue;
+        }
+        // (head, shortest duration, tail) of the operations confined to `g`, latest head first.
+        let mut ops: Vec<(Minute, Minute, Minute)> = op_sets
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !s.is_empty() && s.iter().all(|m| g.binary_search(m).is_ok()))
+            .map(|(o, _)| {
+                let d = modes(problem, OpId(o as u32))
+                    .map(|(_, d)| d)
+                    .min()
+                    .unwrap_or(0);
+                (h.head[o], d, h.tail[o])
+            })
+            .collect();
+        ops.sort_unstable_by(|a, b| b.cmp(a));
+        let k = g.len() as Minute;
+        let (mut work, mut tail) = (0, Minute::MAX);
+        for &(r, d, q) in &ops {
+            work += d;
+            tail = tail.min(q);
+            if work > 0 {
+                // Some machine of the group works at least ⌈work / k⌉ after `r`.
+                best = best.max(r + (work + k - 1) / k + tail);
+            }
+        }
+    }
     best
 }
 
