@@ -10,7 +10,8 @@ use super::neighbourhood::{
     block_moves, critical_path, family_moves, positions, priority_moves, reassign_moves,
     revert_moves, Move,
 };
-use super::{finish, solve_dispatch, SolveError, SolveResult};
+use super::rules::{default_threads, run_rules, RuleLimits};
+use super::{finish, SolveError, SolveResult};
 use crate::eval::{Cause, Decoder, Evaluation, Sequence};
 use crate::model::{MachineId, Minute, OpId, Problem};
 use rand::rngs::StdRng;
@@ -80,10 +81,25 @@ struct Shared {
     stalled_epochs: u64,
 }
 
-/// Runs the dispatching rules, then local search from the best of them.
+/// Runs the dispatching rules, then local search from the best of them. The time limit and
+/// the stop flag cover the rules too: past them, the rules not yet finished are dropped (the
+/// first always finishes, so there is a complete schedule) and the search returns at once.
 pub fn search(problem: &Problem, cfg: &SearchConfig) -> Result<SearchOutcome, SolveError> {
     let started = Instant::now();
-    let initial = solve_dispatch(problem)?;
+    let deadline = cfg.time_limit.map(|t| started + t);
+    let should_stop = || {
+        deadline.is_some_and(|d| Instant::now() >= d)
+            || cfg.stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed))
+    };
+    let initial = run_rules(
+        problem,
+        &RuleLimits {
+            should_stop: &should_stop,
+            threads: default_threads().max(cfg.threads),
+            progress: !cfg.quiet,
+            started,
+        },
+    )?;
     search_from(problem, cfg, initial, started)
 }
 
@@ -206,7 +222,7 @@ pub fn search_from(
                     if last.elapsed() >= Duration::from_secs(1) {
                         let it = total_iters.load(Ordering::Relaxed);
                         eprintln!(
-                            "[{:6.1}s] best objective {:.2}  iterations {}  ({:.0}/s)",
+                            "[{:6.1}s] searching: best objective {:.2}  iterations {}  ({:.0}/s)",
                             started.elapsed().as_secs_f64(),
                             f64::from_bits(best_bits.load(Ordering::Relaxed)),
                             it,
