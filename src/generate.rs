@@ -3,6 +3,9 @@
 //! weekends, product families with changeovers, due dates from a tightness factor.
 //! Output is takt YAML, so generated instances go through the same validation as users' files.
 
+mod deadlines;
+pub use deadlines::add_deadlines;
+
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use std::fmt::Write;

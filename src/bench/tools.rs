@@ -58,6 +58,11 @@ pub struct GenerateArgs {
     /// produced by some jobs and consumed by others.
     #[arg(long)]
     pub materials: bool,
+    /// Hard deadlines on this share of the jobs (0–1), tight but feasible: each is the job's
+    /// completion in the dispatching rules' schedule plus an hour or a tenth of its time in
+    /// the shop, so a schedule meeting every deadline exists.
+    #[arg(long, value_name = "SHARE")]
+    pub deadlines: Option<f64>,
     /// Where to write the YAML (.yaml or .yml), atomically; stdout when absent.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
@@ -161,7 +166,22 @@ pub fn generate_command(args: &GenerateArgs) -> Result<bool, InputError> {
             vec![Diagnostic::at("", "must be a positive number")],
         ));
     }
-    let yaml = generate(&args.config());
+    if args.deadlines.is_some_and(|d| !(0.0..=1.0).contains(&d)) {
+        return Err(InputError::invalid(
+            "--deadlines",
+            vec![Diagnostic::at("", "must be a share between 0 and 1")],
+        ));
+    }
+    let mut yaml = generate(&args.config());
+    if let Some(share) = args.deadlines {
+        match crate::generate::add_deadlines(&yaml, share, args.seed) {
+            Ok((y, _witness)) => yaml = y,
+            Err(e) => {
+                eprintln!("internal error: deadlines for the generated instance: {e}");
+                return Ok(false);
+            }
+        }
+    }
     let problem = match parse_instance(&yaml, "generated.yaml") {
         Ok(p) => p,
         Err(e) => {
