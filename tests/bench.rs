@@ -452,6 +452,7 @@ fn generate_is_valid_solvable_and_deterministic() {
             tightness: 2.0,
             operators: 0,
             materials: false,
+            deadlines: None,
             output: Some(out.clone()),
             quiet: true,
         };
@@ -500,6 +501,7 @@ fn generate_is_valid_solvable_and_deterministic() {
         tightness: 3.0,
         operators: 0,
         materials: false,
+        deadlines: None,
         output: Some(tmp.path().join("plain.yaml")),
         quiet: true,
     };
@@ -526,6 +528,7 @@ fn bench_runs_generated_yaml_instances_without_bks() {
         tightness: 3.0,
         operators: 0,
         materials: false,
+        deadlines: None,
         output: Some(tmp.path().join("g.yaml")),
         quiet: true,
     };
