@@ -176,7 +176,7 @@ pub fn construct_until(
 
     while scheduled < n {
         step += 1;
-        if step % CANCEL_EVERY == 0 && cancel() {
+        if step.is_multiple_of(CANCEL_EVERY) && cancel() {
             return None;
         }
         if sec.is_some() {
