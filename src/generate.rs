@@ -3,6 +3,9 @@
 //! weekends, product families with changeovers, due dates from a tightness factor.
 //! Output is takt YAML, so generated instances go through the same validation as users' files.
 
+mod deadlines;
+pub use deadlines::add_deadlines;
+
 use crate::convert::{emit, yaml_output};
 use crate::model::{parse_instance, Diagnostic, InputError};
 use rand::rngs::StdRng;

@@ -464,6 +464,7 @@ fn generate_is_valid_solvable_and_deterministic() {
             tightness: 2.0,
             operators: 0,
             materials: false,
+            deadlines: None,
             output: Some(out.clone()),
             quiet: true,
         };
@@ -512,6 +513,7 @@ fn generate_is_valid_solvable_and_deterministic() {
         tightness: 3.0,
         operators: 0,
         materials: false,
+        deadlines: None,
         output: Some(tmp.path().join("plain.yaml")),
         quiet: true,
     };
@@ -538,6 +540,7 @@ fn bench_runs_generated_yaml_instances_without_bks() {
         tightness: 3.0,
         operators: 0,
         materials: false,
+        deadlines: None,
         output: Some(tmp.path().join("g.yaml")),
         quiet: true,
     };

@@ -8,9 +8,18 @@
 //! Pinned operations are reservations: an operation goes before a pending pinned operation on
 //! a machine only if it ends in time for that operation's changeover; otherwise it goes after.
 
+<<<<<<< HEAD
 use crate::engine::{pin, place, routing, Engine, MachineSlot, PredPlaced, Request};
 use crate::eval::Sequence;
 use crate::model::{MachineId, Minute, OpId, Problem};
+=======
+use crate::eval::secondary::SecondaryState;
+use crate::eval::{place, Sequence};
+use crate::model::{FamilyId, MachineId, Minute, OpId, Problem};
+use pool::Pool;
+
+mod pool;
+>>>>>>> scale
 
 /// Priority rules. Higher priority is served first.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -87,7 +96,21 @@ pub fn construct(problem: &Problem, rule: Rule) -> Sequence {
 /// candidate. Also returns the jobs whose next operation waited for material that nothing
 /// placed could supply any more (a dead end: boosting them is the caller's retry).
 pub fn construct_boosted(problem: &Problem, rule: Rule, boost: &[bool]) -> (Sequence, Vec<usize>) {
-    let boosted = |o: OpId| boost.get(problem.op(o).job.idx()).copied().unwrap_or(false);
+    construct_until(problem, rule, boost, &|| false).expect("never cancelled")
+}
+
+/// Steps between two looks at [`construct_until`]'s `cancel`: cheap against a step's placements,
+/// and soon enough that a cancelled construction stops within milliseconds at any size.
+pub const CANCEL_EVERY: u64 = 64;
+
+/// Like [`construct_boosted`], but asks `cancel` every [`CANCEL_EVERY`] steps and gives up
+/// (`None`) when it says so: how a time limit stops the rules that have not finished.
+pub fn construct_until(
+    problem: &Problem,
+    rule: Rule,
+    boost: &[bool],
+    cancel: &dyn Fn() -> bool,
+) -> Option<(Sequence, Vec<usize>)> {
     let mut starved: Vec<usize> = Vec::new();
     let n = problem.ops.len();
     let min_dur: Vec<Minute> = problem
@@ -136,7 +159,6 @@ pub fn construct_boosted(problem: &Problem, rule: Rule, boost: &[bool]) -> (Sequ
     let mut committed = vec![false; n];
     let mut next_of_job: Vec<u32> = problem.jobs.iter().map(|j| j.first_op).collect();
     let mut scheduled = 0;
-    let mut cands: Vec<Candidate> = Vec::with_capacity(problem.jobs.len());
     // Secondary resources and materials: candidates are placed where those allow too, and the
     // commit order becomes the decoder's priority (so the decoder reproduces this schedule).
     let mut sec = problem.has_secondary().then(|| {
@@ -148,10 +170,29 @@ pub fn construct_boosted(problem: &Problem, rule: Rule, boost: &[bool]) -> (Sequ
         seq.priority = vec![u32::MAX; n];
     }
     let mut commits = 0u32;
+    let mut pool = Pool::new(
+        problem.jobs.len(),
+        problem.machines.len(),
+        (0..problem.jobs.len())
+            .map(|j| boost.get(j).copied().unwrap_or(false))
+            .collect(),
+    );
+    let mut step = 0u64;
+    let mut conflict: Vec<Candidate> = Vec::new();
 
     while scheduled < n {
-        cands.clear();
-        for (j, job) in problem.jobs.iter().enumerate() {
+        step += 1;
+        if step.is_multiple_of(CANCEL_EVERY) && cancel() {
+            return None;
+        }
+        if sec.is_some() {
+            // Every commit changed the shared resource state: recompute every candidate.
+            (0..problem.jobs.len()).for_each(|j| pool.mark_stale(j));
+        }
+        let stale = pool.take_stale();
+        for &j in &stale {
+            let j = j as usize;
+            let job = &problem.jobs[j];
             // Skip over pinned operations committed ahead of their turn.
             while next_of_job[j] < job.first_op + job.op_count && committed[next_of_job[j] as usize]
             {
@@ -159,14 +200,20 @@ pub fn construct_boosted(problem: &Problem, rule: Rule, boost: &[bool]) -> (Sequ
                 scheduled += 1;
             }
             if next_of_job[j] == job.first_op + job.op_count {
+                pool.set(j, None, None);
                 continue;
             }
             let o = OpId(next_of_job[j]);
-            if let Some(c) = best_mode(problem, &machines, &seq, &end, o, sec.as_mut()) {
-                cands.push(c);
-            }
+            let c = best_mode(problem, &machines, &seq, &end, o, sec.as_mut());
+            let mut modes = problem.op(o).modes.iter().map(|md| md.machine);
+            // Watched only while no shared resource state can change it.
+            let watch = sec
+                .is_none()
+                .then_some((o, &mut modes as &mut dyn Iterator<Item = MachineId>));
+            pool.set(j, c, watch);
         }
-        if cands.is_empty() && sec.is_some() {
+        pool.give_back(stale);
+        if pool.is_empty() && sec.is_some() {
             starved = (0..problem.jobs.len())
                 .filter(|&j| next_of_job[j] < problem.jobs[j].first_op + problem.jobs[j].op_count)
                 .filter(|&j| !problem.op(OpId(next_of_job[j])).consume.is_empty())
@@ -177,26 +224,34 @@ pub fn construct_boosted(problem: &Problem, rule: Rule, boost: &[bool]) -> (Sequ
             sec = None;
             continue;
         }
-        if cands.is_empty() {
-            break;
-        }
         // The machine where the earliest completion happens, and its conflict set (among the
         // boosted candidates when there are any).
-        if cands.iter().any(|c| boosted(c.op)) {
-            cands.retain(|c| boosted(c.op));
-        }
-        let first = *cands.iter().min_by_key(|c| (c.end, c.start, c.op)).unwrap();
-        let chosen = cands
+        let Some((first, restricted)) = pool.first() else {
+            break;
+        };
+        pool.starting_before(
+            first.machine,
+            first.end.max(first.start + 1),
+            restricted,
+            &mut conflict,
+        );
+        let chosen = conflict
             .iter()
-            .filter(|c| c.machine == first.machine && c.start < first.end.max(first.start + 1))
+            .copied()
             .max_by(|a, b| {
                 let pa = priority(problem, rule, a, &remaining, mean_dur, mean_setup);
                 let pb = priority(problem, rule, b, &remaining, mean_dur, mean_setup);
                 pa.total_cmp(&pb).then(b.op.cmp(&a.op))
             })
-            .copied()
             .unwrap_or(first);
         let m = chosen.machine;
+        // Every commit below (a pending pin, the chosen operation) is on `m` and moves on the
+        // jobs of the operations committed.
+        pool.machine_changed(m, |j, o| next_of_job[j] == o.0);
+        pool.mark_stale(problem.op(chosen.op).job.idx());
+        if let Some(p) = chosen.after_pin {
+            pool.mark_stale(problem.op(p).job.idx());
+        }
         if let Some(p) = chosen.after_pin {
             commit_pin(
                 problem,
@@ -235,7 +290,7 @@ pub fn construct_boosted(problem: &Problem, rule: Rule, boost: &[bool]) -> (Sequ
         committed[o.idx()] = true;
         machines[m.idx()].slot = MachineSlot::after(problem, o, chosen.end);
     }
-    (seq, starved)
+    Some((seq, starved))
 }
 
 /// Books the secondary resources and materials of a chosen candidate (placed again, as the

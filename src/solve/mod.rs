@@ -71,38 +71,14 @@ pub fn describe(problem: &Problem, e: &crate::eval::DecodeError) -> String {
     }
 }
 
-/// Runs every dispatching rule and keeps the best schedule (hard deadlines first, then the
-/// objective). Fails only if no rule yields a schedule (e.g. pins that cannot all hold).
+/// Runs every dispatching rule (in parallel threads, see [`rules`]) and keeps the best schedule
+/// (hard deadlines first, then the objective). Fails only if no rule yields a schedule (e.g.
+/// pins that cannot all hold).
 pub fn solve_dispatch(problem: &Problem) -> Result<SolveResult, SolveError> {
-    let mut best: Option<SolveResult> = None;
-    let mut last_err = None;
-    for rule in dispatch::Rule::ALL {
-        let mut boost = vec![false; problem.jobs.len()];
-        let (mut seq, mut starved) = dispatch::construct_boosted(problem, rule, &boost);
-        // A dead end on materials (stock taken by jobs that could have waited, while a job that
-        // would produce more starves): retry with the starving jobs first, a few times.
-        for _ in 0..problem.jobs.len().min(8) {
-            if starved.is_empty() || starved.iter().all(|&j| boost[j]) {
-                break;
-            }
-            starved.iter().for_each(|&j| boost[j] = true);
-            (seq, starved) = dispatch::construct_boosted(problem, rule, &boost);
-        }
-        match finish(problem, seq, format!("dispatch {}", rule.name())) {
-            Ok(r) => {
-                if best
-                    .as_ref()
-                    .is_none_or(|b| r.evaluation.better_than(&b.evaluation))
-                {
-                    best = Some(r);
-                }
-            }
-            Err(e) => last_err = Some(e),
-        }
-    }
-    best.ok_or_else(|| last_err.unwrap_or(SolveError::NoSchedule("no rule ran".into())))
+    rules::run_all(problem)
 }
 pub mod neighbourhood;
+pub mod rules;
 pub mod run;
 pub mod search;
 pub mod single_machine;

@@ -10,7 +10,8 @@ use super::neighbourhood::{
     block_moves, critical_path, family_moves, positions, priority_moves, reassign_moves,
     revert_moves, Move,
 };
-use super::{finish, solve_dispatch, SolveError, SolveResult};
+use super::rules::{default_threads, run_rules, RuleLimits};
+use super::{finish, SolveError, SolveResult};
 use crate::eval::{Cause, Decoder, Evaluation, Sequence};
 use crate::model::{MachineId, Minute, OpId, Problem};
 use rand::rngs::StdRng;
@@ -137,14 +138,29 @@ struct Shared {
     stalled_epochs: u64,
 }
 
-/// Runs the dispatching rules, then local search from the best of them.
+/// Runs the dispatching rules, then local search from the best of them. The time limit and
+/// the stop flag cover the rules too: past them, the rules not yet finished are dropped (the
+/// first always finishes, so there is a complete schedule) and the search returns at once.
 pub fn search(problem: &Problem, cfg: &SearchConfig) -> Result<SearchOutcome, SolveError> {
     let started = Instant::now();
     if let Some(m) = super::single_machine::qualifies(problem) {
         // One machine's sequence is all that matters: the dedicated search.
         return super::single_machine::search(problem, m, cfg, started);
     }
-    let initial = solve_dispatch(problem)?;
+    let deadline = cfg.time_limit.map(|t| started + t);
+    let should_stop = || {
+        deadline.is_some_and(|d| Instant::now() >= d)
+            || cfg.stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed))
+    };
+    let initial = run_rules(
+        problem,
+        &RuleLimits {
+            should_stop: &should_stop,
+            threads: default_threads().max(cfg.threads),
+            progress: !cfg.quiet,
+            started,
+        },
+    )?;
     search_from(problem, cfg, initial, started)
 }
 
@@ -173,6 +189,8 @@ pub fn search_from(
     let deadline = cfg.time_limit.map(|t| started + t);
     let stop = cfg.stop.clone().unwrap_or_default();
     let total_iters = AtomicU64::new(0);
+    // Moves evaluated (decoded, or scored by the head/tail estimate), for the progress lines.
+    let total_evals = AtomicU64::new(0);
     let best_bits = AtomicU64::new(initial.evaluation.value.to_bits());
     let shared = Mutex::new(Shared {
         best: None,
@@ -188,8 +206,15 @@ pub fn search_from(
     std::thread::scope(|s| {
         let mut workers = Vec::new();
         for t in 0..threads {
-            let (initial, shared, barrier, stop, total_iters, best_bits) =
-                (&initial, &shared, &barrier, &stop, &total_iters, &best_bits);
+            let (initial, shared, barrier, stop, total_iters, best_bits, total_evals) = (
+                &initial,
+                &shared,
+                &barrier,
+                &stop,
+                &total_iters,
+                &best_bits,
+                &total_evals,
+            );
             workers.push(s.spawn(move || {
                 let mut w = Worker::new(problem, initial.sequence.clone(), cfg.seed, t);
                 loop {
@@ -217,6 +242,8 @@ pub fn search_from(
                             }
                         }
                         total_iters.fetch_add(1, Ordering::Relaxed);
+                        total_evals
+                            .fetch_add(std::mem::take(&mut w.evaluations), Ordering::Relaxed);
                     }
                     {
                         let mut sh = shared.lock().unwrap();
@@ -267,19 +294,24 @@ pub fn search_from(
             s.spawn(|| {
                 let mut last = Instant::now();
                 let mut last_iters = 0;
+                let mut last_evals = 0;
                 while !workers_done.load(Ordering::Relaxed) {
                     std::thread::sleep(Duration::from_millis(50));
                     if last.elapsed() >= Duration::from_secs(1) {
                         let it = total_iters.load(Ordering::Relaxed);
+                        let ev = total_evals.load(Ordering::Relaxed);
+                        let secs = last.elapsed().as_secs_f64();
                         eprintln!(
-                            "[{:6.1}s] best objective {:.2}  iterations {}  ({:.0}/s)",
+                            "[{:6.1}s] searching: best objective {:.2}  iterations {}  ({:.0}/s)  evaluated moves {:.0}/s",
                             started.elapsed().as_secs_f64(),
                             f64::from_bits(best_bits.load(Ordering::Relaxed)),
                             it,
-                            (it - last_iters) as f64 / last.elapsed().as_secs_f64()
+                            (it - last_iters) as f64 / secs,
+                            ev.saturating_sub(last_evals) as f64 / secs
                         );
                         last = Instant::now();
                         last_iters = it;
+                        last_evals = ev;
                     }
                 }
             });
@@ -331,6 +363,8 @@ struct Worker<'a> {
     path: Vec<OpId>,
     moves: Vec<Move>,
     iterations: u64,
+    /// Moves evaluated since the thread last reported them (decoded or estimated).
+    evaluations: u64,
     since_improvement: u64,
     patience: u64,
     /// Plain makespan instance (no calendars, changeovers, pins, deadlines; makespan only):
@@ -389,6 +423,7 @@ impl<'a> Worker<'a> {
             path: Vec::new(),
             moves: Vec::new(),
             iterations: 0,
+            evaluations: 0,
             since_improvement: 0,
             patience: 1000 + 10 * n as u64,
             fast: plain_makespan(problem),
@@ -561,6 +596,7 @@ impl<'a> Worker<'a> {
                     continue;
                 }
             };
+            self.evaluations += 1;
             self.consider(mv, k, it, &mut chosen);
         }
         // Exactly evaluated moves cost a full decode each: sample them when there are many.
@@ -572,6 +608,7 @@ impl<'a> Worker<'a> {
             }
             exact.truncate(cap);
         }
+        self.evaluations += exact.len() as u64;
         for &mv in &exact {
             mv.apply(&mut self.cur);
             let k = self.evaluate();
