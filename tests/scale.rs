@@ -23,7 +23,7 @@ fn generated_deadlines_are_met_by_their_witness() {
     for seed in 1..=4 {
         let (yaml, witness) = add_deadlines(&base(60, seed), 0.3, seed).unwrap();
         let p = parse_instance(&yaml, "generated.yaml").unwrap();
-        let with_deadline = p.jobs.iter().filter(|j| j.deadline.is_some()).count();
+        let with_deadline = p.jobs().iter().filter(|j| j.deadline.is_some()).count();
         assert!(
             (5..=35).contains(&with_deadline),
             "seed {seed}: {with_deadline} deadlines for a share of 0.3 of 60 jobs"
@@ -35,7 +35,7 @@ fn generated_deadlines_are_met_by_their_witness() {
             v.first().map(|v| &v.message)
         );
         // Tight: some deadline is within a day of the witness's completion.
-        assert!(p.jobs.iter().any(|j| j.deadline.is_some_and(|d| {
+        assert!(p.jobs().iter().any(|j| j.deadline.is_some_and(|d| {
             let c = witness
                 .ops
                 .iter()

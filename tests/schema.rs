@@ -404,7 +404,8 @@ fn the_instance_schema_rejects_broken_instances() {
         .unwrap();
     let good = yaml_to_json(&std::fs::read_to_string(path).unwrap());
     assert!(errors(&v, &good).is_empty());
-    let broken: Vec<(&str, Box<dyn Fn(&mut serde_json::Value)>)> = vec![
+    type Edit = Box<dyn Fn(&mut serde_json::Value)>;
+    let broken: Vec<(&str, Edit)> = vec![
         (
             "unknown field",
             Box::new(|d| d["jobs"][0]["colour"] = "red".into()),

@@ -8,18 +8,12 @@
 //! Pinned operations are reservations: an operation goes before a pending pinned operation on
 //! a machine only if it ends in time for that operation's changeover; otherwise it goes after.
 
-<<<<<<< HEAD
 use crate::engine::{pin, place, routing, Engine, MachineSlot, PredPlaced, Request};
 use crate::eval::Sequence;
 use crate::model::{MachineId, Minute, OpId, Problem};
-=======
-use crate::eval::secondary::SecondaryState;
-use crate::eval::{place, Sequence};
-use crate::model::{FamilyId, MachineId, Minute, OpId, Problem};
 use pool::Pool;
 
 mod pool;
->>>>>>> scale
 
 /// Priority rules. Higher priority is served first.
 #[derive(Debug, Clone, Copy, PartialEq)]
