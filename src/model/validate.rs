@@ -427,10 +427,11 @@ fn jobs_and_operations(
     machines: &[Machine],
     resources: &[Resource],
 ) -> (Vec<Job>, Vec<Operation>) {
-    let job_ix = cx.index(raw.jobs.iter().map(|j| j.id.as_str()), "job", |i| {
+    // Reports empty and duplicate job ids; nothing in an instance refers to a job by name, so
+    // the map itself is not kept.
+    cx.index(raw.jobs.iter().map(|j| j.id.as_str()), "job", |i| {
         format!("jobs[{i}].id")
     });
-    let _ = job_ix;
     let mut jobs = Vec::new();
     let mut ops = Vec::new();
     for (ji, j) in raw.jobs.iter().enumerate() {

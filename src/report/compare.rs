@@ -81,50 +81,19 @@ pub(crate) fn pct(v: f64) -> String {
     format!("{:.1}%", v * 100.0)
 }
 
-/// The KPI rows for schedules with KPIs `columns`, in display order.
-pub fn kpi_rows(problem: &Problem, columns: &[&Kpis]) -> Vec<KpiRow> {
-    let mut rows: Vec<KpiRow> = Vec::new();
-    let mut add = |key: String, label: String, f: &dyn Fn(&Kpis) -> f64, unit, lower| {
-        rows.push(KpiRow {
-            key,
-            label,
-            values: columns.iter().map(|k| f(k)).collect(),
-            unit,
-            lower_is_better: lower,
-        });
-    };
+/// A KPI row read straight from [`Kpis`]: key, label, value, unit, whether lower is better.
+type Plain = (
+    &'static str,
+    &'static str,
+    fn(&Kpis) -> f64,
+    Unit,
+    Option<bool>,
+);
+
+/// The KPI rows every instance has, in table order.
+fn plain_kpis() -> [Plain; 12] {
     use Unit::*;
-    add(
-        "objective".into(),
-        "objective".into(),
-        &|k| k.evaluation.value,
-        Number,
-        Some(true),
-    );
-    let w = problem.objective;
-    for (i, (name, weight)) in crate::model::ObjectiveWeights::TERMS
-        .iter()
-        .zip(w.as_array())
-        .enumerate()
-    {
-        if weight != 0.0 {
-            add(
-                format!("term.{name}"),
-                format!("  {weight} × {name}"),
-                &move |k: &Kpis| k.evaluation.named_terms()[i].1,
-                Number,
-                Some(true),
-            );
-        }
-    }
-    type Plain = (
-        &'static str,
-        &'static str,
-        fn(&Kpis) -> f64,
-        Unit,
-        Option<bool>,
-    );
-    let plain: [Plain; 12] = [
+    [
         (
             "deadline_misses",
             "hard deadlines missed",
@@ -209,8 +178,46 @@ pub fn kpi_rows(problem: &Problem, columns: &[&Kpis]) -> Vec<KpiRow> {
             Number,
             Some(true),
         ),
-    ];
-    for (key, label, f, unit, lower) in plain {
+    ]
+}
+
+/// The KPI rows for schedules with KPIs `columns`, in display order.
+pub fn kpi_rows(problem: &Problem, columns: &[&Kpis]) -> Vec<KpiRow> {
+    let mut rows: Vec<KpiRow> = Vec::new();
+    let mut add = |key: String, label: String, f: &dyn Fn(&Kpis) -> f64, unit, lower| {
+        rows.push(KpiRow {
+            key,
+            label,
+            values: columns.iter().map(|k| f(k)).collect(),
+            unit,
+            lower_is_better: lower,
+        });
+    };
+    use Unit::*;
+    add(
+        "objective".into(),
+        "objective".into(),
+        &|k| k.evaluation.value,
+        Number,
+        Some(true),
+    );
+    let w = problem.objective;
+    for (i, (name, weight)) in crate::model::ObjectiveWeights::TERMS
+        .iter()
+        .zip(w.as_array())
+        .enumerate()
+    {
+        if weight != 0.0 {
+            add(
+                format!("term.{name}"),
+                format!("  {weight} × {name}"),
+                &move |k: &Kpis| k.evaluation.named_terms()[i].1,
+                Number,
+                Some(true),
+            );
+        }
+    }
+    for (key, label, f, unit, lower) in plain_kpis() {
         if key == "beyond_horizon" && problem.horizon_end.is_none() {
             continue;
         }

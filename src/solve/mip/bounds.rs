@@ -102,6 +102,38 @@ pub(crate) fn compute(
     incumbent: Option<f64>,
 ) -> Result<Bounds, MipError> {
     let w = problem.objective;
+    let horizon_safe = safe_horizon(problem, modes);
+    let mut horizon = horizon_safe;
+    if let Some(v) = incumbent {
+        if w.makespan > 0.0 {
+            horizon = horizon.min(floor_minutes(v / w.makespan));
+        }
+    }
+    let completion_ub = completion_bounds(problem, horizon, incumbent);
+    let n = problem.ops.len();
+    let mut start_lb = vec![0; n];
+    let mut end_ub = vec![0; n];
+    for (j, job) in problem.jobs.iter().enumerate() {
+        job_windows(
+            problem,
+            modes,
+            job,
+            completion_ub[j],
+            &mut start_lb,
+            &mut end_ub,
+        )?;
+    }
+    Ok(Bounds {
+        horizon,
+        completion_ub,
+        start_lb,
+        end_ub,
+    })
+}
+
+/// An upper bound on the makespan of any semi-active schedule.
+fn safe_horizon(problem: &Problem, modes: &[Vec<ModeInfo>]) -> Minute {
+    let w = problem.objective;
     // A semi-active schedule's makespan is at most its latest fixed point (release, pin, and the
     // latest due date when earliness pays for waiting) plus, along its critical chain, each
     // operation's duration and the larger of its changeover and its transfer (on a calendar:
@@ -161,15 +193,13 @@ pub(crate) fn compute(
         }
         sum += step;
     }
-    let horizon_safe = base + sum;
+    base + sum
+}
 
-    let mut horizon = horizon_safe;
-    if let Some(v) = incumbent {
-        if w.makespan > 0.0 {
-            horizon = horizon.min(floor_minutes(v / w.makespan));
-        }
-    }
-
+/// Each job's latest useful completion: the horizon, what the incumbent's objective allows
+/// (tardiness, late jobs, flow time), and its deadline.
+fn completion_bounds(problem: &Problem, horizon: Minute, incumbent: Option<f64>) -> Vec<Minute> {
+    let w = problem.objective;
     let mut completion_ub = Vec::with_capacity(problem.jobs.len());
     for job in &problem.jobs {
         let mut u = horizon;
@@ -197,80 +227,83 @@ pub(crate) fn compute(
         completion_ub.push(u);
     }
 
-    let n = problem.ops.len();
-    let mut start_lb = vec![0; n];
-    let mut end_ub = vec![0; n];
-    for (j, job) in problem.jobs.iter().enumerate() {
-        // Heads, forwards.
-        let mut lb = job.release.max(0);
-        for o in job.ops() {
-            let op = problem.op(o);
-            lb = lb.max(op.not_before.unwrap_or(0));
-            if let Some(p) = op.pinned {
-                if p.start < lb {
-                    return Err(MipError::Infeasible(format!(
-                        "pinned operation {} starts at {} but cannot start before {}",
-                        problem.op_name(o),
-                        problem.datetime(p.start),
-                        problem.datetime(lb)
-                    )));
-                }
-                lb = p.start;
-            }
-            start_lb[o.idx()] = lb;
-            if o != job.last_op() {
-                lb += min_step(problem, modes, o, OpId(o.0 + 1));
-            }
-        }
-        // Latest ends, backwards.
-        let mut ub = completion_ub[j];
-        for o in job.ops().rev() {
-            let op = problem.op(o);
-            let md = min_duration(&modes[o.idx()]);
-            let mut e = ub;
-            if let Some(p) = op.pinned {
-                // A pinned operation ends where its machine's calendar takes it.
-                let av = &problem.machine(p.machine).availability;
-                e = e.min(if op.atomic {
-                    p.start + md
-                } else {
-                    av.advance(p.start, md)
-                });
-            }
-            end_ub[o.idx()] = e;
-            if start_lb[o.idx()] + md > e {
-                let why = match job.deadline {
-                    Some(dl) if dl == completion_ub[j] => {
-                        format!("its deadline {}", problem.datetime(dl))
-                    }
-                    _ => "the model's horizon".to_string(),
-                };
+    completion_ub
+}
+
+/// One job's operation windows: earliest starts forwards (heads, pins), latest ends backwards
+/// from `completion_ub`; an operation whose window is empty proves the instance infeasible.
+fn job_windows(
+    problem: &Problem,
+    modes: &[Vec<ModeInfo>],
+    job: &crate::model::Job,
+    completion_ub: Minute,
+    start_lb: &mut [Minute],
+    end_ub: &mut [Minute],
+) -> Result<(), MipError> {
+    // Heads, forwards.
+    let mut lb = job.release.max(0);
+    for o in job.ops() {
+        let op = problem.op(o);
+        lb = lb.max(op.not_before.unwrap_or(0));
+        if let Some(p) = op.pinned {
+            if p.start < lb {
                 return Err(MipError::Infeasible(format!(
-                    "job {}: operation {} cannot end before {}, too late for {why}",
-                    job.id,
+                    "pinned operation {} starts at {} but cannot start before {}",
                     problem.op_name(o),
-                    problem.datetime(start_lb[o.idx()] + md),
+                    problem.datetime(p.start),
+                    problem.datetime(lb)
                 )));
             }
-            if let Some(p) = problem.pred(o) {
-                ub = match op.pinned {
-                    Some(pin) => {
-                        let t = modes[p.idx()]
-                            .iter()
-                            .map(|a| problem.transfer_time(a.machine, pin.machine))
-                            .min()
-                            .unwrap_or(0);
-                        pin.start - t
-                    }
-                    None => e - min_step_back(problem, modes, p, o),
-                };
-            }
+            lb = p.start;
+        }
+        start_lb[o.idx()] = lb;
+        if o != job.last_op() {
+            lb += min_step(problem, modes, o, OpId(o.0 + 1));
         }
     }
-    Ok(Bounds {
-        horizon,
-        completion_ub,
-        start_lb,
-        end_ub,
-    })
+    // Latest ends, backwards.
+    let mut ub = completion_ub;
+    for o in job.ops().rev() {
+        let op = problem.op(o);
+        let md = min_duration(&modes[o.idx()]);
+        let mut e = ub;
+        if let Some(p) = op.pinned {
+            // A pinned operation ends where its machine's calendar takes it.
+            let av = &problem.machine(p.machine).availability;
+            e = e.min(if op.atomic {
+                p.start + md
+            } else {
+                av.advance(p.start, md)
+            });
+        }
+        end_ub[o.idx()] = e;
+        if start_lb[o.idx()] + md > e {
+            let why = match job.deadline {
+                Some(dl) if dl == completion_ub => {
+                    format!("its deadline {}", problem.datetime(dl))
+                }
+                _ => "the model's horizon".to_string(),
+            };
+            return Err(MipError::Infeasible(format!(
+                "job {}: operation {} cannot end before {}, too late for {why}",
+                job.id,
+                problem.op_name(o),
+                problem.datetime(start_lb[o.idx()] + md),
+            )));
+        }
+        if let Some(p) = problem.pred(o) {
+            ub = match op.pinned {
+                Some(pin) => {
+                    let t = modes[p.idx()]
+                        .iter()
+                        .map(|a| problem.transfer_time(a.machine, pin.machine))
+                        .min()
+                        .unwrap_or(0);
+                    pin.start - t
+                }
+                None => e - min_step_back(problem, modes, p, o),
+            };
+        }
+    }
+    Ok(())
 }
