@@ -315,8 +315,12 @@ impl Engine {
     /// Places operation `o` on machine `m` (in state `slot`) after its routing predecessor
     /// `pred` under every rule, books it, and says what bound its start. The one placement of
     /// the decoder.
-    #[inline]
-    pub fn place_op(
+    ///
+    /// `SECONDARY` must equal `problem.has_secondary()`: the decoder already branches on it once
+    /// per decode, so the plain instance's hot path (millions of placements in local search)
+    /// carries neither the settle loop nor the booking, not even as a tested flag.
+    #[inline(always)]
+    pub fn place_op<const SECONDARY: bool>(
         &mut self,
         problem: &Problem,
         o: OpId,
@@ -324,47 +328,52 @@ impl Engine {
         slot: &MachineSlot,
         pred: Option<PredPlaced>,
     ) -> Result<Placed, PlaceError> {
+        debug_assert_eq!(SECONDARY, problem.has_secondary());
         let op = problem.op(o);
-        let duration = op.duration_on(m).ok_or(PlaceError::BadAssignment)?;
-        let r = routing::ready(problem, o, m, pred);
-        let setup = slot.setup(problem, m, op.family);
+        // Both assignment checks first (the same error either way), then the bounds.
         if !pin::allows(op, m) {
             return Err(PlaceError::BadAssignment);
         }
+        let duration = op.duration_on(m).ok_or(PlaceError::BadAssignment)?;
+        let r = routing::ready(problem, o, m, pred);
+        let setup = slot.setup(problem, m, op.family);
         let ready = pin::ready(op, r.at);
-        let q = Request {
-            op: o,
-            machine: m,
-            free: slot.free,
-            ready,
-            setup,
-            duration,
-            atomic: op.atomic,
-        };
         let mut waited = None;
-        let pl = if problem.has_secondary() {
+        let pl = if SECONDARY {
+            let q = Request {
+                op: o,
+                machine: m,
+                free: slot.free,
+                ready,
+                setup,
+                duration,
+                atomic: op.atomic,
+            };
             let fit = self.fit(problem, &q).map_err(PlaceError::Blocked)?;
             if fit.placement.start > fit.unconstrained.start {
                 waited = fit.wait;
             }
+            pin::check(op, fit.placement.start).map_err(|pin| PlaceError::PinMissed {
+                pin,
+                earliest: fit.placement.start,
+            })?;
+            self.commit(problem, &q, &fit.placement);
             fit.placement
         } else {
-            place(
+            let pl = place(
                 &problem.machine(m).availability,
                 slot.free,
                 ready,
                 setup,
                 duration,
                 op.atomic,
-            )
+            );
+            pin::check(op, pl.start).map_err(|pin| PlaceError::PinMissed {
+                pin,
+                earliest: pl.start,
+            })?;
+            pl
         };
-        pin::check(op, pl.start).map_err(|pin| PlaceError::PinMissed {
-            pin,
-            earliest: pl.start,
-        })?;
-        if problem.has_secondary() {
-            self.commit(problem, &q, &pl);
-        }
         Ok(Placed {
             placement: pl,
             setup,

@@ -26,7 +26,7 @@ pub struct Ready {
 /// The job's side of operation `o` on `m`: its release, or its predecessor's end plus the
 /// transfer when later. With `pred = None` the operation is the first of its routing (or its
 /// predecessor is not in the schedule, for explain's partial schedules).
-#[inline]
+#[inline(always)]
 pub fn ready(problem: &Problem, o: OpId, m: MachineId, pred: Option<PredPlaced>) -> Ready {
     let release = problem.op_release(o);
     if let Some(p) = pred {

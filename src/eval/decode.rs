@@ -253,7 +253,7 @@ impl Decoder {
                 return Err(DecodeError::BadAssignment(o));
             }
             let prev = k.checked_sub(1).map(|i| seq.order[m.idx()][i]);
-            match self.place_op(problem, seq, m, o, problem.pred(o), prev) {
+            match self.place_op::<PRIORITY>(problem, seq, m, o, problem.pred(o), prev) {
                 Ok(()) => {}
                 Err(DecodeError::MaterialShortage { .. }) if PRIORITY => {
                     self.deferred.push(o);
@@ -301,8 +301,9 @@ impl Decoder {
     }
 
     /// Places `o` on `m` after `prev` (its machine predecessor) through the engine, and records
-    /// the result in the time vectors.
-    fn place_op(
+    /// the result in the time vectors. `SECONDARY`: `problem.has_secondary()` (see
+    /// [`Engine::place_op`]).
+    fn place_op<const SECONDARY: bool>(
         &mut self,
         problem: &Problem,
         seq: &Sequence,
@@ -319,7 +320,7 @@ impl Decoder {
         });
         let placed = self
             .engine
-            .place_op(problem, o, m, &slot, pred)
+            .place_op::<SECONDARY>(problem, o, m, &slot, pred)
             .map_err(|e| match e {
                 PlaceError::BadAssignment => DecodeError::BadAssignment(o),
                 PlaceError::PinMissed { pin, earliest } => DecodeError::PinMissed {
@@ -335,7 +336,7 @@ impl Decoder {
                 }
             })?;
         let i = o.idx();
-        if problem.has_secondary() {
+        if SECONDARY {
             let chosen = &mut self.chosen[i];
             chosen.clear();
             chosen.extend_from_slice(self.engine.chosen());
