@@ -5,7 +5,9 @@
 mod common;
 use common::cli::{takt, text};
 use takt::check::{check, Rule};
-use takt::generate::{add_deadlines, generate, GenConfig};
+use takt::generate::{add_deadlines, generate, generate_raw, GenConfig};
+use takt::model::time::RawInstant;
+use takt::model::write::yaml_text;
 use takt::model::parse_instance;
 
 fn base(jobs: usize, seed: u64) -> String {
@@ -76,30 +78,31 @@ fn generate_deadlines_flag_writes_deadlines_and_refuses_a_bad_share() {
 }
 
 /// Two jobs get a deadline an hour after their release, which their work cannot meet.
-fn impossible_deadlines(yaml: &str) -> (String, Vec<String>) {
-    let mut out = String::new();
-    let (mut id, mut release, mut named) = (String::new(), 0i64, Vec::new());
-    for line in yaml.lines() {
-        if let Some(x) = line.strip_prefix("  - id: ") {
-            id = x.to_string();
-        }
-        if let Some(r) = line.strip_prefix("    release: ") {
-            release = r.parse().unwrap();
-        }
-        out.push_str(line);
-        out.push('\n');
-        if line.starts_with("    due: ") && named.len() < 2 && id.ends_with('3') {
-            out.push_str(&format!("    deadline: {}\n", release + 60));
-            named.push(id.clone());
-        }
+fn impossible_deadlines(jobs: usize, seed: u64) -> (String, Vec<String>) {
+    let mut raw = generate_raw(&GenConfig {
+        jobs,
+        machines: 8,
+        plants: 2,
+        seed,
+        ..GenConfig::default()
+    });
+    let mut named = Vec::new();
+    for job in raw.jobs.iter_mut().filter(|j| j.id.ends_with('3')).take(2) {
+        let release = match job.release {
+            Some(RawInstant::Minutes(m)) => m,
+            None => 0,
+            Some(other) => panic!("the generator writes releases in minutes, not {other:?}"),
+        };
+        job.deadline = Some(RawInstant::Minutes(release + 60));
+        named.push(job.id.clone());
     }
-    (out, named)
+    (yaml_text(&raw, ""), named)
 }
 
 #[test]
 fn missed_deadlines_still_write_the_schedule_name_the_jobs_and_exit_1() {
     let tmp = tempfile::tempdir().unwrap();
-    let (yaml, named) = impossible_deadlines(&base(40, 7));
+    let (yaml, named) = impossible_deadlines(40, 7);
     assert_eq!(named.len(), 2);
     let inst = tmp.path().join("miss.yaml");
     std::fs::write(&inst, yaml).unwrap();
