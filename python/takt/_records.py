@@ -139,12 +139,13 @@ ScheduleLike = Union[Result, Sequence[Union[Record, Mapping[str, Any]]], str, "o
 
 def schedule_text(schedule: Any, name: str = "<schedule>") -> Tuple[str, str, str]:
     """``(text, format, file)`` of a schedule argument: a ``Result``, a list of records (or
-    dicts with the same keys), or the path of a schedule file (.yaml, .yml, .csv)."""
+    dicts with the same keys), or the path of a schedule file (.yaml, .yml, .json, .csv)."""
     if isinstance(schedule, Result):
         schedule = schedule.schedule
     if isinstance(schedule, (str, os.PathLike)):
         path = os.fspath(schedule)
-        fmt = "csv" if path.lower().endswith(".csv") else "yaml"
+        ext = os.path.splitext(path)[1].lower()
+        fmt = {".csv": "csv", ".json": "json"}.get(ext, "yaml")
         with open(path, encoding="utf-8") as f:
             return f.read(), fmt, path
     if hasattr(schedule, "to_dict") and hasattr(schedule, "columns"):  # a pandas DataFrame
@@ -158,4 +159,4 @@ def schedule_text(schedule: Any, name: str = "<schedule>") -> Tuple[str, str, st
         else:
             raise TypeError(f"a schedule is a list of takt.Record or dicts, not {type(r).__name__}")
     file = name if name.startswith("<") else f"<schedule {name}>"
-    return to_text({"operations": rows}), "yaml", file
+    return to_text({"operations": rows}), "json", file
