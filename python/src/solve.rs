@@ -197,7 +197,7 @@ pub fn solve<'py>(
         }
         Err(RunError::NoSchedule(e)) => return Err(SolveError::new_err(format!("{file}: {e}"))),
     };
-    let (mut result, proof) = (solved.result, solved.proof);
+    let (mut result, proof, notes) = (solved.result, solved.proof, solved.notes);
     annotate(
         problem,
         &mut result,
@@ -217,5 +217,7 @@ pub fn solve<'py>(
             v.message
         )));
     }
-    answer(py, problem, &result, interrupted)
+    let d = answer(py, problem, &result, interrupted)?;
+    d.set_item("notes", notes)?;
+    Ok(d)
 }

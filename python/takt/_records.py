@@ -67,7 +67,8 @@ class Result:
     ``deadlines-missed``, ...; ``bound`` and ``gap`` come from the MIP (``None`` for the
     heuristic). ``terms`` are the objective's terms with a non-zero weight; ``kpis`` the flat KPI
     dict of ``takt report --json``. ``interrupted`` is true when Ctrl-C stopped the search (the
-    result is the best found until then).
+    result is the best found until then). ``notes`` say why a solver the choice names was not
+    used (``auto`` on an instance the MIP cannot model, or when the MIP fails).
     """
 
     schedule: List[Record]
@@ -82,6 +83,7 @@ class Result:
     seconds: Optional[float] = None
     interrupted: bool = False
     instance: str = ""
+    notes: List[str] = field(default_factory=list)
 
     @classmethod
     def _from_answer(cls, d: Mapping[str, Any]) -> "Result":
@@ -98,6 +100,7 @@ class Result:
             seconds=d["seconds"],
             interrupted=d["interrupted"],
             instance=d["instance"],
+            notes=list(d.get("notes", [])),
         )
 
     def same_as(self, other: "Result") -> bool:
