@@ -154,6 +154,16 @@ impl Instance {
             .is_ok_and(|o| o.get().raw == self.raw)
     }
 
+    /// Consistent with `==`: the hash of its JSON (the raw types hold no hash maps, so equal
+    /// instances write the same JSON). Keeps instances, and the frozen `Task`s holding them,
+    /// hashable.
+    fn __hash__(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.json().hash(&mut h);
+        h.finish()
+    }
+
     /// Pickled as its JSON and file name; unpickling validates it again.
     fn __reduce__<'py>(
         &self,

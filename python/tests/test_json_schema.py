@@ -55,6 +55,7 @@ def test_json_and_yaml_of_an_example_are_the_same_problem(tmp_path, path):
     assert takt.loads(from_yaml.to_text("json")) == from_yaml
     assert takt.loads(from_yaml.to_text("yaml")) == from_yaml
     assert pickle.loads(pickle.dumps(from_file)) == from_yaml
+    assert len({from_yaml, from_dict, from_file, from_text}) == 1  # hash agrees with ==
     # The same problem: the same plan, objective and KPIs for the same seed and iterations.
     results = [takt.solve(i, iterations=1500, seed=4) for i in (from_yaml, from_dict, from_file)]
     for r in results[1:]:
