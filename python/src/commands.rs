@@ -3,7 +3,7 @@
 //! text from Python and answering with Python data.
 
 use crate::errors::{argument_error, input_error, or_raise};
-use crate::instance::{parse_text, Instance};
+use crate::instance::{from_raw, Instance};
 use crate::records::{parse_records, to_records};
 use crate::solve::{answer, interruptible, search_config};
 use pyo3::prelude::*;
@@ -13,11 +13,12 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Instant;
 use takt::check::check as referee;
-use takt::model::{Diagnostic, InputError, Problem};
+use takt::model::load::DocFormat;
+use takt::model::{InputError, Problem};
 use takt::schedule::{write_atomic, Schedule};
 
-/// A schedule as the Python side passes it: `(text, format, file)`, format `yaml` (JSON
-/// included) or `csv`; errors name `file`.
+/// A schedule as the Python side passes it: `(text, format, file)`, format `yaml`, `json` or
+/// `csv`; errors name `file`.
 pub type ScheduleText = (String, String, String);
 
 fn schedule_of(py: Python<'_>, problem: &Problem, s: &ScheduleText) -> PyResult<Schedule> {
@@ -88,6 +89,10 @@ impl Scratch {
                 file: shown(&file),
                 source,
             },
+            InputError::Write { file, source } => InputError::Write {
+                file: shown(&file),
+                source,
+            },
             InputError::Invalid { file, diagnostics } => InputError::Invalid {
                 file: shown(&file),
                 diagnostics,
@@ -127,29 +132,29 @@ pub fn reschedule<'py>(
     let inst_path = match &instance.path {
         Some(p) => p.clone(),
         None => scratch
-            .file("instance.yaml", &instance.text, &instance.file)
+            .file("instance.json", &instance.json(), &instance.file)
             .map_err(|e| io_err(py, e))?,
     };
     let sched_name = format!(
         "schedule.{}",
-        if schedule.1 == "csv" { "csv" } else { "yaml" }
+        match schedule.1.as_str() {
+            "csv" | "json" => schedule.1.as_str(),
+            _ => "yaml",
+        }
     );
     let sched_path = scratch
         .file(&sched_name, &schedule.0, &schedule.2)
         .map_err(|e| io_err(py, e))?;
-    let freeze = match freeze.trim().parse::<i64>() {
-        Ok(m) => m,
-        Err(_) => takt::model::time::parse_duration(freeze)
-            .map_err(|e| argument_error(py, "freeze", e))?,
-    };
+    let freeze =
+        takt::options::parse_minutes(freeze).map_err(|e| argument_error(py, "freeze", e))?;
     let events_path = match events_file {
         Some(p) => p,
         None => scratch
-            .file("events.yaml", events, "<events>")
+            .file("events.json", events, "<events>")
             .map_err(|e| io_err(py, e))?,
     };
     // A repair is meant to be quick: at most 4 s by default, less when it stalls.
-    let mut search = search_config(
+    let search = search_config(
         py,
         time_limit,
         iterations,
@@ -158,11 +163,8 @@ pub fn reschedule<'py>(
         seed,
         (4.0, 100_000),
     )?;
-    if time_limit.is_some() || iterations.is_some() {
-        search.stall = None;
-    }
     let stop = Arc::new(AtomicBool::new(false));
-    search.stop = Some(stop.clone());
+    let search = search.stop(stop.clone());
     let opts = takt::reschedule::RescheduleOptions {
         instance: inst_path,
         schedule: sched_path,
@@ -182,14 +184,12 @@ pub fn reschedule<'py>(
     let (repaired, interrupted) =
         interruptible(py, &stop, || takt::reschedule::repair(&opts, started));
     let r = repaired.map_err(|e| input_error(py, scratch.rename(e)))?;
-    let header = format!("{} patched by takt.reschedule (now {now})", instance.file);
-    let text = takt::reschedule::yaml::to_text(&header, &r.value);
-    let patched = Instance {
-        problem: or_raise(py, parse_text(&text, "<patched instance>"))?,
-        text,
-        file: "<patched instance>".to_string(),
-        path: None,
-    };
+    // The patched instance without the stability term (`r.problem` has it): what
+    // `takt reschedule --write-instance` writes, validated again.
+    let patched = or_raise(
+        py,
+        from_raw(r.instance.clone(), instance.format, "<patched instance>"),
+    )?;
     let d = PyDict::new(py);
     d.set_item("result", answer(py, &r.problem, &r.result, interrupted)?)?;
     d.set_item(
@@ -221,54 +221,35 @@ pub fn reschedule<'py>(
     Ok(d)
 }
 
-/// A scenario (text, YAML or JSON) applied to the instance: `(name, patched instance)`.
+/// A scenario applied to the instance: `(name, patched instance)`. The scenario is a file
+/// (`path`: YAML, or JSON for `.json`; named by its stem unless it has a `name`) or JSON text
+/// (`text`, from a dict); errors name the file, or `file`.
 #[pyfunction]
-#[pyo3(signature = (instance, scenario, file = "<scenario>", default_name = "scenario"))]
+#[pyo3(signature = (instance, text = None, path = None, file = "<scenario>"))]
 pub fn apply_scenario(
     py: Python<'_>,
     instance: &Instance,
-    scenario: &str,
+    text: Option<&str>,
+    path: Option<PathBuf>,
     file: &str,
-    default_name: &str,
 ) -> PyResult<(String, Instance)> {
-    let value: serde_yaml::Value = serde_yaml::from_str(&instance.text).map_err(|e| {
-        let location = e.location().map(|l| (l.line(), l.column()));
-        input_error(
-            py,
-            InputError::invalid(
-                &instance.file,
-                vec![Diagnostic {
-                    path: String::new(),
-                    location,
-                    message: e.to_string(),
-                }],
-            ),
-        )
-    })?;
-    let s = or_raise(
-        py,
-        takt::reschedule::scenarios::parse_scenario(
-            scenario,
-            file,
-            default_name,
-            &value,
-            &instance.problem,
-        ),
-    )?;
-    let header = format!(
-        "{} with scenario `{}` applied by takt",
-        instance.file, s.name
-    );
-    let text = takt::reschedule::yaml::to_text(&header, &s.value);
-    Ok((
-        s.name.clone(),
-        Instance {
-            problem: s.problem,
-            text,
-            file: format!("{} + {}", instance.file, s.name),
-            path: None,
-        },
-    ))
+    use takt::reschedule::scenarios::{load_scenario, scenario_from_str};
+    let (raw, base) = (&instance.raw, &instance.problem);
+    let s = match (path, text) {
+        (Some(p), _) => load_scenario(&p, raw, base),
+        (None, Some(t)) => scenario_from_str(t, DocFormat::Json, file, raw, base),
+        (None, None) => {
+            return Err(argument_error(
+                py,
+                "scenario",
+                "give a scenario file or text",
+            ))
+        }
+    };
+    let s = or_raise(py, s)?;
+    let file = format!("{} + {}", instance.file, s.name);
+    let patched = Instance::new(s.instance, s.problem, instance.format, &file);
+    Ok((s.name, patched))
 }
 
 /// `takt.report`: the report's JSON (as `takt report --json`, parsed by the caller) for the
@@ -323,15 +304,8 @@ pub fn report(
         })
         .collect();
     let write = |path: &Path, text: &str| -> PyResult<()> {
-        write_atomic(path, text).map_err(|source| {
-            input_error(
-                py,
-                InputError::Io {
-                    file: path.display().to_string(),
-                    source,
-                },
-            )
-        })
+        write_atomic(path, text)
+            .map_err(|source| input_error(py, InputError::write(path.display(), source)))
     };
     if let Some(path) = &gantt {
         for (l, svg) in loaded.iter().zip(&svgs) {
@@ -381,16 +355,19 @@ fn per_schedule_path(path: &Path, label: &str, n: usize) -> PathBuf {
 
 /// The instances of a benchmark set (directory, family `jssp`/`fjsp`/`smwt`, or list file, as
 /// `takt bench SET`), each with its family, subset and best-known values. Each instance is
-/// kept as its takt YAML, so a Ray worker solves exactly the problem solved here.
+/// kept as its takt instance (`formats::to_raw`) and validated from that, so a Ray worker, which
+/// gets it pickled, solves exactly the problem solved here.
 #[pyfunction]
 pub fn bench_set<'py>(py: Python<'py>, set: &str) -> PyResult<Bound<'py, PyList>> {
     let entries = or_raise(py, takt::bench::set::resolve(set))?;
     let instances = or_raise(py, takt::bench::set::load(&entries))?;
     let out = PyList::empty(py);
     for i in instances {
-        let text = takt::formats::to_yaml(&i.problem);
         let file = i.entry.path();
-        let problem = or_raise(py, parse_text(&text, &file))?;
+        let inst = or_raise(
+            py,
+            from_raw(takt::formats::to_raw(&i.problem), DocFormat::Yaml, &file),
+        )?;
         let d = PyDict::new(py);
         d.set_item("name", &i.name)?;
         d.set_item("family", &i.family)?;
@@ -406,12 +383,6 @@ pub fn bench_set<'py>(py: Python<'py>, set: &str) -> PyResult<Bound<'py, PyList>
             }
             None => d.set_item("best_known", py.None())?,
         }
-        let inst = Instance {
-            problem,
-            text,
-            file,
-            path: None,
-        };
         d.set_item("instance", Py::new(py, inst)?)?;
         out.append(d)?;
     }

@@ -43,6 +43,12 @@ fn problems(e: &InputError) -> Vec<Problem<'_>> {
             location: None,
             reason: format!("cannot read: {source}"),
         }],
+        InputError::Write { file, source } => vec![Problem {
+            file,
+            place: "",
+            location: None,
+            reason: format!("cannot write: {source}"),
+        }],
         InputError::Invalid { file, diagnostics } => diagnostics
             .iter()
             .map(|d| Problem {

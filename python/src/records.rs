@@ -11,7 +11,7 @@ use takt::schedule::{parse_schedule, Format, Schedule};
 
 fn names(problem: &Problem, ids: &[ResourceId]) -> String {
     ids.iter()
-        .map(|r| problem.resources[r.idx()].id.as_str())
+        .map(|r| problem.resources()[r.idx()].id.as_str())
         .collect::<Vec<_>>()
         .join(";")
 }
@@ -55,8 +55,8 @@ pub fn to_records<'py>(
     Ok(list)
 }
 
-/// A schedule from the text of a schedule file: `format` `yaml` (YAML, or JSON
-/// `{"operations": [...]}`, as the Python side serialises records) or `csv`.
+/// A schedule from the text of a schedule file: `format` `yaml`, `json` (as the Python side
+/// serialises records: `{"operations": [...]}`) or `csv`.
 pub fn parse_records(
     problem: &Problem,
     text: &str,
@@ -65,6 +65,7 @@ pub fn parse_records(
 ) -> Result<Schedule, InputError> {
     let format = match format {
         "csv" => Format::Csv,
+        "json" => Format::Json,
         _ => Format::Yaml,
     };
     parse_schedule(problem, text, format, file)

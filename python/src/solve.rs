@@ -1,8 +1,6 @@
-//! `takt.solve`: the solver choice of `takt solve` (dispatch, heuristic, mip, auto) run without
-//! the GIL, stoppable by Ctrl-C, answered as a dict the Python `Result` wraps.
-//!
-//! The choice mirrors `takt::cli::solve` (which also prints and writes files); when the library
-//! gains a solve entry point that returns the result, `run` becomes a call to it.
+//! `takt.solve`: the library's solver entry point (`takt::solve::run`: dispatch, heuristic, mip,
+//! and the `auto` policy) run without the GIL, stoppable by Ctrl-C, answered as a dict the
+//! Python `Result` wraps.
 
 use crate::errors::py::SolveError;
 use crate::errors::{argument_error, input_error};
@@ -15,11 +13,10 @@ use std::sync::mpsc::RecvTimeoutError;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use takt::check::{check, Rule};
-use takt::cli::SolverChoice;
 use takt::model::{Diagnostic, InputError, Problem};
-use takt::solve::mip::{solve_mip, solve_mip_from, MipError, MipModel, MipOptions, MipOutcome};
-use takt::solve::search::{search, SearchConfig};
-use takt::solve::{solve_dispatch, SolveResult};
+use takt::solve::mip::MipOutcome;
+use takt::solve::search::SearchConfig;
+use takt::solve::{RunError, SolveResult, SolverChoice};
 
 /// Runs `work` on a thread of its own while this (the Python) thread waits without the GIL,
 /// looking for Ctrl-C every 50 ms: Python only delivers signals to its main thread, between
@@ -60,75 +57,6 @@ pub fn interruptible<T: Send>(
     })
 }
 
-/// What a solve ends with.
-pub enum Outcome {
-    Solved {
-        result: Box<SolveResult>,
-        proof: Option<Box<MipOutcome>>,
-    },
-    /// The MIP proved that no schedule keeps every deadline and pin.
-    Infeasible(String),
-    /// Bad input for this solver (e.g. the MIP cannot model the instance).
-    Input(InputError),
-    /// No schedule found.
-    NoSchedule(String),
-}
-
-/// The solver choice of `takt solve` (see `takt::cli::solve`), without printing.
-pub fn run(problem: &Problem, file: &str, solver: SolverChoice, cfg: &SearchConfig) -> Outcome {
-    let mip_options = |share: f64| MipOptions {
-        time_limit: Some(cfg.time_limit.map_or(10.0, |t| t.as_secs_f64()) * share),
-        rel_gap: 1e-6,
-        threads: Some(cfg.threads.max(1) as u32),
-        quiet: cfg.quiet,
-        warm_start: true,
-        max_binaries: 200_000,
-        model: MipModel::Auto,
-    };
-    let searched = |cfg: &SearchConfig| search(problem, cfg).map(|o| o.result);
-    let supported = takt::solve::mip::supports(problem).is_ok();
-    let (heuristic, mip) = match solver {
-        SolverChoice::Dispatch => (Some(solve_dispatch(problem)), None),
-        SolverChoice::Heuristic => (Some(searched(cfg)), None),
-        SolverChoice::Mip => (None, Some(solve_mip(problem, &mip_options(1.0)))),
-        SolverChoice::Auto if !supported => (Some(searched(cfg)), None),
-        SolverChoice::Auto => {
-            let mut part = cfg.clone();
-            part.time_limit = cfg.time_limit.map(|t| t.mul_f64(0.3));
-            match searched(&part) {
-                Err(e) => (Some(Err(e)), None),
-                Ok(h) => {
-                    let m = solve_mip_from(problem, &mip_options(0.7), Some(&h));
-                    (Some(Ok(h)), Some(m))
-                }
-            }
-        }
-    };
-    match (heuristic, mip) {
-        (_, Some(Ok(o))) => Outcome::Solved {
-            result: Box::new(o.result.clone()),
-            proof: Some(Box::new(o)),
-        },
-        (_, Some(Err(MipError::Infeasible(msg)))) => {
-            Outcome::Infeasible(format!("{file}: infeasible (proven by the MIP): {msg}"))
-        }
-        (None, Some(Err(MipError::Unsupported(msg)))) => Outcome::Input(InputError::invalid(
-            file,
-            vec![Diagnostic::at(
-                "",
-                format!("the MIP cannot model this instance exactly: {msg} (use solver=\"heuristic\" or \"auto\")"),
-            )],
-        )),
-        (None, Some(Err(e))) => Outcome::NoSchedule(format!("{file}: no schedule found: {e}")),
-        (Some(Ok(result)), _) => Outcome::Solved {
-            result: Box::new(result),
-            proof: None,
-        },
-        (Some(Err(e)), _) => Outcome::NoSchedule(format!("{file}: {e}")),
-        (None, None) => unreachable!("every solver choice runs at least one solver"),
-    }
-}
-
 /// Fills the schedule's header like `takt solve` does: solver, status, objective, terms, bound,
 /// gap, seconds.
 fn annotate(problem: &Problem, result: &mut SolveResult, proof: Option<&MipOutcome>, secs: f64) {
@@ -148,7 +76,7 @@ fn annotate(problem: &Problem, result: &mut SolveResult, proof: Option<&MipOutco
     info.terms = ev
         .named_terms()
         .iter()
-        .zip(problem.objective.as_array())
+        .zip(problem.objective().as_array())
         .filter(|(_, w)| *w != 0.0)
         .map(|((n, v), _)| (n.to_string(), *v))
         .collect();
@@ -187,19 +115,13 @@ pub fn search_config(
             return Err(argument_error(py, "time_limit", "must be seconds ≥ 0"));
         }
     }
-    let (time_limit, stall) = match (time_limit, iterations) {
-        (None, None) => (Some(default_limit.0), stall.or(Some(default_limit.1))),
-        (t, _) => (t, stall),
-    };
-    Ok(SearchConfig {
-        time_limit: time_limit.map(Duration::from_secs_f64),
-        iterations,
-        threads: threads.max(1),
-        seed,
-        quiet: true,
-        stop: None,
-        stall,
-    })
+    Ok(
+        SearchConfig::limited(time_limit.map(Duration::from_secs_f64), iterations, stall)
+            .or_default_limits(Duration::from_secs_f64(default_limit.0), default_limit.1)
+            .threads(threads)
+            .seed(seed)
+            .quiet(true),
+    )
 }
 
 /// The answer dict of a solved schedule (see `takt.Result`).
@@ -222,7 +144,7 @@ pub fn answer<'py>(
     d.set_item("seconds", info.seconds)?;
     d.set_item("feasible", result.evaluation.feasible())?;
     d.set_item("interrupted", interrupted)?;
-    d.set_item("instance", &problem.name)?;
+    d.set_item("instance", problem.name())?;
     Ok(d)
 }
 
@@ -241,7 +163,7 @@ pub fn solve<'py>(
     seed: u64,
 ) -> PyResult<Bound<'py, PyDict>> {
     let choice = solver_choice(py, solver)?;
-    let mut cfg = search_config(
+    let cfg = search_config(
         py,
         time_limit,
         iterations,
@@ -251,20 +173,35 @@ pub fn solve<'py>(
         (10.0, 200_000),
     )?;
     let stop = Arc::new(AtomicBool::new(false));
-    cfg.stop = Some(stop.clone());
+    let cfg = cfg.stop(stop.clone());
     let problem = &instance.problem;
     let started = Instant::now();
     let (outcome, interrupted) =
-        interruptible(py, &stop, || run(problem, &instance.file, choice, &cfg));
-    let (mut result, proof) = match outcome {
-        Outcome::Solved { result, proof } => (*result, proof),
-        Outcome::Infeasible(m) | Outcome::NoSchedule(m) => return Err(SolveError::new_err(m)),
-        Outcome::Input(e) => return Err(input_error(py, e)),
+        interruptible(py, &stop, || takt::solve::run(problem, choice, &cfg));
+    let file = &instance.file;
+    let solved = match outcome {
+        Ok(s) => s,
+        Err(RunError::Infeasible(m)) => {
+            return Err(SolveError::new_err(format!(
+                "{file}: infeasible (proven by the MIP): {m}"
+            )))
+        }
+        Err(RunError::Unsupported(m)) => {
+            let m = format!(
+                "the MIP cannot model this instance exactly: {m} (use solver=\"heuristic\" or \"auto\")"
+            );
+            return Err(input_error(
+                py,
+                InputError::invalid(file, vec![Diagnostic::at("", m)]),
+            ));
+        }
+        Err(RunError::NoSchedule(e)) => return Err(SolveError::new_err(format!("{file}: {e}"))),
     };
+    let (mut result, proof, notes) = (solved.result, solved.proof, solved.notes);
     annotate(
         problem,
         &mut result,
-        proof.as_deref(),
+        proof.as_ref(),
         started.elapsed().as_secs_f64(),
     );
     // Belt and braces, as in the CLI: nothing leaves takt that the referee rejects, except a
@@ -280,5 +217,7 @@ pub fn solve<'py>(
             v.message
         )));
     }
-    answer(py, problem, &result, interrupted)
+    let d = answer(py, problem, &result, interrupted)?;
+    d.set_item("notes", notes)?;
+    Ok(d)
 }

@@ -20,9 +20,10 @@ InstanceLike = Union[Instance, PathLike, Mapping[str, Any]]
 def load(source: InstanceLike) -> Instance:
     """An instance from a file path or a dict.
 
-    A path is takt YAML (``.yaml``/``.yml``) or a benchmark file (``.txt`` job shop, ``.fjs``,
-    ``wt40.txt#3``). A dict has the structure of the YAML file; datetimes may be ``datetime``
-    objects and durations ``timedelta`` objects. Raises ``takt.InputError`` naming the file
+    A path is takt YAML (``.yaml``/``.yml``), takt JSON (``.json``) or a benchmark file (``.txt``
+    job shop, ``.fjs``, ``wt40.txt#3``). A dict has the structure of the YAML file (the JSON
+    Schema ``schema/instance.schema.json``); datetimes may be ``datetime`` objects and durations
+    ``timedelta`` objects. Raises ``takt.InputError`` naming the file
     (``<dict>`` for a dict), the place and what is wrong, like the CLI.
     """
     if isinstance(source, Instance):
@@ -30,13 +31,16 @@ def load(source: InstanceLike) -> Instance:
     if isinstance(source, (str, os.PathLike)):
         return _takt.load_path(os.fspath(source))
     if isinstance(source, Mapping):
-        return _takt._instance_from_text(to_text(dict(source)), "<dict>")
+        return _takt._instance_from_text(to_text(dict(source)), "json", "<dict>")
     raise TypeError(f"takt.load takes a path or a dict, not {type(source).__name__}")
 
 
-def loads(text: str, file: str = "<text>") -> Instance:
-    """An instance from YAML (or JSON) text; ``file`` names it in errors."""
-    return _takt._instance_from_text(text, file)
+def loads(text: str, file: str = "<text>", format: Optional[str] = None) -> Instance:
+    """An instance from ``yaml`` or ``json`` text; ``file`` names it in errors. Without
+    ``format``, text starting with ``{`` is JSON, anything else YAML."""
+    if format is None:
+        format = "json" if text.lstrip().startswith("{") else "yaml"
+    return _takt._instance_from_text(text, format, file)
 
 
 def _seconds(limit: Union[None, float, int, _dt.timedelta]) -> Optional[float]:
@@ -187,11 +191,11 @@ def apply_scenario(instance: InstanceLike, scenario: ScenarioLike) -> "tuple[str
     inst = load(instance)
     if isinstance(scenario, (str, os.PathLike)):
         path = os.fspath(scenario)
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-        stem = os.path.splitext(os.path.basename(path))[0]
-        return _takt.apply_scenario(inst, text, file=path, default_name=stem)
-    return _takt.apply_scenario(inst, to_text(dict(scenario)), file="<scenario>")
+        return _takt.apply_scenario(inst, path=path)
+    # A scenario without a name is called `scenario` (a file: its stem).
+    data = dict(scenario)
+    data.setdefault("name", "scenario")
+    return _takt.apply_scenario(inst, text=to_text(data), file="<scenario>")
 
 
 @dataclass

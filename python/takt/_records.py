@@ -67,7 +67,8 @@ class Result:
     ``deadlines-missed``, ...; ``bound`` and ``gap`` come from the MIP (``None`` for the
     heuristic). ``terms`` are the objective's terms with a non-zero weight; ``kpis`` the flat KPI
     dict of ``takt report --json``. ``interrupted`` is true when Ctrl-C stopped the search (the
-    result is the best found until then).
+    result is the best found until then). ``notes`` say why a solver the choice names was not
+    used (``auto`` on an instance the MIP cannot model, or when the MIP fails).
     """
 
     schedule: List[Record]
@@ -82,6 +83,7 @@ class Result:
     seconds: Optional[float] = None
     interrupted: bool = False
     instance: str = ""
+    notes: List[str] = field(default_factory=list)
 
     @classmethod
     def _from_answer(cls, d: Mapping[str, Any]) -> "Result":
@@ -98,6 +100,7 @@ class Result:
             seconds=d["seconds"],
             interrupted=d["interrupted"],
             instance=d["instance"],
+            notes=list(d.get("notes", [])),
         )
 
     def same_as(self, other: "Result") -> bool:
@@ -139,12 +142,13 @@ ScheduleLike = Union[Result, Sequence[Union[Record, Mapping[str, Any]]], str, "o
 
 def schedule_text(schedule: Any, name: str = "<schedule>") -> Tuple[str, str, str]:
     """``(text, format, file)`` of a schedule argument: a ``Result``, a list of records (or
-    dicts with the same keys), or the path of a schedule file (.yaml, .yml, .csv)."""
+    dicts with the same keys), or the path of a schedule file (.yaml, .yml, .json, .csv)."""
     if isinstance(schedule, Result):
         schedule = schedule.schedule
     if isinstance(schedule, (str, os.PathLike)):
         path = os.fspath(schedule)
-        fmt = "csv" if path.lower().endswith(".csv") else "yaml"
+        ext = os.path.splitext(path)[1].lower()
+        fmt = {".csv": "csv", ".json": "json"}.get(ext, "yaml")
         with open(path, encoding="utf-8") as f:
             return f.read(), fmt, path
     if hasattr(schedule, "to_dict") and hasattr(schedule, "columns"):  # a pandas DataFrame
@@ -158,4 +162,4 @@ def schedule_text(schedule: Any, name: str = "<schedule>") -> Tuple[str, str, st
         else:
             raise TypeError(f"a schedule is a list of takt.Record or dicts, not {type(r).__name__}")
     file = name if name.startswith("<") else f"<schedule {name}>"
-    return to_text({"operations": rows}), "yaml", file
+    return to_text({"operations": rows}), "json", file

@@ -20,7 +20,8 @@ class SolveError(RuntimeError):
     """No schedule: none found, or the MIP proved the instance infeasible."""
 
 class Instance:
-    """A validated instance and its YAML (or JSON) text; pickled as that text."""
+    """A validated instance and the instance as written (typed); pickled as its JSON. Equal
+    when written the same (as typed data), and then the same problem."""
 
     @property
     def name(self) -> str: ...
@@ -28,6 +29,7 @@ class Instance:
     def file(self) -> str: ...
     @property
     def text(self) -> str: ...
+    def to_text(self, format: str = "json") -> str: ...
     @property
     def jobs(self) -> int: ...
     @property
@@ -38,7 +40,7 @@ class Instance:
 
 ScheduleText = Tuple[str, str, str]
 
-def _instance_from_text(text: str, file: str = "<dict>") -> Instance: ...
+def _instance_from_text(text: str, format: str = "yaml", file: str = "<dict>") -> Instance: ...
 def load_path(path: str) -> Instance: ...
 def solve(
     instance: Instance,
@@ -68,7 +70,10 @@ def reschedule(
     seed: int = 0,
 ) -> Dict[str, Any]: ...
 def apply_scenario(
-    instance: Instance, scenario: str, file: str = "<scenario>", default_name: str = "scenario"
+    instance: Instance,
+    text: Optional[str] = None,
+    path: Optional[str] = None,
+    file: str = "<scenario>",
 ) -> Tuple[str, Instance]: ...
 def report(
     instance: Instance,

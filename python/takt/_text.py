@@ -1,7 +1,6 @@
-"""Python data to the text the library reads. JSON is YAML's flow syntax, so the library's YAML
-readers take it as is, with the same errors and places (YAML paths such as
-``jobs[3].operations[1].machines``). When the library reads JSON natively, only the Rust side
-changes (``_instance_from_text``)."""
+"""Python data to the JSON text the library reads (instances, events, scenarios, schedules): its
+JSON readers parse it into the same typed documents as YAML files, with the same errors and
+places (paths such as ``jobs[3].operations[1].machines``)."""
 
 from __future__ import annotations
 
@@ -47,5 +46,5 @@ def _clean(value: Any) -> Any:
 
 
 def to_text(data: Any) -> str:
-    """JSON text of ``data`` for the library's YAML readers."""
+    """JSON text of ``data`` for the library's JSON readers."""
     return json.dumps(_clean(data), allow_nan=False, default=_default, ensure_ascii=False)

@@ -3,7 +3,7 @@ search threads, on whatever cluster ``ray.init()`` connects to (a local one by d
 README, "From Python", for a cluster: ``ray.init(address=...)`` or ``RAY_ADDRESS``).
 
 Every solve runs the same function (``run``) as the serial path, on an instance that travels as
-its text and is validated again on the worker, so with an iteration limit and a seed a result is
+its JSON (the instance as written) and is validated again on the worker, so with an iteration limit and a seed a result is
 identical to the serial run's, wherever it ran. (With only a time limit, results depend on the
 worker's speed, as they do on one machine.)
 """

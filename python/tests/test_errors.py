@@ -85,6 +85,11 @@ def test_the_mip_refuses_what_it_cannot_model():
     inst = takt.load(ROOT / "instances" / "examples" / "operators-and-molds.yaml")
     with pytest.raises(takt.InputError, match="the MIP cannot model this instance"):
         takt.solve(inst, solver="mip", time_limit=2)
+    # `auto` falls back to the search and says why; the others have nothing to say.
+    res = takt.solve(inst, solver="auto", iterations=300, seed=0)
+    assert takt.check(inst, res) == []
+    assert res.bound is None and len(res.notes) == 1 and "MIP not used" in res.notes[0]
+    assert takt.solve(inst, iterations=300, seed=0).notes == []
 
 
 TIGHT = {
