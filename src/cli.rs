@@ -55,35 +55,14 @@ pub fn solve(opts: &SolveOptions) -> Result<bool, InputError> {
     }
     let proof = solved.proof;
     let mut result = solved.result;
+    crate::solve::annotate(
+        &problem,
+        &mut result,
+        proof.as_ref(),
+        started.elapsed().as_secs_f64(),
+    );
     let ev = result.evaluation;
-    let info = &mut result.schedule.info;
-    info.solver = Some(result.method.clone());
-    // Our own certified bound, or the MIP's proven one when better.
     let cert = crate::solve::bound::certify(&problem, &ev, proof.as_ref().and_then(|o| o.bound));
-    info.status = Some(match &proof {
-        Some(o) if o.status.as_str() == "optimal" => o.status.as_str().to_string(),
-        _ if cert.optimal => crate::solve::bound::OPTIMAL_BOUND_MET.to_string(),
-        Some(o) => o.status.as_str().to_string(),
-        None if ev.feasible() => "feasible".to_string(),
-        None => "deadlines-missed".to_string(),
-    });
-    info.bound = Some(cert.bound);
-    info.gap = cert.gap_pct.map(|g| g / 100.0);
-    if let Some(o) = &proof {
-        // The MIP's gap is relative to the incumbent as HiGHS reports it; keep it when tighter.
-        if let (Some(g), Some(mine)) = (o.gap, info.gap) {
-            info.gap = Some(g.min(mine));
-        }
-    }
-    info.objective = Some(ev.value);
-    info.terms = ev
-        .named_terms()
-        .iter()
-        .zip(problem.objective.as_array())
-        .filter(|(_, w)| *w != 0.0)
-        .map(|((n, v), _)| (n.to_string(), *v))
-        .collect();
-    info.seconds = Some(started.elapsed().as_secs_f64());
 
     // Belt and braces: nothing leaves takt that the referee rejects. Missed hard deadlines are
     // the one exception: when no schedule meeting them all was found, the best one is still

@@ -6,9 +6,9 @@ mod common;
 use common::cli::{takt, text};
 use takt::check::{check, Rule};
 use takt::generate::{add_deadlines, generate, generate_raw, GenConfig};
+use takt::model::parse_instance;
 use takt::model::time::RawInstant;
 use takt::model::write::yaml_text;
-use takt::model::parse_instance;
 
 fn base(jobs: usize, seed: u64) -> String {
     generate(&GenConfig {

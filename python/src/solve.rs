@@ -14,7 +14,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use takt::check::{check, Rule};
 use takt::model::{Diagnostic, InputError, Problem};
-use takt::solve::mip::MipOutcome;
 use takt::solve::search::SearchConfig;
 use takt::solve::{RunError, SolveResult, SolverChoice};
 
@@ -55,32 +54,6 @@ pub fn interruptible<T: Send>(
             }
         })
     })
-}
-
-/// Fills the schedule's header like `takt solve` does: solver, status, objective, terms, bound,
-/// gap, seconds.
-fn annotate(problem: &Problem, result: &mut SolveResult, proof: Option<&MipOutcome>, secs: f64) {
-    let ev = result.evaluation;
-    let info = &mut result.schedule.info;
-    info.solver = Some(result.method.clone());
-    info.status = Some(match proof {
-        Some(o) => o.status.as_str().to_string(),
-        None if ev.feasible() => "feasible".to_string(),
-        None => "deadlines-missed".to_string(),
-    });
-    if let Some(o) = proof {
-        info.bound = o.bound;
-        info.gap = o.gap;
-    }
-    info.objective = Some(ev.value);
-    info.terms = ev
-        .named_terms()
-        .iter()
-        .zip(problem.objective().as_array())
-        .filter(|(_, w)| *w != 0.0)
-        .map(|((n, v), _)| (n.to_string(), *v))
-        .collect();
-    info.seconds = Some(secs);
 }
 
 fn solver_choice(py: Python<'_>, name: &str) -> PyResult<SolverChoice> {
@@ -198,7 +171,7 @@ pub fn solve<'py>(
         Err(RunError::NoSchedule(e)) => return Err(SolveError::new_err(format!("{file}: {e}"))),
     };
     let (mut result, proof, notes) = (solved.result, solved.proof, solved.notes);
-    annotate(
+    takt::solve::annotate(
         problem,
         &mut result,
         proof.as_ref(),

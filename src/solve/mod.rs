@@ -83,4 +83,4 @@ pub mod run;
 pub mod search;
 pub mod single_machine;
 
-pub use run::{run, RunError, Solved, SolverChoice};
+pub use run::{annotate, run, RunError, Solved, SolverChoice};

@@ -168,3 +168,44 @@ fn proven(o: MipOutcome) -> Solved {
         notes: Vec::new(),
     }
 }
+
+/// Fills a result's schedule header as every front end reports it: solver, status, objective,
+/// terms, bound and gap, seconds. The bound is the certified one, or the MIP's proven bound when
+/// higher; the status is the MIP's "optimal" (a proof), else "optimal (bound met)" when the
+/// schedule keeps every deadline and meets the bound, else the MIP's status, "feasible" or
+/// "deadlines-missed".
+pub fn annotate(
+    problem: &Problem,
+    result: &mut SolveResult,
+    proof: Option<&MipOutcome>,
+    seconds: f64,
+) {
+    let ev = result.evaluation;
+    let info = &mut result.schedule.info;
+    info.solver = Some(result.method.clone());
+    let cert = super::bound::certify(problem, &ev, proof.and_then(|o| o.bound));
+    info.status = Some(match proof {
+        Some(o) if o.status.as_str() == "optimal" => o.status.as_str().to_string(),
+        _ if cert.optimal => super::bound::OPTIMAL_BOUND_MET.to_string(),
+        Some(o) => o.status.as_str().to_string(),
+        None if ev.feasible() => "feasible".to_string(),
+        None => "deadlines-missed".to_string(),
+    });
+    info.bound = Some(cert.bound);
+    info.gap = cert.gap_pct.map(|g| g / 100.0);
+    if let Some(o) = proof {
+        // The MIP's gap is relative to the incumbent as HiGHS reports it; keep it when tighter.
+        if let (Some(g), Some(mine)) = (o.gap, info.gap) {
+            info.gap = Some(g.min(mine));
+        }
+    }
+    info.objective = Some(ev.value);
+    info.terms = ev
+        .named_terms()
+        .iter()
+        .zip(problem.objective.as_array())
+        .filter(|(_, w)| *w != 0.0)
+        .map(|((n, v), _)| (n.to_string(), *v))
+        .collect();
+    info.seconds = Some(seconds);
+}
