@@ -136,6 +136,23 @@ fn old_tardiness(original: &Problem, plan: &Schedule, p2: &Problem) -> Vec<Optio
         .collect()
 }
 
+/// Each operation's predecessor on its machine in the old plan, among the operations the
+/// patched instance still has (what the change report compares against).
+fn baseline_predecessors(p1: &Problem, old: &[Option<ScheduledOp>]) -> Vec<Option<OpId>> {
+    let mut baseline_pred: Vec<Option<OpId>> = vec![None; p1.ops.len()];
+    let mut by_machine: Vec<Vec<(Minute, Minute, OpId)>> = vec![Vec::new(); p1.machines.len()];
+    for s in old.iter().flatten() {
+        by_machine[s.machine.idx()].push((s.start, s.end, s.op));
+    }
+    for list in &mut by_machine {
+        list.sort_unstable();
+        for w in list.windows(2) {
+            baseline_pred[w[1].2.idx()] = Some(w[0].2);
+        }
+    }
+    baseline_pred
+}
+
 /// Runs a repair (no printing but progress). Errors are bad input (exit 2).
 pub fn repair(opts: &RescheduleOptions, started: Instant) -> Result<Repair, InputError> {
     let (raw, original) = load_raw(&opts.instance)?;
@@ -194,19 +211,7 @@ pub fn repair(opts: &RescheduleOptions, started: Instant) -> Result<Repair, Inpu
             }
         }
     }
-    // Each operation's predecessor on its machine in the old plan, among the operations the
-    // patched instance still has (what the change report compares against).
-    let mut baseline_pred: Vec<Option<OpId>> = vec![None; p1.ops.len()];
-    let mut by_machine: Vec<Vec<(Minute, Minute, OpId)>> = vec![Vec::new(); p1.machines.len()];
-    for s in old.iter().flatten() {
-        by_machine[s.machine.idx()].push((s.start, s.end, s.op));
-    }
-    for list in &mut by_machine {
-        list.sort_unstable();
-        for w in list.windows(2) {
-            baseline_pred[w[1].2.idx()] = Some(w[0].2);
-        }
-    }
+    let baseline_pred = baseline_predecessors(&p1, &old);
     let stability = Stability {
         baseline: old
             .iter()
