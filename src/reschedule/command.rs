@@ -94,12 +94,9 @@ fn bad(file: &str, path: &str, msg: impl Into<String>) -> InputError {
     InputError::invalid(file, vec![Diagnostic::at(path, msg)])
 }
 
-/// Runs a repair (no printing but progress). Errors are bad input (exit 2).
-pub fn repair(opts: &RescheduleOptions, started: Instant) -> Result<Repair, InputError> {
-    let (raw, original) = load_raw(&opts.instance)?;
-    let plan = read_schedule(&original, &opts.schedule)?;
-    let now = crate::report::dispatch_list::parse_instant(&original, &opts.now)
-        .map_err(|e| bad("--now", "", e))?;
+/// Checks `--freeze` and `--stability` and resolves the machine- and sequence-change weights
+/// (defaults derived from `--stability`), so `repair` starts from validated options.
+fn change_weights(opts: &RescheduleOptions) -> Result<(f64, f64), InputError> {
     if opts.freeze < 0 {
         return Err(bad("--freeze", "", "the frozen window cannot be negative"));
     }
@@ -118,6 +115,51 @@ pub fn repair(opts: &RescheduleOptions, started: Instant) -> Result<Repair, Inpu
     if !(sequence_change.is_finite() && sequence_change >= 0.0) {
         return Err(bad("--sequence-change", "", "must be a number ≥ 0"));
     }
+    Ok((machine_change, sequence_change))
+}
+
+/// Old tardiness per job of the patched instance (old due dates): `None` for a job the old
+/// plan did not have (a rush order), so the change report can tell new jobs apart.
+fn old_tardiness(original: &Problem, plan: &Schedule, p2: &Problem) -> Vec<Option<Minute>> {
+    let mut old_completion = vec![Minute::MIN; original.jobs.len()];
+    for s in &plan.ops {
+        let j = original.op(s.op).job.idx();
+        old_completion[j] = old_completion[j].max(s.end);
+    }
+    p2.jobs
+        .iter()
+        .map(|j| {
+            let oj = original.job_by_id(&j.id)?;
+            let job = original.job(oj);
+            Some(job.due.map_or(0, |d| (old_completion[oj.idx()] - d).max(0)))
+        })
+        .collect()
+}
+
+/// Each operation's predecessor on its machine in the old plan, among the operations the
+/// patched instance still has (what the change report compares against).
+fn baseline_predecessors(p1: &Problem, old: &[Option<ScheduledOp>]) -> Vec<Option<OpId>> {
+    let mut baseline_pred: Vec<Option<OpId>> = vec![None; p1.ops.len()];
+    let mut by_machine: Vec<Vec<(Minute, Minute, OpId)>> = vec![Vec::new(); p1.machines.len()];
+    for s in old.iter().flatten() {
+        by_machine[s.machine.idx()].push((s.start, s.end, s.op));
+    }
+    for list in &mut by_machine {
+        list.sort_unstable();
+        for w in list.windows(2) {
+            baseline_pred[w[1].2.idx()] = Some(w[0].2);
+        }
+    }
+    baseline_pred
+}
+
+/// Runs a repair (no printing but progress). Errors are bad input (exit 2).
+pub fn repair(opts: &RescheduleOptions, started: Instant) -> Result<Repair, InputError> {
+    let (raw, original) = load_raw(&opts.instance)?;
+    let plan = read_schedule(&original, &opts.schedule)?;
+    let now = crate::report::dispatch_list::parse_instant(&original, &opts.now)
+        .map_err(|e| bad("--now", "", e))?;
+    let (machine_change, sequence_change) = change_weights(opts)?;
     let events = load_events(&opts.events, &original)?;
     let sched_file = opts.schedule.display().to_string();
     let mut baseline: Vec<Option<ScheduledOp>> = vec![None; original.ops.len()];
@@ -169,19 +211,7 @@ pub fn repair(opts: &RescheduleOptions, started: Instant) -> Result<Repair, Inpu
             }
         }
     }
-    // Each operation's predecessor on its machine in the old plan, among the operations the
-    // patched instance still has (what the change report compares against).
-    let mut baseline_pred: Vec<Option<OpId>> = vec![None; p1.ops.len()];
-    let mut by_machine: Vec<Vec<(Minute, Minute, OpId)>> = vec![Vec::new(); p1.machines.len()];
-    for s in old.iter().flatten() {
-        by_machine[s.machine.idx()].push((s.start, s.end, s.op));
-    }
-    for list in &mut by_machine {
-        list.sort_unstable();
-        for w in list.windows(2) {
-            baseline_pred[w[1].2.idx()] = Some(w[0].2);
-        }
-    }
+    let baseline_pred = baseline_predecessors(&p1, &old);
     let stability = Stability {
         baseline: old
             .iter()
@@ -258,21 +288,7 @@ pub fn repair(opts: &RescheduleOptions, started: Instant) -> Result<Repair, Inpu
         .collect();
     info.seconds = Some(started.elapsed().as_secs_f64());
 
-    // Old tardiness per job of the patched instance (old due dates).
-    let mut old_completion = vec![Minute::MIN; original.jobs.len()];
-    for s in &plan.ops {
-        let j = original.op(s.op).job.idx();
-        old_completion[j] = old_completion[j].max(s.end);
-    }
-    let old_tardiness: Vec<Option<Minute>> = p2
-        .jobs
-        .iter()
-        .map(|j| {
-            let oj = original.job_by_id(&j.id)?;
-            let job = original.job(oj);
-            Some(job.due.map_or(0, |d| (old_completion[oj.idx()] - d).max(0)))
-        })
-        .collect();
+    let old_tardiness = old_tardiness(&original, &plan, &p2);
     let removed = original
         .ops
         .iter()
