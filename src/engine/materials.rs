@@ -5,7 +5,7 @@
 
 use super::{Blocked, Placement, Push, Request, Rule, Wait};
 use crate::model::secondary::STOCK_EPS;
-use crate::model::{ItemId, JobId, Minute, Problem};
+use crate::model::{ItemId, JobId, Minute, OpId, Problem};
 
 /// The stock changes placed so far; reused across decodes.
 #[derive(Debug, Clone, Default)]
@@ -13,6 +13,12 @@ pub struct Materials {
     /// Per item, stock changes `(at, delta)` sorted by time (receipts, placed consumptions and
     /// productions); the initial stock is `Item::initial`.
     stock: Vec<Vec<(Minute, f64)>>,
+    /// The last operation checked and its earliest start for materials (with the item that set
+    /// it). That bound depends on the stock only, not on the tentative placement, while the
+    /// engine re-checks every rule each time another rule moves the placement: computing it
+    /// once per stock state saves a scan of the item's whole event list per round. Cleared
+    /// whenever the stock changes.
+    last: Option<(OpId, Result<Option<(Minute, ItemId)>, Blocked>)>,
 }
 
 /// The earliest instant from which `q` can be taken from a stock of `initial` plus the changes
@@ -52,6 +58,7 @@ pub fn material_from(initial: f64, ev: &[(Minute, f64)], q: f64) -> Option<Minut
 impl Materials {
     /// Stock = receipts only.
     pub fn reset(&mut self, problem: &Problem) {
+        self.last = None;
         self.stock.resize_with(problem.items.len(), Vec::new);
         for (s, item) in self.stock.iter_mut().zip(&problem.items) {
             s.clear();
@@ -75,7 +82,27 @@ impl Materials {
         }
     }
 
+    /// The earliest start at which every consumption in `consume` can be taken, with the first
+    /// item that needs that late a start (`None`: any start will do).
+    fn earliest(
+        &self,
+        problem: &Problem,
+        consume: &[(ItemId, f64)],
+    ) -> Result<Option<(Minute, ItemId)>, Blocked> {
+        let mut bound: Option<(Minute, ItemId)> = None;
+        for &(item, qty) in consume {
+            let t = self
+                .available_from(problem, item, qty)
+                .ok_or(Blocked::Material(item))?;
+            if bound.is_none_or(|(b, _)| t > b) {
+                bound = Some((t, item));
+            }
+        }
+        Ok(bound)
+    }
+
     fn add(&mut self, item: ItemId, at: Minute, delta: f64) {
+        self.last = None;
         let ev = &mut self.stock[item.idx()];
         let i = ev.partition_point(|e| e.0 <= at);
         ev.insert(i, (at, delta));
@@ -90,18 +117,22 @@ impl Rule for Materials {
         q: &Request,
         pl: &Placement,
     ) -> Result<Option<(Push, Wait)>, Blocked> {
-        let mut from = pl.start;
-        let mut wait = None;
-        for &(item, qty) in &problem.op(q.op).consume {
-            let t = self
-                .available_from(problem, item, qty)
-                .ok_or(Blocked::Material(item))?;
-            if t > from {
-                from = t;
-                wait = Some(Wait::Material(item));
-            }
+        let consume = &problem.op(q.op).consume;
+        if consume.is_empty() {
+            return Ok(None);
         }
-        Ok(wait.map(|w| (Push::Ready(from), w)))
+        let bound = match self.last {
+            Some((op, bound)) if op == q.op => bound,
+            _ => {
+                let bound = self.earliest(problem, consume);
+                self.last = Some((q.op, bound));
+                bound
+            }
+        };
+        Ok(match bound? {
+            Some((t, item)) if t > pl.start => Some((Push::Ready(t), Wait::Material(item))),
+            _ => None,
+        })
     }
 
     fn commit(&mut self, problem: &Problem, q: &Request, pl: &Placement) {

@@ -14,6 +14,8 @@ pub struct Resources {
     /// Per resource, the busy units as a step function: `(from, units)`, sorted; 0 before the
     /// first breakpoint.
     usage: Vec<Vec<(Minute, u32)>>,
+    /// Per resource, the stretch of constant capacity last looked up (see [`CapacitySegment`]).
+    segments: Vec<CapacitySegment>,
     /// Working minutes of the last checked operation, and of its changeover.
     work: Vec<(Minute, Minute)>,
     setup_work: Vec<(Minute, Minute)>,
@@ -45,21 +47,26 @@ impl Resources {
     pub fn reset(&mut self, problem: &Problem) {
         self.usage.resize_with(problem.resources.len(), Vec::new);
         self.usage.iter_mut().for_each(Vec::clear);
+        self.segments.clear();
+        self.segments
+            .resize(problem.resources.len(), CapacitySegment::default());
     }
 
     /// The first instant after a conflict where `units` more of `r` could fit over `intervals`,
     /// or `None` when they fit now. `Some(Minute::MAX)`: never.
     fn conflict(
-        &self,
+        usage: &[Vec<(Minute, u32)>],
+        segments: &mut [CapacitySegment],
         problem: &Problem,
         r: ResourceId,
         intervals: &[(Minute, Minute)],
         units: u32,
     ) -> Option<Minute> {
-        let bp = &self.usage[r.idx()];
+        let bp = &usage[r.idx()];
         let cap = &problem.resources[r.idx()].profile;
-        let (_, next) = first_conflict(bp, cap, intervals, units)?;
-        Some(first_fit_from(bp, cap, next, units))
+        let seg = &mut segments[r.idx()];
+        let (_, next) = first_conflict_in(bp, cap, seg, intervals, units)?;
+        Some(first_fit_from(bp, cap, seg, next, units))
     }
 
     fn add_usage(&mut self, r: ResourceId, intervals: &[(Minute, Minute)], units: u32) {
@@ -90,7 +97,15 @@ impl Resources {
         reqs: &[Requirement],
         changeover: bool,
     ) -> Result<(), (Minute, ResourceId)> {
-        let first = self.chosen.len();
+        let Resources {
+            usage,
+            segments,
+            work,
+            setup_work,
+            chosen,
+        } = self;
+        let iv: &[(Minute, Minute)] = if changeover { setup_work } else { work };
+        let first = chosen.len();
         for (k, req) in reqs.iter().enumerate() {
             let mut jump = Minute::MAX;
             let mut ok = None;
@@ -98,16 +113,11 @@ impl Resources {
                 // Units this operation already takes from `r` for earlier requirements.
                 let extra: u32 = reqs[..k]
                     .iter()
-                    .zip(&self.chosen[first..])
+                    .zip(&chosen[first..])
                     .filter(|(_, &c)| c == r)
                     .map(|(q, _)| q.units)
                     .sum();
-                let iv = if changeover {
-                    &self.setup_work
-                } else {
-                    &self.work
-                };
-                match self.conflict(problem, r, iv, req.units + extra) {
+                match Self::conflict(usage, segments, problem, r, iv, req.units + extra) {
                     None => {
                         ok = Some(r);
                         break;
@@ -116,7 +126,7 @@ impl Resources {
                 }
             }
             match ok {
-                Some(r) => self.chosen.push(r),
+                Some(r) => chosen.push(r),
                 None => return Err((jump, req.options[0])),
             }
         }
@@ -204,21 +214,62 @@ pub fn first_conflict(
     intervals: &[(Minute, Minute)],
     units: u32,
 ) -> Option<(Minute, Minute)> {
-    // The capacity changes far less often than the usage: keep its current segment.
-    let mut seg: (u32, Minute, Minute) = (0, Minute::MAX, Minute::MIN); // (cap, from, until)
-    let mut capacity = |x: Minute| {
-        if x < seg.1 || x >= seg.2 {
-            seg = (cap.at(x), x, cap.next_change(x));
+    first_conflict_in(bp, cap, &mut CapacitySegment::default(), intervals, units)
+}
+
+/// A stretch `[from, until)` over which a resource's capacity is `units`. Capacities change far
+/// less often than usage (shifts, not operations), and each lookup in the profile searches its
+/// exceptions, calendar and week; so the engine keeps the last stretch per resource across
+/// checks and asks the profile again only outside it. (Within the stretch the profile's next
+/// change is `until` for every instant, so the answers are the same as asking each time.)
+#[derive(Debug, Clone, Copy)]
+pub struct CapacitySegment {
+    units: u32,
+    from: Minute,
+    until: Minute,
+}
+
+impl Default for CapacitySegment {
+    /// Empty: the first lookup asks the profile.
+    fn default() -> Self {
+        CapacitySegment {
+            units: 0,
+            from: Minute::MAX,
+            until: Minute::MIN,
         }
-        (seg.0, seg.2)
-    };
+    }
+}
+
+impl CapacitySegment {
+    /// The capacity at `x` and the next instant it may change.
+    #[inline]
+    fn at(&mut self, cap: &CapacityProfile, x: Minute) -> (u32, Minute) {
+        if x < self.from || x >= self.until {
+            *self = CapacitySegment {
+                units: cap.at(x),
+                from: x,
+                until: cap.next_change(x),
+            };
+        }
+        (self.units, self.until)
+    }
+}
+
+/// [`first_conflict`] with the capacity stretch `seg` kept from earlier lookups.
+fn first_conflict_in(
+    bp: &[(Minute, u32)],
+    cap: &CapacityProfile,
+    seg: &mut CapacitySegment,
+    intervals: &[(Minute, Minute)],
+    units: u32,
+) -> Option<(Minute, Minute)> {
     for &(a, b) in intervals {
         let mut x = a;
         let mut i = bp.partition_point(|&(t, _)| t <= x);
         let mut level = if i == 0 { 0 } else { bp[i - 1].1 };
         loop {
             let next_u = bp.get(i).map_or(Minute::MAX, |&(t, _)| t);
-            let (c, until) = capacity(x);
+            let (c, until) = seg.at(cap, x);
             let nx = next_u.min(until);
             if level + units > c {
                 return Some((x, nx));
@@ -241,21 +292,19 @@ pub fn first_conflict(
 fn first_fit_from(
     bp: &[(Minute, u32)],
     cap: &CapacityProfile,
+    seg: &mut CapacitySegment,
     mut x: Minute,
     units: u32,
 ) -> Minute {
     let mut i = bp.partition_point(|&(t, _)| t <= x);
     let mut level = if i == 0 { 0 } else { bp[i - 1].1 };
-    let mut seg: (u32, Minute, Minute) = (0, Minute::MAX, Minute::MIN); // (cap, from, until)
     while x != Minute::MAX {
-        if x < seg.1 || x >= seg.2 {
-            seg = (cap.at(x), x, cap.next_change(x));
-        }
-        if level + units <= seg.0 {
+        let (c, until) = seg.at(cap, x);
+        if level + units <= c {
             return x;
         }
         let next_u = bp.get(i).map_or(Minute::MAX, |&(t, _)| t);
-        x = next_u.min(seg.2);
+        x = next_u.min(until);
         while i < bp.len() && bp[i].0 <= x {
             level = bp[i].1;
             i += 1;
@@ -276,8 +325,17 @@ mod tests {
         assert_eq!(first_conflict(&bp, &cap, &[(0, 20)], 1), None);
         assert_eq!(first_conflict(&bp, &cap, &[(0, 25)], 1), Some((20, 30)));
         assert_eq!(first_conflict(&bp, &cap, &[(5, 15)], 2), Some((10, 20)));
-        assert_eq!(first_fit_from(&bp, &cap, 20, 1), 30);
-        assert_eq!(first_fit_from(&bp, &cap, 10, 1), 10);
-        assert_eq!(first_fit_from(&bp, &cap, 0, 3), Minute::MAX);
+        assert_eq!(
+            first_fit_from(&bp, &cap, &mut CapacitySegment::default(), 20, 1),
+            30
+        );
+        assert_eq!(
+            first_fit_from(&bp, &cap, &mut CapacitySegment::default(), 10, 1),
+            10
+        );
+        assert_eq!(
+            first_fit_from(&bp, &cap, &mut CapacitySegment::default(), 0, 3),
+            Minute::MAX
+        );
     }
 }
