@@ -18,8 +18,12 @@ pub struct Materials {
     /// engine re-checks every rule each time another rule moves the placement: computing it
     /// once per stock state saves a scan of the item's whole event list per round. Cleared
     /// whenever the stock changes.
-    last: Option<(OpId, Result<Option<(Minute, ItemId)>, Blocked>)>,
+    last: Option<(OpId, MaterialBound)>,
 }
+
+/// The earliest start an operation's consumption allows, with the first item that needs it
+/// (`Ok(None)`: any start), or the item the stock never covers.
+type MaterialBound = Result<Option<(Minute, ItemId)>, Blocked>;
 
 /// The earliest instant from which `q` can be taken from a stock of `initial` plus the changes
 /// `ev` (sorted by time) without the stock ever going negative later; `Minute::MIN` when any
@@ -84,11 +88,7 @@ impl Materials {
 
     /// The earliest start at which every consumption in `consume` can be taken, with the first
     /// item that needs that late a start (`None`: any start will do).
-    fn earliest(
-        &self,
-        problem: &Problem,
-        consume: &[(ItemId, f64)],
-    ) -> Result<Option<(Minute, ItemId)>, Blocked> {
+    fn earliest(&self, problem: &Problem, consume: &[(ItemId, f64)]) -> MaterialBound {
         let mut bound: Option<(Minute, ItemId)> = None;
         for &(item, qty) in consume {
             let t = self

@@ -1107,32 +1107,56 @@ pub fn secondary_text(problem: &Problem, w: &Secondary) -> String {
     }
 }
 
-/// The explanation of one step, as lines (without numbering).
+/// The explanation of one step, as lines (without numbering): what set the start (a secondary
+/// wait first, since it came last), when the job was ready, then the changeover, calendar,
+/// idle and pause lines that apply.
 pub fn describe_step(problem: &Problem, s: &Step) -> Vec<String> {
     let mut lines = Vec::new();
-    let m = problem.machine(s.machine);
+    lines.extend(secondary_line(problem, s));
+    let bound = bound_line(problem, s);
+    lines.push(if s.secondary.is_some() {
+        // The resource or material moved it past this bound: say what it would have been.
+        format!(
+            "before that, its machine and job alone allowed {}: {}",
+            fmt_when(problem, s.machine_earliest),
+            bound.trim_start_matches("start ")
+        )
+    } else {
+        bound
+    });
+    lines.extend(job_ready_line(problem, s));
+    lines.extend(changeover_line(problem, s));
+    lines.extend(calendar_line(problem, s));
+    lines.extend(timing_notes(problem, s));
+    lines
+}
+
+/// When a resource or a material set the start: which, and how long after the machine and
+/// job allowed it.
+fn secondary_line(problem: &Problem, s: &Step) -> Option<String> {
+    let w = s.secondary.as_ref()?;
+    Some(format!(
+        "start set by a {}: {}; {} after its machine and job allowed it ({})",
+        match w {
+            Secondary::Resource { .. } => "secondary resource",
+            Secondary::Material { .. } => "material",
+        },
+        secondary_text(problem, w),
+        fmt_minutes(s.wait_secondary),
+        fmt_when(problem, s.machine_earliest)
+    ))
+}
+
+/// What the machine and job alone set the start to: the machine's previous operation, or the
+/// job side (release, not-before, pin, routing predecessor and transfer).
+fn bound_line(problem: &Problem, s: &Step) -> String {
     let when = |t| fmt_when(problem, t);
-    // A resource or a material set the start: say so first.
-    if let Some(w) = &s.secondary {
-        lines.push(format!(
-            "start set by a {}: {}; {} after its machine and job allowed it ({})",
-            match w {
-                Secondary::Resource { .. } => "secondary resource",
-                Secondary::Material { .. } => "material",
-            },
-            secondary_text(problem, w),
-            fmt_minutes(s.wait_secondary),
-            when(s.machine_earliest)
-        ));
-    }
-    let first = lines.len();
-    // What set the start.
     match s.bound {
         Bound::Machine { prev, prev_end } => {
             let q = problem.op(prev);
             let mut t = format!(
                 "start set by machine {}: busy with job {} op {} until {}",
-                m.id,
+                problem.machine(s.machine).id,
                 problem.job(q.job).id,
                 q.id,
                 when(prev_end)
@@ -1140,9 +1164,9 @@ pub fn describe_step(problem: &Problem, s: &Step) -> Vec<String> {
             if s.wait_busy > 0 {
                 t.push_str(&format!(" (waited {} for it)", fmt_minutes(s.wait_busy)));
             }
-            lines.push(t);
+            t
         }
-        Bound::Job => lines.push(match s.ready_by {
+        Bound::Job => match s.ready_by {
             ReadyBy::HorizonStart => format!(
                 "start set by the horizon start {} (nothing earlier constrains it)",
                 when(0)
@@ -1175,99 +1199,117 @@ pub fn describe_step(problem: &Problem, s: &Step) -> Vec<String> {
                 }
                 t
             }
-        }),
+        },
     }
-    if s.secondary.is_some() {
-        if let Some(t) = lines.get_mut(first) {
-            *t = format!(
-                "before that, its machine and job alone allowed {}: {}",
-                when(s.machine_earliest),
-                t.trim_start_matches("start ")
-            );
-        }
+}
+
+/// When the machine set the start: when the job side was ready, and why then (the reader
+/// otherwise sees only the machine's side).
+fn job_ready_line(problem: &Problem, s: &Step) -> Option<String> {
+    if !matches!(s.bound, Bound::Machine { .. }) {
+        return None;
     }
-    // When the job side was ready, if the machine set the start.
-    if matches!(s.bound, Bound::Machine { .. }) {
-        let why = match s.ready_by {
-            ReadyBy::HorizonStart => "from the horizon start".to_string(),
-            ReadyBy::Release(_) => "released".to_string(),
-            ReadyBy::NotBefore(_) => "past its not-before time".to_string(),
-            ReadyBy::Pinned(_) => "pinned".to_string(),
-            ReadyBy::Predecessor { pred, transfer, .. } => {
-                if transfer > 0 {
-                    format!(
-                        "after {} and a transfer of {}",
-                        problem.op_name(pred),
-                        fmt_minutes(transfer)
-                    )
-                } else {
-                    format!("after {}", problem.op_name(pred))
-                }
+    let why = match s.ready_by {
+        ReadyBy::HorizonStart => "from the horizon start".to_string(),
+        ReadyBy::Release(_) => "released".to_string(),
+        ReadyBy::NotBefore(_) => "past its not-before time".to_string(),
+        ReadyBy::Pinned(_) => "pinned".to_string(),
+        ReadyBy::Predecessor { pred, transfer, .. } => {
+            if transfer > 0 {
+                format!(
+                    "after {} and a transfer of {}",
+                    problem.op_name(pred),
+                    fmt_minutes(transfer)
+                )
+            } else {
+                format!("after {}", problem.op_name(pred))
             }
-        };
-        lines.push(format!("job ready at {} ({why})", when(s.ready)));
-    }
-    if s.changeover > 0 {
-        let ss = s.setup_start.unwrap_or(s.start);
-        let mut t = format!(
-            "changeover {} → {} of {} on {}, {} → {}",
-            family(problem, s.family_before),
-            family(problem, problem.op(s.op).family),
-            fmt_minutes(s.changeover),
-            m.id,
-            when(ss),
-            when(s.start)
-        );
-        if s.wait_changeover > 0 && s.secondary.is_some() {
-            t.push_str(&format!(
-                "; it delayed what the machine allowed by {} (the start waited longer, see above)",
-                fmt_minutes(s.wait_changeover)
-            ));
-        } else if s.wait_changeover > 0 {
-            t.push_str(&format!(
-                "; it delayed the start by {}",
-                fmt_minutes(s.wait_changeover)
-            ));
-        } else {
-            t.push_str(" (while the job was not yet ready: no delay)");
         }
-        lines.push(t);
+    };
+    Some(format!(
+        "job ready at {} ({why})",
+        fmt_when(problem, s.ready)
+    ))
+}
+
+/// The changeover before the operation, if any, and whether it delayed the start.
+fn changeover_line(problem: &Problem, s: &Step) -> Option<String> {
+    if s.changeover <= 0 {
+        return None;
     }
-    if s.wait_calendar > 0 {
-        let closed_until = s.ready + s.wait_calendar;
-        let names = closure_names(problem, s.machine, s.ready, closed_until);
-        if names.is_empty() {
-            lines.push(format!(
-                "waited {} for an uninterrupted working interval of {} on {} (atomic operation)",
-                fmt_minutes(s.wait_calendar),
-                fmt_minutes(s.duration),
-                m.id
-            ));
-        } else {
-            let mut t = format!(
-                "waited {} for {}'s working time ({names}) until {}",
-                fmt_minutes(s.wait_calendar),
-                m.id,
-                when(closed_until)
-            );
-            let working = m.availability.working_minutes(s.ready, closed_until);
-            if problem.op(s.op).atomic && working > 0 {
-                t.push_str(&format!(
-                    "; the {} of working time before that was too short for this atomic \
-                     operation of {} without a break",
-                    fmt_minutes(working),
-                    fmt_minutes(s.duration)
-                ));
-            }
-            lines.push(t);
-        }
+    let when = |t| fmt_when(problem, t);
+    let ss = s.setup_start.unwrap_or(s.start);
+    let mut t = format!(
+        "changeover {} → {} of {} on {}, {} → {}",
+        family(problem, s.family_before),
+        family(problem, problem.op(s.op).family),
+        fmt_minutes(s.changeover),
+        problem.machine(s.machine).id,
+        when(ss),
+        when(s.start)
+    );
+    if s.wait_changeover > 0 && s.secondary.is_some() {
+        t.push_str(&format!(
+            "; it delayed what the machine allowed by {} (the start waited longer, see above)",
+            fmt_minutes(s.wait_changeover)
+        ));
+    } else if s.wait_changeover > 0 {
+        t.push_str(&format!(
+            "; it delayed the start by {}",
+            fmt_minutes(s.wait_changeover)
+        ));
+    } else {
+        t.push_str(" (while the job was not yet ready: no delay)");
     }
+    Some(t)
+}
+
+/// The wait for the machine's working time (named closures), or for a long enough working
+/// interval when the operation is atomic.
+fn calendar_line(problem: &Problem, s: &Step) -> Option<String> {
+    if s.wait_calendar <= 0 {
+        return None;
+    }
+    let m = problem.machine(s.machine);
+    let closed_until = s.ready + s.wait_calendar;
+    let names = closure_names(problem, s.machine, s.ready, closed_until);
+    if names.is_empty() {
+        return Some(format!(
+            "waited {} for an uninterrupted working interval of {} on {} (atomic operation)",
+            fmt_minutes(s.wait_calendar),
+            fmt_minutes(s.duration),
+            m.id
+        ));
+    }
+    let mut t = format!(
+        "waited {} for {}'s working time ({names}) until {}",
+        fmt_minutes(s.wait_calendar),
+        m.id,
+        fmt_when(problem, closed_until)
+    );
+    let working = m.availability.working_minutes(s.ready, closed_until);
+    if problem.op(s.op).atomic && working > 0 {
+        t.push_str(&format!(
+            "; the {} of working time before that was too short for this atomic \
+             operation of {} without a break",
+            fmt_minutes(working),
+            fmt_minutes(s.duration)
+        ));
+    }
+    Some(t)
+}
+
+/// Where the schedule departs from the earliest start the rules allow (idle, or a start too
+/// early: a broken schedule), and the pauses of a resumable operation.
+fn timing_notes(problem: &Problem, s: &Step) -> Vec<String> {
+    let when = |t| fmt_when(problem, t);
+    let mut lines = Vec::new();
     if s.wait_idle > 0 {
         lines.push(format!(
             "started {} later than the rules allow ({}): the schedule leaves {} idle",
             fmt_minutes(s.wait_idle),
             when(s.earliest),
-            m.id
+            problem.machine(s.machine).id
         ));
     }
     if s.too_early() {
@@ -1288,12 +1330,12 @@ pub fn describe_step(problem: &Problem, s: &Step) -> Vec<String> {
     lines
 }
 
-/// The full explanation of a job's completion, for people.
+/// The full explanation of a job's completion, for people: a headline (completion against
+/// due date and deadline), the chain of steps that set it, and where the time went.
 pub fn explain_job(problem: &Problem, schedule: &Schedule, job: JobId) -> String {
     let analysis = analyse(problem, schedule);
     let j = problem.job(job);
     let mut out = String::new();
-    let when = |t| fmt_when(problem, t);
     let Some(last) = analysis.step_of(j.last_op()) else {
         let _ = writeln!(
             out,
@@ -1309,6 +1351,44 @@ pub fn explain_job(problem: &Problem, schedule: &Schedule, job: JobId) -> String
         .map(|s| s.end)
         .max()
         .unwrap_or(last.end);
+    let _ = writeln!(out, "{}.", completion_headline(problem, job, c));
+    let _ = writeln!(
+        out,
+        "What set its completion, walking back from its last operation:"
+    );
+    for (n, &i) in chain(problem, &analysis, job).iter().enumerate() {
+        let s = &analysis.steps[i];
+        let m = problem.machine(s.machine);
+        let _ = writeln!(
+            out,
+            "{:>3}. {} on {} ({}): {} → {}, {} of work",
+            n + 1,
+            problem.op_name(s.op),
+            m.id,
+            problem.plants[m.plant.idx()].id,
+            fmt_when(problem, s.start),
+            fmt_when(problem, s.end),
+            fmt_minutes(s.duration)
+        );
+        for line in describe_step(problem, s) {
+            let _ = writeln!(out, "       {line}");
+        }
+    }
+    let spent = TimeSpent::of(&pieces(problem, &analysis, job));
+    let _ = writeln!(
+        out,
+        "From the horizon start to completion ({}): {}.",
+        fmt_minutes(c),
+        spent.parts(problem).join("; ")
+    );
+    out
+}
+
+/// "Job J (weight w): completes …", with its due date (late or to spare) and a missed hard
+/// deadline.
+fn completion_headline(problem: &Problem, job: JobId, c: Minute) -> String {
+    let j = problem.job(job);
+    let when = |t| fmt_when(problem, t);
     let mut head = format!("Job {} (weight {}): completes {}", j.id, j.weight, when(c));
     match j.due {
         Some(d) if c > d => {
@@ -1330,119 +1410,116 @@ pub fn explain_job(problem: &Problem, schedule: &Schedule, job: JobId) -> String
             ));
         }
     }
-    let _ = writeln!(out, "{head}.");
-    let _ = writeln!(
-        out,
-        "What set its completion, walking back from its last operation:"
-    );
-    let steps = chain(problem, &analysis, job);
-    for (n, &i) in steps.iter().enumerate() {
-        let s = &analysis.steps[i];
-        let op = problem.op(s.op);
-        let m = problem.machine(s.machine);
-        let _ = writeln!(
-            out,
-            "{:>3}. {} on {} ({}): {} → {}, {} of work",
-            n + 1,
-            problem.op_name(s.op),
-            m.id,
-            problem.plants[m.plant.idx()].id,
-            when(s.start),
-            when(s.end),
-            fmt_minutes(s.duration)
-        );
-        let _ = op;
-        for line in describe_step(problem, s) {
-            let _ = writeln!(out, "       {line}");
+    head
+}
+
+/// Where a job's time went from the horizon start to its completion: the pieces of its chain
+/// summed per kind (and per machine, closure, resource or item), for the closing line.
+#[derive(Default)]
+struct TimeSpent {
+    own: Minute,
+    other: BTreeMap<MachineId, Minute>,
+    changeover: BTreeMap<MachineId, Minute>,
+    closed: BTreeMap<Closure, Minute>,
+    resource: BTreeMap<ResourceId, Minute>,
+    material: BTreeMap<ItemId, Minute>,
+    idle: Minute,
+    transfer: Minute,
+    /// Before the chain's release or pin.
+    origin: Minute,
+}
+
+impl TimeSpent {
+    fn of(pieces: &[Piece]) -> TimeSpent {
+        let mut t = TimeSpent::default();
+        for p in pieces {
+            match *p {
+                Piece::OwnWork { minutes, .. } => t.own += minutes,
+                Piece::OtherWork {
+                    machine, minutes, ..
+                } => *t.other.entry(machine).or_default() += minutes,
+                Piece::Changeover { machine, minutes } => {
+                    *t.changeover.entry(machine).or_default() += minutes
+                }
+                Piece::Closed { kind, minutes, .. } => {
+                    *t.closed.entry(kind).or_default() += minutes
+                }
+                Piece::ResourceWait {
+                    resource, minutes, ..
+                } => *t.resource.entry(resource).or_default() += minutes,
+                Piece::MaterialWait { item, minutes, .. } => {
+                    *t.material.entry(item).or_default() += minutes
+                }
+                Piece::Idle { minutes, .. } => t.idle += minutes,
+                Piece::Transfer { minutes, .. } => t.transfer += minutes,
+                Piece::Release { minutes } | Piece::Pinned { minutes } => t.origin += minutes,
+            }
         }
+        t
     }
-    // Where the time went.
-    let ps = pieces(problem, &analysis, job);
-    let mut own = 0;
-    let mut other: BTreeMap<MachineId, Minute> = BTreeMap::new();
-    let mut chg: BTreeMap<MachineId, Minute> = BTreeMap::new();
-    let mut closed: BTreeMap<Closure, Minute> = BTreeMap::new();
-    let mut res: BTreeMap<ResourceId, Minute> = BTreeMap::new();
-    let mut mat: BTreeMap<ItemId, Minute> = BTreeMap::new();
-    let (mut idle, mut transfer, mut origin) = (0, 0, 0);
-    for p in &ps {
-        match *p {
-            Piece::OwnWork { minutes, .. } => own += minutes,
-            Piece::OtherWork {
-                machine, minutes, ..
-            } => *other.entry(machine).or_default() += minutes,
-            Piece::Changeover { machine, minutes } => *chg.entry(machine).or_default() += minutes,
-            Piece::Closed { kind, minutes, .. } => *closed.entry(kind).or_default() += minutes,
-            Piece::ResourceWait {
-                resource, minutes, ..
-            } => *res.entry(resource).or_default() += minutes,
-            Piece::MaterialWait { item, minutes, .. } => *mat.entry(item).or_default() += minutes,
-            Piece::Idle { minutes, .. } => idle += minutes,
-            Piece::Transfer { minutes, .. } => transfer += minutes,
-            Piece::Release { minutes } | Piece::Pinned { minutes } => origin += minutes,
-        }
-    }
-    let mut parts = vec![format!("own work {}", fmt_minutes(own))];
-    let per_machine = |v: &BTreeMap<MachineId, Minute>| {
-        v.iter()
-            .map(|(m, x)| format!("{} {}", problem.machine(*m).id, fmt_minutes(*x)))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    if !other.is_empty() {
-        parts.push(format!(
-            "machines busy with other jobs {} ({})",
-            fmt_minutes(other.values().sum()),
-            per_machine(&other)
-        ));
-    }
-    if !chg.is_empty() {
-        parts.push(format!(
-            "changeovers {} ({})",
-            fmt_minutes(chg.values().sum()),
-            per_machine(&chg)
-        ));
-    }
-    for (k, m) in &closed {
-        parts.push(format!("{} {}", k.name(), fmt_minutes(*m)));
-    }
-    if !res.is_empty() {
-        parts.push(format!(
-            "waiting for resources {} ({})",
-            fmt_minutes(res.values().sum()),
-            res.iter()
-                .map(|(r, x)| format!("{} {}", problem.resources[r.idx()].id, fmt_minutes(*x)))
+
+    /// The kinds with time, own work first, each with its breakdown.
+    fn parts(&self, problem: &Problem) -> Vec<String> {
+        let mut parts = vec![format!("own work {}", fmt_minutes(self.own))];
+        let per_machine = |v: &BTreeMap<MachineId, Minute>| {
+            v.iter()
+                .map(|(m, x)| format!("{} {}", problem.machine(*m).id, fmt_minutes(*x)))
                 .collect::<Vec<_>>()
                 .join(", ")
-        ));
+        };
+        if !self.other.is_empty() {
+            parts.push(format!(
+                "machines busy with other jobs {} ({})",
+                fmt_minutes(self.other.values().sum()),
+                per_machine(&self.other)
+            ));
+        }
+        if !self.changeover.is_empty() {
+            parts.push(format!(
+                "changeovers {} ({})",
+                fmt_minutes(self.changeover.values().sum()),
+                per_machine(&self.changeover)
+            ));
+        }
+        for (k, m) in &self.closed {
+            parts.push(format!("{} {}", k.name(), fmt_minutes(*m)));
+        }
+        if !self.resource.is_empty() {
+            parts.push(format!(
+                "waiting for resources {} ({})",
+                fmt_minutes(self.resource.values().sum()),
+                self.resource
+                    .iter()
+                    .map(|(r, x)| {
+                        format!("{} {}", problem.resources[r.idx()].id, fmt_minutes(*x))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if !self.material.is_empty() {
+            parts.push(format!(
+                "waiting for materials {} ({})",
+                fmt_minutes(self.material.values().sum()),
+                self.material
+                    .iter()
+                    .map(|(i, x)| format!("{} {}", problem.items[i.idx()].id, fmt_minutes(*x)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if self.transfer > 0 {
+            parts.push(format!("transfers {}", fmt_minutes(self.transfer)));
+        }
+        if self.idle > 0 {
+            parts.push(format!("idle {}", fmt_minutes(self.idle)));
+        }
+        if self.origin > 0 {
+            parts.push(format!(
+                "before the chain's release or pin {}",
+                fmt_minutes(self.origin)
+            ));
+        }
+        parts
     }
-    if !mat.is_empty() {
-        parts.push(format!(
-            "waiting for materials {} ({})",
-            fmt_minutes(mat.values().sum()),
-            mat.iter()
-                .map(|(i, x)| format!("{} {}", problem.items[i.idx()].id, fmt_minutes(*x)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-    }
-    if transfer > 0 {
-        parts.push(format!("transfers {}", fmt_minutes(transfer)));
-    }
-    if idle > 0 {
-        parts.push(format!("idle {}", fmt_minutes(idle)));
-    }
-    if origin > 0 {
-        parts.push(format!(
-            "before the chain's release or pin {}",
-            fmt_minutes(origin)
-        ));
-    }
-    let _ = writeln!(
-        out,
-        "From the horizon start to completion ({}): {}.",
-        fmt_minutes(c),
-        parts.join("; ")
-    );
-    out
 }

@@ -153,14 +153,14 @@ fn baseline_predecessors(p1: &Problem, old: &[Option<ScheduledOp>]) -> Vec<Optio
     baseline_pred
 }
 
-/// Runs a repair (no printing but progress). Errors are bad input (exit 2).
-pub fn repair(opts: &RescheduleOptions, started: Instant) -> Result<Repair, InputError> {
-    let (raw, original) = load_raw(&opts.instance)?;
-    let plan = read_schedule(&original, &opts.schedule)?;
-    let now = crate::report::dispatch_list::parse_instant(&original, &opts.now)
-        .map_err(|e| bad("--now", "", e))?;
-    let (machine_change, sequence_change) = change_weights(opts)?;
-    let events = load_events(&opts.events, &original)?;
+/// Each operation's placement in the plan to repair, indexed like the original instance; an
+/// error when the plan leaves one out, a warning (unless quiet) when it breaks rules (it is
+/// repaired anyway: that may be why it is being repaired).
+fn plan_placements(
+    opts: &RescheduleOptions,
+    original: &Problem,
+    plan: &Schedule,
+) -> Result<Vec<Option<ScheduledOp>>, InputError> {
     let sched_file = opts.schedule.display().to_string();
     let mut baseline: Vec<Option<ScheduledOp>> = vec![None; original.ops.len()];
     for s in &plan.ops {
@@ -176,7 +176,7 @@ pub fn repair(opts: &RescheduleOptions, started: Instant) -> Result<Repair, Inpu
             ),
         ));
     }
-    let violations = check(&original, &plan);
+    let violations = check(original, plan);
     if !violations.is_empty() && !opts.quiet {
         eprintln!(
             "warning: {sched_file}: the plan breaks {} rule(s) of the instance (first: {}); repairing it anyway",
@@ -184,13 +184,18 @@ pub fn repair(opts: &RescheduleOptions, started: Instant) -> Result<Repair, Inpu
             violations[0].message
         );
     }
-    let st = status(&original, &baseline, &events, now, opts.freeze);
-    let v1 = patch(&raw, &original, &baseline, &events, &st, now)
-        .map_err(|d| InputError::invalid(&events.file, d))?;
-    let rush_base = v1.jobs.len() - rush_orders(&events).len();
-    let p1 = validate(&v1).map_err(|d| patched_error(&events, rush_base, d))?;
+    Ok(baseline)
+}
 
-    // Old placement and status of each operation of the patched instance.
+/// Old placement and status (`new`, `started`, `frozen` or `free`) of each operation of the
+/// patched instance `p1`, matched to the original by job and operation id (the patch renumbers
+/// operations when jobs are cancelled or added).
+fn old_placements(
+    original: &Problem,
+    baseline: &[Option<ScheduledOp>],
+    st: &Status,
+    p1: &Problem,
+) -> (Vec<Option<ScheduledOp>>, Vec<&'static str>) {
     let mut old: Vec<Option<ScheduledOp>> = vec![None; p1.ops.len()];
     let mut state: Vec<&'static str> = vec!["new"; p1.ops.len()];
     for (i, op) in p1.ops.iter().enumerate() {
@@ -211,6 +216,48 @@ pub fn repair(opts: &RescheduleOptions, started: Instant) -> Result<Repair, Inpu
             }
         }
     }
+    (old, state)
+}
+
+/// The rescheduled plan's header: solver, status, objective, its nonzero terms plus the
+/// stability term (which the instance's own objective does not name), and time taken.
+fn label_result(p2: &Problem, result: &mut SolveResult, started: Instant) {
+    let ev = result.evaluation;
+    let info = &mut result.schedule.info;
+    info.solver = Some(format!("reschedule: {}", result.method));
+    info.status = Some(if ev.feasible() {
+        "feasible".into()
+    } else {
+        "deadlines-missed".into()
+    });
+    info.objective = Some(ev.value);
+    info.terms = ev
+        .named_terms()
+        .iter()
+        .zip(p2.objective.as_array())
+        .filter(|(_, w)| *w != 0.0)
+        .map(|((n, v), _)| (n.to_string(), *v))
+        .chain([("stability".to_string(), ev.terms.stability)])
+        .collect();
+    info.seconds = Some(started.elapsed().as_secs_f64());
+}
+
+/// Runs a repair (no printing but progress). Errors are bad input (exit 2).
+pub fn repair(opts: &RescheduleOptions, started: Instant) -> Result<Repair, InputError> {
+    let (raw, original) = load_raw(&opts.instance)?;
+    let plan = read_schedule(&original, &opts.schedule)?;
+    let now = crate::report::dispatch_list::parse_instant(&original, &opts.now)
+        .map_err(|e| bad("--now", "", e))?;
+    let (machine_change, sequence_change) = change_weights(opts)?;
+    let events = load_events(&opts.events, &original)?;
+    let baseline = plan_placements(opts, &original, &plan)?;
+    let st = status(&original, &baseline, &events, now, opts.freeze);
+    let v1 = patch(&raw, &original, &baseline, &events, &st, now)
+        .map_err(|d| InputError::invalid(&events.file, d))?;
+    let rush_base = v1.jobs.len() - rush_orders(&events).len();
+    let p1 = validate(&v1).map_err(|d| patched_error(&events, rush_base, d))?;
+
+    let (old, mut state) = old_placements(&original, &baseline, &st, &p1);
     let baseline_pred = baseline_predecessors(&p1, &old);
     let stability = Stability {
         baseline: old
@@ -269,24 +316,7 @@ pub fn repair(opts: &RescheduleOptions, started: Instant) -> Result<Repair, Inpu
     let outcome = search_from(&p2, &opts.search, initial, started)
         .map_err(|e| bad(&events.file, "", e.to_string()))?;
     let mut result = outcome.result;
-    let ev = result.evaluation;
-    let info = &mut result.schedule.info;
-    info.solver = Some(format!("reschedule: {}", result.method));
-    info.status = Some(if ev.feasible() {
-        "feasible".into()
-    } else {
-        "deadlines-missed".into()
-    });
-    info.objective = Some(ev.value);
-    info.terms = ev
-        .named_terms()
-        .iter()
-        .zip(p2.objective.as_array())
-        .filter(|(_, w)| *w != 0.0)
-        .map(|((n, v), _)| (n.to_string(), *v))
-        .chain([("stability".to_string(), ev.terms.stability)])
-        .collect();
-    info.seconds = Some(started.elapsed().as_secs_f64());
+    label_result(&p2, &mut result, started);
 
     let old_tardiness = old_tardiness(&original, &plan, &p2);
     let removed = original

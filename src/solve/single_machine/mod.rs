@@ -121,6 +121,39 @@ struct Shared {
     last_best: f64,
 }
 
+/// One run of the dedicated search: what its threads share (read-only settings, counters and
+/// the best sequence offered at the last meeting).
+struct Run<'a> {
+    model: Model,
+    /// The dispatching rule's job permutation: every thread starts from it.
+    start: Vec<u32>,
+    cfg: &'a SearchConfig,
+    started: Instant,
+    bound: f64,
+    threads: usize,
+    deadline: Option<Instant>,
+    per_thread: Option<u64>,
+    /// In kicks (see [`search`]).
+    stall: Option<u64>,
+    halt: AtomicBool,
+    total_iters: AtomicU64,
+    /// The best cost any thread has recorded (bits of an `f64`).
+    best_bits: AtomicU64,
+    shared: Mutex<Shared>,
+    barrier: Barrier,
+}
+
+/// One thread's walk: its random stream, current and best states, and counters.
+struct Walk {
+    rng: StdRng,
+    cur: State,
+    best: State,
+    iterations: u64,
+    /// Kicks since the last improvement of the current state (or return to the best).
+    since: u64,
+    last_print: Instant,
+}
+
 /// Runs the dedicated search on a problem that [`qualifies`] on machine `m`.
 pub fn search(
     problem: &Problem,
@@ -129,148 +162,42 @@ pub fn search(
     started: Instant,
 ) -> Result<SearchOutcome, SolveError> {
     let initial = solve_dispatch(problem)?;
-    let model = model(problem);
     let bound = lower_bound(problem).value;
-    let start: Vec<u32> = initial.sequence.order[m.idx()]
-        .iter()
-        .map(|&o| problem.op(o).job.0)
-        .collect();
     let threads = cfg.threads.max(1);
-    let deadline = cfg.time_limit.map(|t| started + t);
-    let per_thread = cfg.iterations.map(|i| i.div_ceil(threads as u64));
-    // `stall` counts the general search's iterations; a kick here is worth about a hundred.
-    let stall = cfg.stall.map(|s| (s / 100).max(50));
-    let halt = AtomicBool::new(false);
-    let total_iters = AtomicU64::new(0);
-    let shared = Mutex::new(Shared {
-        best: None,
-        history: vec![(started.elapsed().as_secs_f64(), initial.evaluation.value)],
-        finished: false,
-        stalled_epochs: 0,
-        last_best: f64::INFINITY,
-    });
-    let barrier = Barrier::new(threads);
-    let stopped = || {
-        halt.load(Ordering::Relaxed)
-            || cfg.stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed))
-            || deadline.is_some_and(|d| Instant::now() >= d)
-    };
-    let best_bits = AtomicU64::new(initial.evaluation.value.to_bits());
-    // A thread's new best: into the history when it beats every thread's, and a halt when it
-    // meets the bound.
-    let record = |v: f64| {
-        if v < f64::from_bits(best_bits.load(Ordering::Relaxed)) {
-            best_bits.store(v.to_bits(), Ordering::Relaxed);
-            shared
-                .lock()
-                .unwrap()
-                .history
-                .push((started.elapsed().as_secs_f64(), v));
-        }
-        if meets(v, bound) {
-            halt.store(true, Ordering::Relaxed);
-        }
+    let run = Run {
+        model: model(problem),
+        start: initial.sequence.order[m.idx()]
+            .iter()
+            .map(|&o| problem.op(o).job.0)
+            .collect(),
+        cfg,
+        started,
+        bound,
+        threads,
+        deadline: cfg.time_limit.map(|t| started + t),
+        per_thread: cfg.iterations.map(|i| i.div_ceil(threads as u64)),
+        // `stall` counts the general search's iterations; a kick here is worth about a hundred.
+        stall: cfg.stall.map(|s| (s / 100).max(50)),
+        halt: AtomicBool::new(false),
+        total_iters: AtomicU64::new(0),
+        best_bits: AtomicU64::new(initial.evaluation.value.to_bits()),
+        shared: Mutex::new(Shared {
+            best: None,
+            history: vec![(started.elapsed().as_secs_f64(), initial.evaluation.value)],
+            finished: false,
+            stalled_epochs: 0,
+            last_best: f64::INFINITY,
+        }),
+        barrier: Barrier::new(threads),
     };
     std::thread::scope(|s| {
         for t in 0..threads {
-            let (model, start, shared, barrier, stopped, record) =
-                (&model, &start, &shared, &barrier, &stopped, &record);
-            let total_iters = &total_iters;
-            s.spawn(move || {
-                let mut rng = StdRng::seed_from_u64(
-                    cfg.seed ^ (t as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15),
-                );
-                let mut cur = State::new(model, start.clone());
-                if t > 0 {
-                    // Diverse starts: the other threads begin from a kicked copy.
-                    kick(&mut cur.perm, &mut rng);
-                    cur.refresh(model);
-                }
-                cur.descend(model);
-                record(cur.cost);
-                let mut best = cur.clone();
-                let mut iterations = 0u64;
-                let mut since = 0u64;
-                let mut last_print = Instant::now();
-                loop {
-                    for _ in 0..EPOCH {
-                        if per_thread.is_some_and(|l| iterations >= l) || stopped() {
-                            break;
-                        }
-                        let mut cand = cur.clone();
-                        kick(&mut cand.perm, &mut rng);
-                        cand.refresh(model);
-                        cand.descend(model);
-                        iterations += 1;
-                        total_iters.fetch_add(1, Ordering::Relaxed);
-                        since += 1;
-                        if cand.cost <= cur.cost + 1e-9 {
-                            cur = cand;
-                        } else if since > 50 + model.p.len() as u64 {
-                            // Stuck: back to the best.
-                            cur = best.clone();
-                            since = 0;
-                        }
-                        if cur.cost < best.cost - 1e-9 {
-                            best = cur.clone();
-                            since = 0;
-                            record(best.cost);
-                        }
-                    }
-                    {
-                        let mut sh = shared.lock().unwrap();
-                        if sh
-                            .best
-                            .as_ref()
-                            .is_none_or(|(c, tt, _)| (best.cost, t) < (*c, *tt))
-                        {
-                            sh.best = Some((best.cost, t, best.perm.clone()));
-                        }
-                    }
-                    if barrier.wait().is_leader() {
-                        let mut sh = shared.lock().unwrap();
-                        let c = sh.best.as_ref().expect("offered").0;
-                        sh.stalled_epochs = if c < sh.last_best - 1e-9 {
-                            0
-                        } else {
-                            sh.stalled_epochs + 1
-                        };
-                        sh.last_best = c;
-                        let stalled =
-                            stall.is_some_and(|s| sh.stalled_epochs * EPOCH * threads as u64 >= s);
-                        sh.finished = stopped()
-                            || per_thread.is_some_and(|l| iterations >= l)
-                            || meets(c, bound)
-                            || c <= 0.0
-                            || stalled;
-                        if !cfg.quiet && last_print.elapsed() >= Duration::from_secs(1) {
-                            eprintln!(
-                                "[{:6.1}s] best objective {:.2}  iterations {} (one machine)",
-                                started.elapsed().as_secs_f64(),
-                                c,
-                                total_iters.load(Ordering::Relaxed)
-                            );
-                            last_print = Instant::now();
-                        }
-                    }
-                    barrier.wait();
-                    let sh = shared.lock().unwrap();
-                    if sh.finished {
-                        break;
-                    }
-                    // Adopt the shared best when it beats this thread's own.
-                    if let Some((c, _, perm)) = &sh.best {
-                        if *c < best.cost - 1e-9 {
-                            best = State::new(model, perm.clone());
-                            cur = best.clone();
-                            since = 0;
-                        }
-                    }
-                }
-            });
+            let run = &run;
+            s.spawn(move || run.thread(t));
         }
     });
-    let sh = shared.into_inner().unwrap();
+    let iterations = run.total_iters.load(Ordering::Relaxed);
+    let sh = run.shared.into_inner().unwrap();
     let (_, _, perm) = sh.best.expect("at least one epoch ran");
     let mut result = finish(problem, sequence(problem, m, &perm), String::new())?;
     if result.evaluation.value < initial.evaluation.value - 1e-9 {
@@ -286,11 +213,162 @@ pub fn search(
     Ok(SearchOutcome {
         result,
         history: sh.history,
-        iterations: total_iters.load(Ordering::Relaxed),
+        iterations,
         seconds: started.elapsed().as_secs_f64(),
         bound,
         optimal,
     })
+}
+
+impl Run<'_> {
+    fn stopped(&self) -> bool {
+        self.halt.load(Ordering::Relaxed)
+            || self
+                .cfg
+                .stop
+                .as_ref()
+                .is_some_and(|s| s.load(Ordering::Relaxed))
+            || self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+
+    /// A thread's new best: into the history when it beats every thread's, and a halt when it
+    /// meets the bound.
+    fn record(&self, v: f64) {
+        if v < f64::from_bits(self.best_bits.load(Ordering::Relaxed)) {
+            self.best_bits.store(v.to_bits(), Ordering::Relaxed);
+            self.shared
+                .lock()
+                .unwrap()
+                .history
+                .push((self.started.elapsed().as_secs_f64(), v));
+        }
+        if meets(v, self.bound) {
+            self.halt.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Thread `t`: epochs of kicks, each followed by a meeting, until the meeting says stop.
+    fn thread(&self, t: usize) {
+        let model = &self.model;
+        let mut rng = StdRng::seed_from_u64(
+            self.cfg.seed ^ (t as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15),
+        );
+        let mut cur = State::new(model, self.start.clone());
+        if t > 0 {
+            // Diverse starts: the other threads begin from a kicked copy.
+            kick(&mut cur.perm, &mut rng);
+            cur.refresh(model);
+        }
+        cur.descend(model);
+        self.record(cur.cost);
+        let mut w = Walk {
+            rng,
+            best: cur.clone(),
+            cur,
+            iterations: 0,
+            since: 0,
+            last_print: Instant::now(),
+        };
+        loop {
+            self.epoch(&mut w);
+            if self.meet(t, &mut w) {
+                break;
+            }
+        }
+    }
+
+    /// Up to [`EPOCH`] kicks, each followed by a descent; a worse result is kept (a walk), but
+    /// a walk stuck too long returns to the thread's best.
+    fn epoch(&self, w: &mut Walk) {
+        let model = &self.model;
+        for _ in 0..EPOCH {
+            if self.per_thread.is_some_and(|l| w.iterations >= l) || self.stopped() {
+                break;
+            }
+            let mut cand = w.cur.clone();
+            kick(&mut cand.perm, &mut w.rng);
+            cand.refresh(model);
+            cand.descend(model);
+            w.iterations += 1;
+            self.total_iters.fetch_add(1, Ordering::Relaxed);
+            w.since += 1;
+            if cand.cost <= w.cur.cost + 1e-9 {
+                w.cur = cand;
+            } else if w.since > 50 + model.p.len() as u64 {
+                // Stuck: back to the best.
+                w.cur = w.best.clone();
+                w.since = 0;
+            }
+            if w.cur.cost < w.best.cost - 1e-9 {
+                w.best = w.cur.clone();
+                w.since = 0;
+                self.record(w.best.cost);
+            }
+        }
+    }
+
+    /// The threads' meeting after an epoch: each offers its best, one (the barrier's leader)
+    /// decides whether to stop, then each adopts the shared best when it beats its own. Fixed
+    /// meetings keep a run with `iterations` and a seed reproducible. `true`: stop.
+    fn meet(&self, t: usize, w: &mut Walk) -> bool {
+        {
+            let mut sh = self.shared.lock().unwrap();
+            if sh
+                .best
+                .as_ref()
+                .is_none_or(|(c, tt, _)| (w.best.cost, t) < (*c, *tt))
+            {
+                sh.best = Some((w.best.cost, t, w.best.perm.clone()));
+            }
+        }
+        if self.barrier.wait().is_leader() {
+            self.decide(w);
+        }
+        self.barrier.wait();
+        let sh = self.shared.lock().unwrap();
+        if sh.finished {
+            return true;
+        }
+        // Adopt the shared best when it beats this thread's own.
+        if let Some((c, _, perm)) = &sh.best {
+            if *c < w.best.cost - 1e-9 {
+                w.best = State::new(&self.model, perm.clone());
+                w.cur = w.best.clone();
+                w.since = 0;
+            }
+        }
+        false
+    }
+
+    /// The leader's part of a meeting: counts stalled epochs, decides whether the run is over
+    /// (stop, limits, bound met, stall) and prints progress at most once a second.
+    fn decide(&self, w: &mut Walk) {
+        let mut sh = self.shared.lock().unwrap();
+        let c = sh.best.as_ref().expect("offered").0;
+        sh.stalled_epochs = if c < sh.last_best - 1e-9 {
+            0
+        } else {
+            sh.stalled_epochs + 1
+        };
+        sh.last_best = c;
+        let stalled = self
+            .stall
+            .is_some_and(|s| sh.stalled_epochs * EPOCH * self.threads as u64 >= s);
+        sh.finished = self.stopped()
+            || self.per_thread.is_some_and(|l| w.iterations >= l)
+            || meets(c, self.bound)
+            || c <= 0.0
+            || stalled;
+        if !self.cfg.quiet && w.last_print.elapsed() >= Duration::from_secs(1) {
+            eprintln!(
+                "[{:6.1}s] best objective {:.2}  iterations {} (one machine)",
+                self.started.elapsed().as_secs_f64(),
+                c,
+                self.total_iters.load(Ordering::Relaxed)
+            );
+            w.last_print = Instant::now();
+        }
+    }
 }
 
 /// The dedicated search's own cost of the sequence it returns, for tests: it must equal the
