@@ -3,9 +3,11 @@
 //! schedule and the reporter all go through here; only the referee (`check`) stands apart.
 
 pub mod decode;
+pub mod incremental;
 pub mod kpi;
 pub mod objective;
 
 pub use decode::{place, Cause, DecodeError, Decoder, Placement, Sequence};
+pub use incremental::{Change, Incremental, Span};
 pub use kpi::{compute_kpis, Kpis};
 pub use objective::{evaluate_schedule, Evaluation, Terms};
