@@ -19,8 +19,6 @@ use super::decode::{DecodeError, Decoder, Sequence};
 use super::objective::Evaluation;
 use crate::engine::{Blocked, Cause, Engine, MachineSlot, PlaceError, PredPlaced};
 use crate::model::{MachineId, Minute, OpId, Problem};
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 
 /// Positions of one machine's sequence that a move changed: the operations at
 /// `first..=last` have a new machine predecessor (or are new there), and every position from
@@ -84,8 +82,7 @@ pub struct Incremental {
     rank: Vec<u32>,
     /// Position of each operation on its machine.
     pos: Vec<u32>,
-    queued: Vec<bool>,
-    heap: BinaryHeap<Reverse<(u32, u32)>>,
+    queue: RankQueue,
     indeg: Vec<u32>,
     stack: Vec<OpId>,
     order: Vec<OpId>,
@@ -108,7 +105,7 @@ impl Incremental {
         Incremental {
             rank: vec![0; n],
             pos: vec![0; n],
-            queued: vec![false; n],
+            queue: RankQueue::new(n),
             indeg: vec![0; n],
             ..Incremental::default()
         }
@@ -184,9 +181,7 @@ impl Incremental {
             }
         }
         if let Err(e) = self.propagate(problem, dec, seq) {
-            while let Some(Reverse((_, raw))) = self.heap.pop() {
-                self.queued[raw as usize] = false;
-            }
+            self.queue.clear();
             return Err(e);
         }
         if let Some(st) = &problem.stability {
@@ -265,10 +260,7 @@ impl Incremental {
     }
 
     fn push(&mut self, o: OpId) {
-        if !self.queued[o.idx()] {
-            self.queued[o.idx()] = true;
-            self.heap.push(Reverse((self.rank[o.idx()], o.0)));
-        }
+        self.queue.push(self.rank[o.idx()]);
     }
 
     fn machine_pred(&self, seq: &Sequence, o: OpId) -> Option<OpId> {
@@ -365,10 +357,9 @@ impl Incremental {
         dec: &mut Decoder,
         seq: &Sequence,
     ) -> Result<(), DecodeError> {
-        while let Some(Reverse((_, raw))) = self.heap.pop() {
-            let o = OpId(raw);
+        while let Some(r) = self.queue.pop() {
+            let o = dec.placed[r as usize];
             let i = o.idx();
-            self.queued[i] = false;
             let m = seq.machine_of[i];
             let prev = self.machine_pred(seq, o);
             let slot = MachineSlot::of(problem, m, prev, prev.map_or(0, |q| dec.end[q.idx()]));
@@ -411,6 +402,49 @@ impl Incremental {
             }
         }
         Ok(())
+    }
+}
+
+/// The operations waiting to be re-placed, by rank: a bit set scanned forward. Re-placing in
+/// rank order only ever queues later ranks (successors in a topological order), so the scan
+/// never goes back; cheaper than a heap, whose pops dominated re-timing.
+#[derive(Debug, Clone, Default)]
+struct RankQueue {
+    bits: Vec<u64>,
+    /// No bit below this word is set.
+    word: usize,
+}
+
+impl RankQueue {
+    fn new(n: usize) -> Self {
+        RankQueue {
+            bits: vec![0; n.div_ceil(64)],
+            word: 0,
+        }
+    }
+
+    fn push(&mut self, rank: u32) {
+        let w = rank as usize / 64;
+        self.bits[w] |= 1 << (rank % 64);
+        self.word = self.word.min(w);
+    }
+
+    fn pop(&mut self) -> Option<u32> {
+        while self.word < self.bits.len() {
+            let b = self.bits[self.word];
+            if b != 0 {
+                self.bits[self.word] = b & (b - 1);
+                return Some((self.word * 64) as u32 + b.trailing_zeros());
+            }
+            self.word += 1;
+        }
+        self.word = 0;
+        None
+    }
+
+    fn clear(&mut self) {
+        self.bits.iter_mut().for_each(|b| *b = 0);
+        self.word = 0;
     }
 }
 
