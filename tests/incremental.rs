@@ -10,12 +10,15 @@ mod common;
 use common::{random_instance, random_sequence, GenOptions};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
-use takt::eval::{Decoder, Incremental, Sequence};
+use takt::eval::{Decoder, Incremental, Resumer, Sequence};
 use takt::formats::to_raw;
+use takt::generate::{generate, GenConfig};
+use takt::model::parse_instance;
 use takt::model::raw::RawPin;
 use takt::model::time::RawInstant;
 use takt::model::validate::validate;
 use takt::model::{MachineId, OpId, Problem, Stability};
+use takt::solve::dispatch::{construct, Rule};
 use takt::solve::neighbourhood::Move;
 
 /// `plain` with some operations pinned where `seq` puts them, some `not_before` bounds and
@@ -79,6 +82,13 @@ fn with_baseline(p: Problem, seq: &Sequence, r: &mut StdRng) -> Problem {
 }
 
 fn random_move(p: &Problem, seq: &Sequence, r: &mut StdRng) -> Option<Move> {
+    if !seq.priority.is_empty() && r.random_bool(0.3) {
+        let n = p.ops().len();
+        return Some(Move::Priority {
+            a: OpId(r.random_range(0..n) as u32),
+            b: OpId(r.random_range(0..n) as u32),
+        });
+    }
     if r.random_bool(0.6) {
         let m = r.random_range(0..p.machines().len());
         let len = seq.order[m].len();
@@ -128,6 +138,10 @@ fn assert_same(p: &Problem, seq: &Sequence, dec: &Decoder, what: &str) {
     assert_eq!(dec.cause, full.cause, "{what}: causes");
     assert_eq!(dec.machine, full.machine, "{what}: machines");
     assert_eq!(dec.completion, full.completion, "{what}: completions");
+    if p.has_secondary() {
+        assert_eq!(dec.chosen, full.chosen, "{what}: resources chosen");
+        assert_eq!(dec.placed, full.placed, "{what}: placement order");
+    }
     if p.stability().is_some() {
         assert_eq!(
             dec.baseline_pred, full.baseline_pred,
@@ -227,4 +241,68 @@ fn incremental_equals_full_decode_after_every_move_and_undo() {
         rejected > 200,
         "only {rejected} moves rejected (cycles, missed pins)"
     );
+}
+
+/// The same with secondary resources and materials: moves (priority swaps included) are
+/// evaluated by resuming the priority decode from a checkpoint ([`Resumer`]).
+#[test]
+fn resumed_decode_equals_full_decode_with_resources_and_materials() {
+    let (mut ok, mut rejected) = (0, 0);
+    for seed in 0..40u64 {
+        let yaml = generate(&GenConfig {
+            jobs: 6 + (seed % 10) as usize,
+            machines: 2 + (seed % 4) as usize,
+            plants: 1 + (seed % 3) as usize,
+            seed,
+            calendars: seed % 2 == 0,
+            changeovers: seed % 3 != 0,
+            tightness: 2.0,
+            operators: 1 + (seed % 3) as usize,
+            materials: seed % 4 != 1,
+        });
+        let p = parse_instance(&yaml, "generated.yaml").expect("generated instances are valid");
+        let mut seq = construct(&p, [Rule::Mwkr, Rule::Spt][seed as usize % 2]);
+        let mut dec = Decoder::new(&p);
+        if dec.decode(&p, &seq).is_err() {
+            continue;
+        }
+        if seq.priority.len() != p.ops().len() {
+            seq.priority = vec![0; p.ops().len()];
+            for (k, o) in dec.placed.iter().enumerate() {
+                seq.priority[o.idx()] = k as u32;
+            }
+        }
+        let mut r = StdRng::seed_from_u64(seed);
+        // Small intervals: resumption from checkpoints all along the decode.
+        let mut ev = Resumer::with_interval(&p, 1 + (seed % 5) as usize);
+        ev.sync(&p, &mut dec, &seq).expect("decodes");
+        for k in 0..80 {
+            let Some(mv) = random_move(&p, &seq, &mut r) else {
+                continue;
+            };
+            let what = format!("seed {seed}, move {k} {mv:?}");
+            mv.apply(&mut seq);
+            let got = ev.apply(&p, &mut dec, &seq, &mv.change());
+            let full = Decoder::new(&p).decode(&p, &seq);
+            assert_eq!(got.is_ok(), full.is_ok(), "{what}: {got:?} vs {full:?}");
+            if let Ok(e) = got {
+                ok += 1;
+                assert_same(&p, &seq, &dec, &what);
+                assert_eq!(e, dec.evaluate(&p), "{what}: returned evaluation");
+            } else {
+                rejected += 1;
+            }
+            if got.is_ok() && r.random_bool(0.5) {
+                ev.keep(&p, &mut dec, &seq);
+                assert_same(&p, &seq, &dec, &format!("{what} kept"));
+                assert_eq!(ev.evaluation(), dec.evaluate(&p), "{what}: kept evaluation");
+            } else {
+                mv.undo(&mut seq);
+                ev.undo(&mut dec);
+                assert_same(&p, &seq, &dec, &format!("{what} undone"));
+            }
+        }
+    }
+    assert!(ok > 1000, "only {ok} moves decoded");
+    assert!(rejected > 50, "only {rejected} moves rejected");
 }

@@ -30,12 +30,14 @@ pub struct Span {
     pub last: usize,
 }
 
-/// What a move changed in a sequence: at most two machines' spans, and the operation whose
-/// machine changed (its routing successor then sees another transfer).
+/// What a move changed in a sequence: at most two machines' spans, the operation whose
+/// machine changed (its routing successor then sees another transfer), and the operations
+/// whose decoding priority changed (which matters only with secondary resources or materials).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Change {
     pub spans: [Option<Span>; 2],
     pub moved: Option<OpId>,
+    pub reprioritised: [Option<OpId>; 2],
 }
 
 /// One re-timed operation's values before the move.

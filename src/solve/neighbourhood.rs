@@ -82,6 +82,7 @@ impl Move {
                     None,
                 ],
                 moved: None,
+                reprioritised: [None; 2],
             },
             Move::Reassign {
                 op,
@@ -103,10 +104,12 @@ impl Move {
                     }),
                 ],
                 moved: Some(op),
+                reprioritised: [None; 2],
             },
-            // Priorities decide only among operations competing for secondary resources or
-            // materials, where evaluation is a full decode.
-            Move::Priority { .. } => Change::default(),
+            Move::Priority { a, b } => Change {
+                reprioritised: [Some(a), Some(b)],
+                ..Change::default()
+            },
         }
     }
 

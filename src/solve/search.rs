@@ -12,7 +12,7 @@ use super::neighbourhood::{
 };
 use super::rules::{default_threads, run_rules, RuleLimits};
 use super::{finish, SolveError, SolveResult};
-use crate::eval::{Cause, Decoder, Evaluation, Incremental, Sequence};
+use crate::eval::{Cause, Decoder, Evaluation, MoveEvaluator, Sequence};
 use crate::model::{MachineId, Minute, OpId, Problem};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
@@ -350,9 +350,8 @@ struct Worker<'a> {
     problem: &'a Problem,
     rng: StdRng,
     dec: Decoder,
-    /// Incremental re-timing of moves (instances without secondary resources or materials);
-    /// `None`: every move is a full decode.
-    inc: Option<Incremental>,
+    /// Evaluates moves without a full decode each (keeps `dec` holding `cur`'s schedule).
+    moves_eval: MoveEvaluator,
     cur: Sequence,
     cur_key: Key,
     best: Sequence,
@@ -416,7 +415,7 @@ impl<'a> Worker<'a> {
             problem,
             rng: StdRng::seed_from_u64(seed ^ (thread as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)),
             dec,
-            inc: Incremental::supports(problem).then(|| Incremental::new(problem)),
+            moves_eval: MoveEvaluator::new(problem),
             cur: start.clone(),
             cur_key: k,
             best: start,
@@ -434,10 +433,8 @@ impl<'a> Worker<'a> {
             tail: vec![0; n],
             exact: Vec::new(),
         };
-        if w.inc.is_some() {
-            // Incremental moves start from a full decode of their own.
-            w.evaluate();
-        }
+        // Incremental moves start from a full decode of their own.
+        w.evaluate();
         if thread > 0 {
             // Diversity: each helper thread starts from its own perturbation.
             w.perturb(3 + thread);
@@ -447,35 +444,25 @@ impl<'a> Worker<'a> {
 
     /// Decodes `cur` in full (leaving its times in the decoder) and returns its key.
     fn evaluate(&mut self) -> Option<Key> {
-        let e = match &mut self.inc {
-            Some(inc) => inc.sync(self.problem, &mut self.dec, &self.cur).ok()?,
-            None => {
-                self.dec.decode(self.problem, &self.cur).ok()?;
-                self.dec.evaluate(self.problem)
-            }
-        };
+        let e = self
+            .moves_eval
+            .sync(self.problem, &mut self.dec, &self.cur)
+            .ok()?;
         Some(key(&e))
     }
 
-    /// Applies `mv` to `cur` and evaluates it (incrementally when possible); when the result
-    /// does not decode, `cur` is restored and `None` returned. After `Some`, either
+    /// Applies `mv` to `cur` and evaluates it (without a full decode); when the result does
+    /// not decode, `cur` is restored and `None` returned. After `Some`, either
     /// [`Self::keep_move`] or [`Self::revert_move`].
     fn apply_move(&mut self, mv: Move) -> Option<Key> {
         mv.apply(&mut self.cur);
-        let result = match &mut self.inc {
-            Some(inc) => inc.apply(self.problem, &mut self.dec, &self.cur, &mv.change()),
-            None => self
-                .dec
-                .decode(self.problem, &self.cur)
-                .map(|()| self.dec.evaluate(self.problem)),
-        };
+        let result = self
+            .moves_eval
+            .apply(self.problem, &mut self.dec, &self.cur, &mv.change());
         match result {
             Ok(e) => Some(key(&e)),
             Err(_) => {
-                mv.undo(&mut self.cur);
-                if let Some(inc) = &mut self.inc {
-                    inc.undo(self.problem, &mut self.dec, &self.cur);
-                }
+                self.revert_move(mv);
                 None
             }
         }
@@ -483,19 +470,13 @@ impl<'a> Worker<'a> {
 
     /// Keeps the move last applied by [`Self::apply_move`].
     fn keep_move(&mut self) {
-        if let Some(inc) = &mut self.inc {
-            inc.keep();
-        }
+        self.moves_eval.keep(self.problem, &mut self.dec, &self.cur);
     }
 
-    /// Takes back the move last applied by [`Self::apply_move`]. Without incremental
-    /// evaluation the decoder keeps the move's times until the next full decode (nothing reads
-    /// them before: the chosen move is applied again, or the search restarts).
+    /// Takes back the move last applied by [`Self::apply_move`].
     fn revert_move(&mut self, mv: Move) {
         mv.undo(&mut self.cur);
-        if let Some(inc) = &mut self.inc {
-            inc.undo(self.problem, &mut self.dec, &self.cur);
-        }
+        self.moves_eval.undo(self.problem, &mut self.dec, &self.cur);
     }
 
     /// Adopts the shared best when stagnating.
@@ -850,10 +831,8 @@ impl<'a> Worker<'a> {
     /// `k` random moves that keep the sequence decodable: adjacent swaps and reassignments.
     fn perturb(&mut self, k: usize) {
         let p = self.problem;
-        if self.inc.is_some() {
-            // `cur` may have been replaced: incremental moves start from its full decode.
-            self.evaluate();
-        }
+        // `cur` may have been replaced: incremental moves start from its full decode.
+        self.evaluate();
         for _ in 0..k * 3 {
             let n = p.ops.len();
             let mv = if !self.cur.priority.is_empty() && self.rng.random_bool(0.3) {
@@ -904,13 +883,12 @@ impl<'a> Worker<'a> {
                 self.keep_move();
             }
         }
-        self.cur_key = match &self.inc {
-            // The decoder holds `cur` (or failed to decode it: then no move was applied).
-            Some(inc) if inc.is_synced() => Some(key(&inc.evaluation())),
-            Some(_) => None,
-            None => self.evaluate(),
-        }
-        .unwrap_or(Key(i64::MAX, f64::INFINITY));
+        // The decoder holds `cur` (or failed to decode it: then no move was applied).
+        self.cur_key = if self.moves_eval.is_synced() {
+            key(&self.moves_eval.evaluation())
+        } else {
+            Key(i64::MAX, f64::INFINITY)
+        };
     }
 }
 
