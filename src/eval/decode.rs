@@ -86,6 +86,17 @@ pub enum DecodeError {
     ResourceUnavailable { op: OpId, resource: ResourceId },
 }
 
+/// The state of a priority decode after its first `placed` placements (and their pushes),
+/// to resume from ([`Decoder::decode_resumed`]).
+#[derive(Debug, Clone, Default)]
+pub struct Checkpoint {
+    pub placed: usize,
+    engine: Engine,
+    heap: BinaryHeap<Reverse<(bool, u32, u32)>>,
+    deferred: Vec<OpId>,
+    last_baseline: Vec<Option<OpId>>,
+}
+
 /// Reusable decoding state and its result (times per operation).
 #[derive(Debug, Clone, Default)]
 pub struct Decoder {
@@ -159,10 +170,45 @@ impl Decoder {
         self.placed.clear();
         self.last_baseline.iter_mut().for_each(|x| *x = None);
         if problem.has_secondary() {
-            self.serial::<true>(problem, seq)
+            self.serial::<true>(problem, seq, None, None)
         } else {
-            self.serial::<false>(problem, seq)
+            self.serial::<false>(problem, seq, None, None)
         }
+    }
+
+    /// The priority decode (secondary resources or materials) of `seq`, resumed from
+    /// `from` (`None`: from the start) and recording a checkpoint every `every` placements
+    /// into `record` (after those it already holds). Resuming from a checkpoint of another
+    /// sequence's decode gives [`Self::decode`]'s result when the two decodes agree up to it
+    /// (src/eval/resume.rs decides when); the vectors of the operations placed before the
+    /// checkpoint must hold that decode's values.
+    pub fn decode_resumed(
+        &mut self,
+        problem: &Problem,
+        seq: &Sequence,
+        from: Option<&Checkpoint>,
+        record: Option<(&mut Vec<Checkpoint>, usize)>,
+    ) -> Result<(), DecodeError> {
+        debug_assert!(problem.has_secondary());
+        match from {
+            Some(c) => {
+                self.placed.truncate(c.placed);
+                self.done.iter_mut().for_each(|d| *d = false);
+                self.next.iter_mut().for_each(|n| *n = 0);
+                for &o in &self.placed {
+                    self.done[o.idx()] = true;
+                    self.next[seq.machine_of[o.idx()].idx()] += 1;
+                }
+                self.last_baseline.clone_from(&c.last_baseline);
+            }
+            None => {
+                self.done.iter_mut().for_each(|d| *d = false);
+                self.next.iter_mut().for_each(|n| *n = 0);
+                self.placed.clear();
+                self.last_baseline.iter_mut().for_each(|x| *x = None);
+            }
+        }
+        self.serial::<true>(problem, seq, from, record)
     }
 
     fn finish(
@@ -193,13 +239,24 @@ impl Decoder {
         &mut self,
         problem: &Problem,
         seq: &Sequence,
+        from: Option<&Checkpoint>,
+        mut record: Option<(&mut Vec<Checkpoint>, usize)>,
     ) -> Result<(), DecodeError> {
         let n = problem.ops.len();
         self.stack.clear();
         if PRIORITY {
-            self.engine.reset(problem);
-            self.heap.clear();
-            self.deferred.clear();
+            match from {
+                Some(c) => {
+                    self.engine.clone_from(&c.engine);
+                    self.heap.clone_from(&c.heap);
+                    self.deferred.clone_from(&c.deferred);
+                }
+                None => {
+                    self.engine.reset(problem);
+                    self.heap.clear();
+                    self.deferred.clear();
+                }
+            }
             for (m, order) in seq.order.iter().enumerate() {
                 for (k, &o) in order.iter().enumerate() {
                     if o.idx() >= n || seq.machine_of[o.idx()].idx() != m {
@@ -227,15 +284,31 @@ impl Decoder {
                 }
             };
         }
-        for order in seq.order.iter().rev() {
-            if let Some(&o) = order.first() {
-                if o.idx() < n && problem.pred(o).is_none() {
-                    push!(o);
+        if from.is_none() {
+            for order in seq.order.iter().rev() {
+                if let Some(&o) = order.first() {
+                    if o.idx() < n && problem.pred(o).is_none() {
+                        push!(o);
+                    }
                 }
             }
         }
-        let mut placed = 0;
+        let mut placed = self.placed.len();
         loop {
+            if PRIORITY {
+                if let Some((cps, every)) = &mut record {
+                    if placed.is_multiple_of(*every) && cps.last().is_none_or(|c| c.placed < placed)
+                    {
+                        cps.push(Checkpoint {
+                            placed,
+                            engine: self.engine.clone(),
+                            heap: self.heap.clone(),
+                            deferred: self.deferred.clone(),
+                            last_baseline: self.last_baseline.clone(),
+                        });
+                    }
+                }
+            }
             let o = if PRIORITY {
                 match self.heap.pop() {
                     Some(Reverse((_, _, raw))) => OpId(raw),

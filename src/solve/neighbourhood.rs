@@ -4,7 +4,7 @@
 //! eligible machines (how capacity moves between plants), and family-grouping insertions that
 //! cut changeovers.
 
-use crate::eval::{Cause, Decoder, Sequence};
+use crate::eval::{Cause, Change, Decoder, Sequence, Span};
 use crate::model::{MachineId, Minute, OpId, Problem};
 use rand::{Rng, RngExt};
 
@@ -65,6 +65,51 @@ impl Move {
                 seq.machine_of[op.idx()] = from;
             }
             Move::Priority { a, b } => seq.priority.swap(a.idx(), b.idx()),
+        }
+    }
+
+    /// What the move changes in a sequence, for incremental re-timing
+    /// ([`crate::eval::Incremental`]): the positions whose machine predecessor changed.
+    pub fn change(&self) -> Change {
+        match *self {
+            Move::Shift { m, from, to } => Change {
+                spans: [
+                    Some(Span {
+                        machine: m,
+                        first: from.min(to),
+                        last: from.max(to) + 1,
+                    }),
+                    None,
+                ],
+                moved: None,
+                reprioritised: [None; 2],
+            },
+            Move::Reassign {
+                op,
+                from,
+                from_pos,
+                to,
+                to_pos,
+            } => Change {
+                spans: [
+                    Some(Span {
+                        machine: from,
+                        first: from_pos,
+                        last: from_pos,
+                    }),
+                    Some(Span {
+                        machine: to,
+                        first: to_pos,
+                        last: to_pos + 1,
+                    }),
+                ],
+                moved: Some(op),
+                reprioritised: [None; 2],
+            },
+            Move::Priority { a, b } => Change {
+                reprioritised: [Some(a), Some(b)],
+                ..Change::default()
+            },
         }
     }
 

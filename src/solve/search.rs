@@ -12,7 +12,7 @@ use super::neighbourhood::{
 };
 use super::rules::{default_threads, run_rules, RuleLimits};
 use super::{finish, SolveError, SolveResult};
-use crate::eval::{Cause, Decoder, Evaluation, Sequence};
+use crate::eval::{Cause, Decoder, Evaluation, MoveEvaluator, Sequence};
 use crate::model::{MachineId, Minute, OpId, Problem};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
@@ -350,6 +350,8 @@ struct Worker<'a> {
     problem: &'a Problem,
     rng: StdRng,
     dec: Decoder,
+    /// Evaluates moves without a full decode each (keeps `dec` holding `cur`'s schedule).
+    moves_eval: MoveEvaluator,
     cur: Sequence,
     cur_key: Key,
     best: Sequence,
@@ -413,6 +415,7 @@ impl<'a> Worker<'a> {
             problem,
             rng: StdRng::seed_from_u64(seed ^ (thread as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)),
             dec,
+            moves_eval: MoveEvaluator::new(problem),
             cur: start.clone(),
             cur_key: k,
             best: start,
@@ -430,6 +433,8 @@ impl<'a> Worker<'a> {
             tail: vec![0; n],
             exact: Vec::new(),
         };
+        // Incremental moves start from a full decode of their own.
+        w.evaluate();
         if thread > 0 {
             // Diversity: each helper thread starts from its own perturbation.
             w.perturb(3 + thread);
@@ -437,10 +442,41 @@ impl<'a> Worker<'a> {
         w
     }
 
-    /// Decodes `cur` (leaving its times in the decoder) and returns its key.
+    /// Decodes `cur` in full (leaving its times in the decoder) and returns its key.
     fn evaluate(&mut self) -> Option<Key> {
-        self.dec.decode(self.problem, &self.cur).ok()?;
-        Some(key(&self.dec.evaluate(self.problem)))
+        let e = self
+            .moves_eval
+            .sync(self.problem, &mut self.dec, &self.cur)
+            .ok()?;
+        Some(key(&e))
+    }
+
+    /// Applies `mv` to `cur` and evaluates it (without a full decode); when the result does
+    /// not decode, `cur` is restored and `None` returned. After `Some`, either
+    /// [`Self::keep_move`] or [`Self::revert_move`].
+    fn apply_move(&mut self, mv: Move) -> Option<Key> {
+        mv.apply(&mut self.cur);
+        let result = self
+            .moves_eval
+            .apply(self.problem, &mut self.dec, &self.cur, &mv.change());
+        match result {
+            Ok(e) => Some(key(&e)),
+            Err(_) => {
+                self.revert_move(mv);
+                None
+            }
+        }
+    }
+
+    /// Keeps the move last applied by [`Self::apply_move`].
+    fn keep_move(&mut self) {
+        self.moves_eval.keep(self.problem, &mut self.dec, &self.cur);
+    }
+
+    /// Takes back the move last applied by [`Self::apply_move`].
+    fn revert_move(&mut self, mv: Move) {
+        mv.undo(&mut self.cur);
+        self.moves_eval.undo(self.problem, &mut self.dec, &self.cur);
     }
 
     /// Adopts the shared best when stagnating.
@@ -610,10 +646,8 @@ impl<'a> Worker<'a> {
         }
         self.evaluations += exact.len() as u64;
         for &mv in &exact {
-            mv.apply(&mut self.cur);
-            let k = self.evaluate();
-            mv.undo(&mut self.cur);
-            if let Some(k) = k {
+            if let Some(k) = self.apply_move(mv) {
+                self.revert_move(mv);
                 self.consider(mv, k, it, &mut chosen);
             }
         }
@@ -632,8 +666,10 @@ impl<'a> Worker<'a> {
             let n = self.problem.ops.len() as u64;
             let tenure = it + 2 + self.rng.random_range(0..(6 + n / 25));
             self.make_tabu(&mv, tenure);
-            match self.evaluate() {
+            mv.undo(&mut self.cur);
+            match self.apply_move(mv) {
                 Some(k) => {
+                    self.keep_move();
                     self.cur_key = k;
                     if k < self.best_key {
                         self.best = self.cur.clone();
@@ -641,10 +677,7 @@ impl<'a> Worker<'a> {
                         improved = true;
                     }
                 }
-                None => {
-                    mv.undo(&mut self.cur);
-                    chosen = None;
-                }
+                None => chosen = None,
             }
         }
         if improved {
@@ -798,6 +831,8 @@ impl<'a> Worker<'a> {
     /// `k` random moves that keep the sequence decodable: adjacent swaps and reassignments.
     fn perturb(&mut self, k: usize) {
         let p = self.problem;
+        // `cur` may have been replaced: incremental moves start from its full decode.
+        self.evaluate();
         for _ in 0..k * 3 {
             let n = p.ops.len();
             let mv = if !self.cur.priority.is_empty() && self.rng.random_bool(0.3) {
@@ -844,12 +879,16 @@ impl<'a> Worker<'a> {
             if p.op(mv.moved_op(&self.cur)).pinned.is_some() {
                 continue;
             }
-            mv.apply(&mut self.cur);
-            if self.evaluate().is_none() {
-                mv.undo(&mut self.cur);
+            if self.apply_move(mv).is_some() {
+                self.keep_move();
             }
         }
-        self.cur_key = self.evaluate().unwrap_or(Key(i64::MAX, f64::INFINITY));
+        // The decoder holds `cur` (or failed to decode it: then no move was applied).
+        self.cur_key = if self.moves_eval.is_synced() {
+            key(&self.moves_eval.evaluation())
+        } else {
+            Key(i64::MAX, f64::INFINITY)
+        };
     }
 }
 
