@@ -24,7 +24,7 @@ use super::{finish, SolveError, SolveResult};
 use crate::eval::Sequence;
 use crate::model::Problem;
 use graph::{Model, Solution, State};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Barrier, Mutex};
 use std::time::{Duration, Instant};
 use walker::Walker;
@@ -47,8 +47,11 @@ pub fn qualifies(problem: &Problem) -> bool {
 
 /// Shared between the threads.
 struct Shared {
-    /// Best offered at the last epoch: (makespan, thread, solution).
+    /// Best offered so far: (makespan, thread, solution).
     best: Option<(i64, usize, Solution)>,
+    /// `best` as of the last epoch boundary, which every thread reads (a fast thread may offer
+    /// its next epoch's best before a slow one has read this one).
+    snapshot: Option<(i64, Solution)>,
     history: Vec<(f64, f64)>,
     finished: bool,
     stalled_epochs: u64,
@@ -88,10 +91,10 @@ pub fn search(
     let threads = cfg.threads.max(1);
     let deadline = cfg.time_limit.map(|t| started + t);
     let per_thread = cfg.iterations.map(|i| i.div_ceil(threads as u64));
-    let halt = AtomicBool::new(false);
     let total_iters = AtomicU64::new(0);
     let shared = Mutex::new(Shared {
         best: None,
+        snapshot: None,
         history: first,
         finished: false,
         stalled_epochs: 0,
@@ -99,20 +102,18 @@ pub fn search(
     });
     let barrier = Barrier::new(threads);
     let stopped = || {
-        halt.load(Ordering::Relaxed)
-            || cfg.stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed))
+        cfg.stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed))
             || deadline.is_some_and(|d| Instant::now() >= d)
     };
     let best_bits = AtomicU64::new(initial.evaluation.value.to_bits());
-    // A thread's new best: into the history when it beats every thread's, a halt at the bound.
+    // A thread's new best: into the history when it beats every thread's. Meeting the bound
+    // ends the search at the next epoch (at most EPOCH iterations later), not at once, so that
+    // every thread runs the same iterations whatever the timing.
     let record = |v: f64| {
         if v < f64::from_bits(best_bits.load(Ordering::Relaxed)) {
             best_bits.store(v.to_bits(), Ordering::Relaxed);
             let mut sh = shared.lock().unwrap();
             sh.history.push((started.elapsed().as_secs_f64(), v));
-        }
-        if meets(v, bound) {
-            halt.store(true, Ordering::Relaxed);
         }
     };
     std::thread::scope(|s| {
@@ -148,7 +149,8 @@ pub fn search(
                     }
                     if barrier.wait().is_leader() {
                         let mut sh = shared.lock().unwrap();
-                        let c = sh.best.as_ref().expect("offered").0;
+                        let (c, _, sol) = sh.best.clone().expect("offered");
+                        sh.snapshot = Some((c, sol));
                         sh.stalled_epochs = if c < sh.last_best {
                             0
                         } else {
@@ -177,7 +179,7 @@ pub fn search(
                     if sh.finished {
                         break;
                     }
-                    if let Some((c, _, sol)) = &sh.best {
+                    if let Some((c, sol)) = &sh.snapshot {
                         w.adopt(*c, sol);
                     }
                 }
