@@ -229,7 +229,7 @@ impl State {
 
     /// Tail from the start of `o`, 0 for `NONE`.
     #[inline]
-    pub fn from_start(&self, o: u32) -> i64 {
+    pub fn tail_from_start(&self, o: u32) -> i64 {
         if o == NONE {
             0
         } else {
@@ -271,7 +271,9 @@ impl State {
         for k in (0..n).rev() {
             let o = self.topo[k];
             let m = self.mach[o as usize];
-            let q = self.job_tail(model, o, m).max(self.from_start(self.ms(o)));
+            let q = self
+                .job_tail(model, o, m)
+                .max(self.tail_from_start(self.ms(o)));
             self.q[o as usize] = q;
             makespan = makespan.max(self.end(o));
         }

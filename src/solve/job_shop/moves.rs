@@ -79,7 +79,7 @@ pub(crate) fn shift_safe(model: &Model, s: &State, m: u32, from: u32, to: u32) -
     let (o, t) = (seq[from as usize], seq[to as usize]);
     if from < to {
         let js = model.js[o as usize];
-        js == NONE || s.from_start(t) >= s.from_start(js)
+        js == NONE || s.tail_from_start(t) >= s.tail_from_start(js)
     } else {
         let jp = model.jp[o as usize];
         jp == NONE || s.end(t) >= s.end(jp)
@@ -122,7 +122,7 @@ pub(crate) fn shift_estimate(
         heads.push(r);
         t = r + s.p[o as usize];
     }
-    let mut t = s.from_start(seq.get(hi + 1).copied().unwrap_or(NONE));
+    let mut t = s.tail_from_start(seq.get(hi + 1).copied().unwrap_or(NONE));
     let mut est = 0;
     for k in (0..len).rev() {
         let o = at(k);
@@ -144,8 +144,9 @@ pub(crate) fn best_insertion(model: &Model, s: &State, o: u32, mode: u32) -> Opt
     let (js, jp) = (model.js[o as usize], model.jp[o as usize]);
     // After x: x must not be reachable from js (nor be js): end(x) < end(js).
     let after_ok = |x: u32| x == NONE || js == NONE || s.end(x) < s.end(js);
-    // Before y: y must not reach jp (nor be jp): from_start(y) < from_start(jp).
-    let before_ok = |y: u32| y == NONE || jp == NONE || s.from_start(y) < s.from_start(jp);
+    // Before y: y must not reach jp (nor be jp): tail_from_start(y) < tail_from_start(jp).
+    let before_ok =
+        |y: u32| y == NONE || jp == NONE || s.tail_from_start(y) < s.tail_from_start(jp);
     let seq = &s.seq[m as usize];
     let mut best: Option<(u32, i64)> = None;
     for at in 0..=seq.len() {
@@ -157,7 +158,7 @@ pub(crate) fn best_insertion(model: &Model, s: &State, o: u32, mode: u32) -> Opt
         if !before_ok(y) {
             continue;
         }
-        let est = ready.max(s.end(x)) + d + tail.max(s.from_start(y));
+        let est = ready.max(s.end(x)) + d + tail.max(s.tail_from_start(y));
         if best.is_none_or(|(_, b)| est < b) {
             best = Some((at as u32, est));
         }
@@ -200,8 +201,8 @@ fn shift(s: &mut State, m: u32, from: u32, to: u32) {
     } else {
         seq[lo..=hi].rotate_right(1);
     }
-    for k in lo..=hi {
-        s.pos[seq[k] as usize] = k as u32;
+    for (k, &o) in seq.iter().enumerate().take(hi + 1).skip(lo) {
+        s.pos[o as usize] = k as u32;
     }
 }
 
@@ -210,8 +211,8 @@ fn reassign(model: &Model, s: &mut State, op: u32, mode: u32, at: u32) {
     let old = s.mach[o] as usize;
     let i = s.pos[o] as usize;
     s.seq[old].remove(i);
-    for k in i..s.seq[old].len() {
-        s.pos[s.seq[old][k] as usize] = k as u32;
+    for (k, &o) in s.seq[old].iter().enumerate().skip(i) {
+        s.pos[o as usize] = k as u32;
     }
     let (m, d) = model.modes[o][mode as usize];
     s.mode[o] = mode;
@@ -219,7 +220,7 @@ fn reassign(model: &Model, s: &mut State, op: u32, mode: u32, at: u32) {
     s.p[o] = d;
     let seq = &mut s.seq[m as usize];
     seq.insert(at as usize, op);
-    for k in at as usize..seq.len() {
-        s.pos[seq[k] as usize] = k as u32;
+    for (k, &o) in seq.iter().enumerate().skip(at as usize) {
+        s.pos[o as usize] = k as u32;
     }
 }

@@ -96,13 +96,13 @@ impl Tabu {
                 let o = seq[from as usize];
                 if from < to {
                     // `o` was before each of these; it goes after them.
-                    for k in from as usize + 1..=to as usize {
-                        let i = self.pair(model, s, o, seq[k]);
+                    for &x in &seq[from as usize + 1..=to as usize] {
+                        let i = self.pair(model, s, o, x);
                         self.pairs[i] = until;
                     }
                 } else {
-                    for k in to as usize..from as usize {
-                        let i = self.pair(model, s, seq[k], o);
+                    for &x in &seq[to as usize..from as usize] {
+                        let i = self.pair(model, s, x, o);
                         self.pairs[i] = until;
                     }
                 }
