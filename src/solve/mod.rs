@@ -2,6 +2,7 @@
 
 pub mod bound;
 pub mod dispatch;
+pub mod job_shop;
 pub mod mip;
 
 use crate::eval::{Decoder, Evaluation, Sequence};

@@ -161,6 +161,10 @@ pub fn search(problem: &Problem, cfg: &SearchConfig) -> Result<SearchOutcome, So
             started,
         },
     )?;
+    if super::job_shop::qualifies(problem) {
+        // A pure (flexible) job shop with makespan only: the dedicated graph search.
+        return super::job_shop::search(problem, cfg, initial, started);
+    }
     search_from(problem, cfg, initial, started)
 }
 
@@ -378,7 +382,7 @@ struct Worker<'a> {
 }
 
 /// Whether the head/tail estimate is valid for this instance.
-fn plain_makespan(p: &Problem) -> bool {
+pub(super) fn plain_makespan(p: &Problem) -> bool {
     let w = &p.objective;
     w.makespan > 0.0
         && w.weighted_tardiness == 0.0
