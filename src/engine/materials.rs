@@ -13,6 +13,10 @@ pub struct Materials {
     /// Per item, stock changes `(at, delta)` sorted by time (receipts, placed consumptions and
     /// productions); the initial stock is `Item::initial`.
     stock: Vec<Vec<(Minute, f64)>>,
+    /// `available_from` answers for the current stock, by (item, quantity): a fit asks the
+    /// same question at every round, and a list scheduler for every candidate between two
+    /// bookings, while each answer scans the item's whole list (cleared at every change).
+    memo: Vec<(ItemId, f64, Option<Minute>)>,
 }
 
 /// The earliest instant from which `q` can be taken from a stock of `initial` plus the changes
@@ -52,6 +56,7 @@ pub fn material_from(initial: f64, ev: &[(Minute, f64)], q: f64) -> Option<Minut
 impl Materials {
     /// Stock = receipts only.
     pub fn reset(&mut self, problem: &Problem) {
+        self.memo.clear();
         self.stock.resize_with(problem.items.len(), Vec::new);
         for (s, item) in self.stock.iter_mut().zip(&problem.items) {
             s.clear();
@@ -75,7 +80,21 @@ impl Materials {
         }
     }
 
+    /// [`Self::available_from`], remembered until the stock changes.
+    fn available_from_memo(&mut self, problem: &Problem, item: ItemId, q: f64) -> Option<Minute> {
+        if let Some(&(_, _, t)) = self.memo.iter().find(|m| m.0 == item && m.1 == q) {
+            return t;
+        }
+        let t = self.available_from(problem, item, q);
+        if self.memo.len() >= 64 {
+            self.memo.clear();
+        }
+        self.memo.push((item, q, t));
+        t
+    }
+
     fn add(&mut self, item: ItemId, at: Minute, delta: f64) {
+        self.memo.clear();
         let ev = &mut self.stock[item.idx()];
         let i = ev.partition_point(|e| e.0 <= at);
         ev.insert(i, (at, delta));
@@ -94,7 +113,7 @@ impl Rule for Materials {
         let mut wait = None;
         for &(item, qty) in &problem.op(q.op).consume {
             let t = self
-                .available_from(problem, item, qty)
+                .available_from_memo(problem, item, qty)
                 .ok_or(Blocked::Material(item))?;
             if t > from {
                 from = t;

@@ -112,6 +112,17 @@ pub fn construct_until(
     Construction::new(problem, rule, boost, false).run(cancel)
 }
 
+/// The sequence `rule` builds when placing by machines and jobs alone (secondary resources and
+/// materials ignored): fast at any size (no shared state to keep candidates fresh against),
+/// and the decoder then books resources and stock in its order, so the schedule holds them.
+/// The fallback when a limit stops the first rule on an instance with them.
+pub fn construct_blind(problem: &Problem, rule: Rule) -> Sequence {
+    Construction::blind(problem, rule, &[])
+        .run(&|| false)
+        .expect("never cancelled")
+        .0
+}
+
 /// The earliest-completing machine for `o` given the machines' states: each mode placed by the
 /// engine's rules (routing, pin, machine; resources and materials with `engine`), after a
 /// pending pinned operation on the machine when it would not leave room for that one.

@@ -40,6 +40,17 @@ impl<'p> Construction<'p> {
     /// Nothing placed yet; `boost[j]`: job `j` goes first whenever it is a candidate;
     /// `exhaustive`: recompute every candidate after every booking (the reference).
     pub(super) fn new(problem: &'p Problem, rule: Rule, boost: &[bool], exhaustive: bool) -> Self {
+        let mut c = Self::blind(problem, rule, boost);
+        if problem.has_secondary() {
+            c.sec = Some(Secondary::new(problem, exhaustive));
+            c.seq.priority = vec![u32::MAX; problem.ops.len()];
+        }
+        c
+    }
+
+    /// Like [`new`](Self::new), but placing by machines and jobs alone: secondary resources
+    /// and materials are left to the decoder.
+    pub(super) fn blind(problem: &'p Problem, rule: Rule, boost: &[bool]) -> Self {
         let n = problem.ops.len();
         let min_dur: Vec<Minute> = problem
             .ops
@@ -55,16 +66,10 @@ impl<'p> Construction<'p> {
             }
         }
         let mean_dur = (min_dur.iter().sum::<Minute>() as f64 / n.max(1) as f64).max(1.0);
-        let mut seq = Sequence::new(
+        let seq = Sequence::new(
             vec![MachineId(0); n],
             vec![Vec::new(); problem.machines.len()],
         );
-        let sec = problem
-            .has_secondary()
-            .then(|| Secondary::new(problem, exhaustive));
-        if sec.is_some() {
-            seq.priority = vec![u32::MAX; n];
-        }
         let jobs = problem.jobs.len();
         Construction {
             problem,
@@ -79,7 +84,7 @@ impl<'p> Construction<'p> {
             next_of_job: problem.jobs.iter().map(|j| j.first_op).collect(),
             scheduled: 0,
             commits: 0,
-            sec,
+            sec: None,
             pool: Pool::new(
                 jobs,
                 problem.machines.len(),

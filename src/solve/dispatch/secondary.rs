@@ -209,11 +209,14 @@ impl Secondary {
             if self.shared_options[j] {
                 return false;
             }
+            // From the placement itself (one round when it still holds): a fit from the
+            // job's ready time would walk the same pushes again. Any other answer, even an
+            // equal placement reached differently, counts as changed (recomputed in full).
             let q = Request {
                 op: c.op,
                 machine: c.machine,
                 free: c.free,
-                ready: c.ready,
+                ready: c.start,
                 setup: c.setup,
                 duration: c.duration,
                 atomic: problem.op(c.op).atomic,
