@@ -126,13 +126,18 @@ pub fn construct_blind(problem: &Problem, rule: Rule) -> Sequence {
 /// The earliest-completing machine for `o` given the machines' states: each mode placed by the
 /// engine's rules (routing, pin, machine; resources and materials with `engine`), after a
 /// pending pinned operation on the machine when it would not leave room for that one.
+///
+/// `from[k]`, with the engine, is where mode `k`'s fit may start instead of the job's ready
+/// time (`Minute::MIN`: no hint): its earliest placement before bookings that only tightened
+/// the resources and stock, which it cannot precede now. Each mode's new start (or
+/// `Minute::MIN` when it does not fit) is written back.
 fn best_mode(
     problem: &Problem,
     machines: &[MachineState],
     seq: &Sequence,
     end: &[Minute],
     o: OpId,
-    mut engine: Option<&mut Engine>,
+    mut engine: Option<(&mut Engine, &mut [Minute])>,
 ) -> Option<Candidate> {
     let op = problem.op(o);
     let pred = problem.pred(o).map(|p| PredPlaced {
@@ -141,7 +146,7 @@ fn best_mode(
         end: end[p.idx()],
     });
     let mut best: Option<Candidate> = None;
-    for mode in &op.modes {
+    for (k, mode) in op.modes.iter().enumerate() {
         let m = mode.machine;
         if !pin::allows(op, m) {
             continue;
@@ -165,19 +170,25 @@ fn best_mode(
                 }
             }
         }
-        if let Some(s) = engine.as_deref_mut() {
+        if let Some((s, from)) = engine.as_mut() {
             let q = Request {
                 op: o,
                 machine: m,
                 free: slot.free,
-                ready,
+                ready: ready.max(from[k]),
                 setup,
                 duration: mode.duration,
                 atomic: op.atomic,
             };
             match s.fit(problem, &q) {
-                Ok(f) => pl = f.placement,
-                Err(_) => continue,
+                Ok(f) => {
+                    pl = f.placement;
+                    from[k] = pl.start;
+                }
+                Err(_) => {
+                    from[k] = Minute::MIN;
+                    continue;
+                }
             }
         }
         let c = Candidate {

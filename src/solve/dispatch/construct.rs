@@ -32,6 +32,13 @@ pub(super) struct Construction<'p> {
     conflict: Vec<Candidate>,
     /// Jobs whose next operation waited for material nothing placed could supply any more.
     starved: Vec<usize>,
+    /// Per (operation, mode) from `mode_base[op]` on: where the mode's fit may start (see
+    /// [`best_mode`]), and the (machine stamp, productions) it was computed under.
+    mode_base: Vec<u32>,
+    from: Vec<Minute>,
+    from_stamp: Vec<(u32, u32)>,
+    /// Per machine, bumped at every operation put on it.
+    machine_stamp: Vec<u32>,
     /// Steps taken (a step commits one operation, or a pinned one and then the operation).
     pub(super) steps: u64,
 }
@@ -71,6 +78,14 @@ impl<'p> Construction<'p> {
             vec![Vec::new(); problem.machines.len()],
         );
         let jobs = problem.jobs.len();
+        let mut mode_base = Vec::with_capacity(n + 1);
+        let mut modes = 0u32;
+        for op in &problem.ops {
+            mode_base.push(modes);
+            modes += op.modes.len() as u32;
+        }
+        mode_base.push(modes);
+        let modes = modes as usize;
         Construction {
             problem,
             rule,
@@ -94,6 +109,11 @@ impl<'p> Construction<'p> {
             ),
             conflict: Vec::new(),
             starved: Vec::new(),
+            mode_base,
+            from: vec![Minute::MIN; modes],
+            // No machine or production count is ever `u32::MAX`: no hint holds at first.
+            from_stamp: vec![(u32::MAX, u32::MAX); modes],
+            machine_stamp: vec![0; problem.machines.len()],
             steps: 0,
         }
     }
@@ -166,7 +186,20 @@ impl<'p> Construction<'p> {
             return;
         }
         let o = OpId(self.next_of_job[j]);
-        let engine = self.sec.as_mut().map(|s| &mut s.engine);
+        let modes = self.mode_base[o.idx()] as usize..self.mode_base[o.idx() + 1] as usize;
+        let from = &mut self.from[modes.clone()];
+        let stamps = &mut self.from_stamp[modes];
+        let engine = self.sec.as_mut().map(|s| {
+            // A hint holds while its machine kept its state and no production added stock.
+            for (k, md) in problem.op(o).modes.iter().enumerate() {
+                let now = (self.machine_stamp[md.machine.idx()], s.productions);
+                if s.exhaustive || stamps[k] != now {
+                    from[k] = Minute::MIN;
+                }
+                stamps[k] = now;
+            }
+            (&mut s.engine, &mut *from)
+        });
         let c = best_mode(problem, &self.machines, &self.seq, &self.end, o, engine);
         let mut modes = problem.op(o).modes.iter().map(|md| md.machine);
         // The recompute-everything reference watches nothing.
@@ -310,6 +343,7 @@ impl<'p> Construction<'p> {
         self.end[o.idx()] = end;
         self.committed[o.idx()] = true;
         self.machines[m.idx()].slot = MachineSlot::after(self.problem, o, end);
+        self.machine_stamp[m.idx()] = self.machine_stamp[m.idx()].wrapping_add(1);
     }
 }
 

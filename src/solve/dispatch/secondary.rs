@@ -57,6 +57,8 @@ pub(super) struct Secondary {
     stale: Vec<u32>,
     check: Vec<u32>,
     flags: Vec<u8>,
+    /// Productions booked so far (the only bookings that relax: more stock).
+    pub(super) productions: u32,
     /// Item availability by (item, quantity) in the current stock.
     memo: Vec<(ItemId, f64, Option<Minute>)>,
 }
@@ -79,6 +81,7 @@ impl Secondary {
             stale: Vec::new(),
             check: Vec::new(),
             flags: vec![0; jobs],
+            productions: 0,
             memo: Vec::new(),
         }
     }
@@ -179,6 +182,7 @@ impl Secondary {
     pub(super) fn produce(&mut self, problem: &Problem, job: JobId, at: Minute) {
         self.engine.produce(problem, job, at);
         self.stock.produce(problem, job, at);
+        self.productions += 1;
         for &(item, _) in &problem.job(job).produce {
             self.memo.clear();
             for (j, v) in self.on_item[item.idx()].drain(..) {
