@@ -19,6 +19,10 @@ pub struct Materials {
     /// once per stock state saves a scan of the item's whole event list per round. Cleared
     /// whenever the stock changes.
     last: Option<(OpId, MaterialBound)>,
+    /// `available_from` answers for the current stock, by (item, quantity): a list scheduler
+    /// asks the same question for every candidate between two bookings, while each answer
+    /// scans the item's whole list (cleared at every change).
+    memo: Vec<(ItemId, f64, Option<Minute>)>,
 }
 
 /// The earliest start an operation's consumption allows, with the first item that needs it
@@ -63,6 +67,7 @@ impl Materials {
     /// Stock = receipts only.
     pub fn reset(&mut self, problem: &Problem) {
         self.last = None;
+        self.memo.clear();
         self.stock.resize_with(problem.items.len(), Vec::new);
         for (s, item) in self.stock.iter_mut().zip(&problem.items) {
             s.clear();
@@ -88,11 +93,11 @@ impl Materials {
 
     /// The earliest start at which every consumption in `consume` can be taken, with the first
     /// item that needs that late a start (`None`: any start will do).
-    fn earliest(&self, problem: &Problem, consume: &[(ItemId, f64)]) -> MaterialBound {
+    fn earliest(&mut self, problem: &Problem, consume: &[(ItemId, f64)]) -> MaterialBound {
         let mut bound: Option<(Minute, ItemId)> = None;
         for &(item, qty) in consume {
             let t = self
-                .available_from(problem, item, qty)
+                .available_from_memo(problem, item, qty)
                 .ok_or(Blocked::Material(item))?;
             if bound.is_none_or(|(b, _)| t > b) {
                 bound = Some((t, item));
@@ -101,8 +106,22 @@ impl Materials {
         Ok(bound)
     }
 
+    /// [`Self::available_from`], remembered until the stock changes.
+    fn available_from_memo(&mut self, problem: &Problem, item: ItemId, q: f64) -> Option<Minute> {
+        if let Some(&(_, _, t)) = self.memo.iter().find(|m| m.0 == item && m.1 == q) {
+            return t;
+        }
+        let t = self.available_from(problem, item, q);
+        if self.memo.len() >= 64 {
+            self.memo.clear();
+        }
+        self.memo.push((item, q, t));
+        t
+    }
+
     fn add(&mut self, item: ItemId, at: Minute, delta: f64) {
         self.last = None;
+        self.memo.clear();
         let ev = &mut self.stock[item.idx()];
         let i = ev.partition_point(|e| e.0 <= at);
         ev.insert(i, (at, delta));

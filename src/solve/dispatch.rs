@@ -11,9 +11,11 @@
 use crate::engine::{pin, place, routing, Engine, MachineSlot, PredPlaced, Request};
 use crate::eval::Sequence;
 use crate::model::{MachineId, Minute, OpId, Problem};
-use pool::Pool;
+use construct::Construction;
 
+mod construct;
 mod pool;
+mod secondary;
 
 /// Priority rules. Higher priority is served first.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -62,6 +64,8 @@ struct Candidate {
     op: OpId,
     machine: MachineId,
     setup: Minute,
+    /// Start of the changeover (equals `start` without one).
+    setup_start: Minute,
     start: Minute,
     end: Minute,
     duration: Minute,
@@ -105,267 +109,35 @@ pub fn construct_until(
     boost: &[bool],
     cancel: &dyn Fn() -> bool,
 ) -> Option<(Sequence, Vec<usize>)> {
-    let mut starved: Vec<usize> = Vec::new();
-    let n = problem.ops.len();
-    let min_dur: Vec<Minute> = problem
-        .ops
-        .iter()
-        .map(|o| o.modes.iter().map(|m| m.duration).min().unwrap_or(0))
-        .collect();
-    // Work remaining in the job from each operation on (inclusive).
-    let mut remaining = vec![0; n];
-    for job in &problem.jobs {
-        let mut acc = 0;
-        for o in job.ops().rev() {
-            acc += min_dur[o.idx()];
-            remaining[o.idx()] = acc;
-        }
-    }
-    let mean_dur = (min_dur.iter().sum::<Minute>() as f64 / n.max(1) as f64).max(1.0);
-    let mean_setup = mean_setup(problem).max(1.0);
-
-    let mut machines: Vec<MachineState> = problem
-        .machines
-        .iter()
-        .enumerate()
-        .map(|(m, _)| MachineState {
-            slot: MachineSlot::empty(problem, MachineId(m as u32)),
-            pending_pins: Vec::new(),
-        })
-        .collect();
-    for (i, op) in problem.ops.iter().enumerate() {
-        if let Some(pin) = op.pinned {
-            machines[pin.machine.idx()]
-                .pending_pins
-                .push(OpId(i as u32));
-        }
-    }
-    for m in &mut machines {
-        m.pending_pins
-            .sort_by_key(|&o| std::cmp::Reverse(problem.op(o).pinned.unwrap().start));
-    }
-
-    let mut seq = Sequence::new(
-        vec![MachineId(0); n],
-        vec![Vec::new(); problem.machines.len()],
-    );
-    let mut end = vec![0; n];
-    let mut committed = vec![false; n];
-    let mut next_of_job: Vec<u32> = problem.jobs.iter().map(|j| j.first_op).collect();
-    let mut scheduled = 0;
-    // Secondary resources and materials: candidates are placed where those allow too, and the
-    // commit order becomes the decoder's priority (so the decoder reproduces this schedule).
-    let mut sec = problem.has_secondary().then(|| {
-        let mut s = Engine::default();
-        s.reset(problem);
-        s
-    });
-    if sec.is_some() {
-        seq.priority = vec![u32::MAX; n];
-    }
-    let mut commits = 0u32;
-    let mut pool = Pool::new(
-        problem.jobs.len(),
-        problem.machines.len(),
-        (0..problem.jobs.len())
-            .map(|j| boost.get(j).copied().unwrap_or(false))
-            .collect(),
-    );
-    let mut step = 0u64;
-    let mut conflict: Vec<Candidate> = Vec::new();
-
-    while scheduled < n {
-        step += 1;
-        if step.is_multiple_of(CANCEL_EVERY) && cancel() {
-            return None;
-        }
-        if sec.is_some() {
-            // Every commit changed the shared resource state: recompute every candidate.
-            (0..problem.jobs.len()).for_each(|j| pool.mark_stale(j));
-        }
-        let stale = pool.take_stale();
-        for &j in &stale {
-            let j = j as usize;
-            let job = &problem.jobs[j];
-            // Skip over pinned operations committed ahead of their turn.
-            while next_of_job[j] < job.first_op + job.op_count && committed[next_of_job[j] as usize]
-            {
-                next_of_job[j] += 1;
-                scheduled += 1;
-            }
-            if next_of_job[j] == job.first_op + job.op_count {
-                pool.set(j, None, None);
-                continue;
-            }
-            let o = OpId(next_of_job[j]);
-            let c = best_mode(problem, &machines, &seq, &end, o, sec.as_mut());
-            let mut modes = problem.op(o).modes.iter().map(|md| md.machine);
-            // Watched only while no shared resource state can change it.
-            let watch = sec
-                .is_none()
-                .then_some((o, &mut modes as &mut dyn Iterator<Item = MachineId>));
-            pool.set(j, c, watch);
-        }
-        pool.give_back(stale);
-        if pool.is_empty() && sec.is_some() {
-            starved = (0..problem.jobs.len())
-                .filter(|&j| next_of_job[j] < problem.jobs[j].first_op + problem.jobs[j].op_count)
-                .filter(|&j| !problem.op(OpId(next_of_job[j])).consume.is_empty())
-                .collect();
-            // Every next operation waits for material no placed job produces yet (or a
-            // resource that never frees): place the rest by machine and job alone; the
-            // decoder will say whether the result holds.
-            sec = None;
-            continue;
-        }
-        // The machine where the earliest completion happens, and its conflict set (among the
-        // boosted candidates when there are any).
-        let Some((first, restricted)) = pool.first() else {
-            break;
-        };
-        pool.starting_before(
-            first.machine,
-            first.end.max(first.start + 1),
-            restricted,
-            &mut conflict,
-        );
-        let chosen = conflict
-            .iter()
-            .copied()
-            .max_by(|a, b| {
-                let pa = priority(problem, rule, a, &remaining, mean_dur, mean_setup);
-                let pb = priority(problem, rule, b, &remaining, mean_dur, mean_setup);
-                pa.total_cmp(&pb).then(b.op.cmp(&a.op))
-            })
-            .unwrap_or(first);
-        let m = chosen.machine;
-        // Every commit below (a pending pin, the chosen operation) is on `m` and moves on the
-        // jobs of the operations committed.
-        pool.machine_changed(m, |j, o| next_of_job[j] == o.0);
-        pool.mark_stale(problem.op(chosen.op).job.idx());
-        if let Some(p) = chosen.after_pin {
-            pool.mark_stale(problem.op(p).job.idx());
-        }
-        if let Some(p) = chosen.after_pin {
-            commit_pin(
-                problem,
-                &mut machines,
-                &mut seq,
-                &mut end,
-                &mut committed,
-                p,
-                sec.as_mut(),
-            );
-        }
-        let o = chosen.op;
-        if problem.op(o).pinned.is_some() {
-            commit_pin(
-                problem,
-                &mut machines,
-                &mut seq,
-                &mut end,
-                &mut committed,
-                o,
-                sec.as_mut(),
-            );
-            // Counted when the job's pointer passes it.
-            continue;
-        }
-        if let Some(s) = sec.as_mut() {
-            book(problem, s, &chosen, o, m);
-        }
-        if !seq.priority.is_empty() {
-            seq.priority[o.idx()] = commits;
-        }
-        commits += 1;
-        seq.machine_of[o.idx()] = m;
-        seq.order[m.idx()].push(o);
-        end[o.idx()] = chosen.end;
-        committed[o.idx()] = true;
-        machines[m.idx()].slot = MachineSlot::after(problem, o, chosen.end);
-    }
-    Some((seq, starved))
+    Construction::new(problem, rule, boost, false).run(cancel)
 }
 
-/// Books the secondary resources and materials of a chosen candidate (placed again, as the
-/// candidates' scratch state is gone), and the job's production when this completes it.
-fn book(problem: &Problem, engine: &mut Engine, c: &Candidate, o: OpId, m: MachineId) {
-    let op = problem.op(o);
-    let q = Request {
-        op: o,
-        machine: m,
-        free: c.free,
-        ready: c.ready,
-        setup: c.setup,
-        duration: c.duration,
-        atomic: op.atomic,
-    };
-    if let Ok(f) = engine.fit(problem, &q) {
-        engine.commit(problem, &q, &f.placement);
-    }
-    let job = problem.job(op.job);
-    if o == job.last_op() {
-        engine.produce(problem, op.job, c.end);
-    }
-}
-
-/// Puts pinned operation `p` on its machine at its pin.
-#[allow(clippy::too_many_arguments)]
-fn commit_pin(
-    problem: &Problem,
-    machines: &mut [MachineState],
-    seq: &mut Sequence,
-    end: &mut [Minute],
-    committed: &mut [bool],
-    p: OpId,
-    engine: Option<&mut Engine>,
-) {
-    if committed[p.idx()] {
-        return;
-    }
-    let op = problem.op(p);
-    let m = op.pinned.expect("pinned").machine;
-    let ms = &mut machines[m.idx()];
-    ms.pending_pins.retain(|&x| x != p);
-    let (pl, setup) = pin::place_pinned(problem, &ms.slot, p);
-    if let Some(s) = engine {
-        let q = Request {
-            op: p,
-            machine: m,
-            free: ms.slot.free,
-            ready: op.pinned.expect("pinned").start,
-            setup,
-            duration: op.duration_on(m).unwrap_or(0),
-            atomic: op.atomic,
-        };
-        if let Ok(f) = s.fit(problem, &q) {
-            s.commit(problem, &q, &f.placement);
-        }
-        if p == problem.job(op.job).last_op() {
-            s.produce(problem, op.job, pl.end);
-        }
-    }
-    if !seq.priority.is_empty() {
-        // Pinned operations go first in the decoder anyway; keep them early here too.
-        seq.priority[p.idx()] = 0;
-    }
-    seq.machine_of[p.idx()] = m;
-    seq.order[m.idx()].push(p);
-    end[p.idx()] = pl.end;
-    committed[p.idx()] = true;
-    ms.slot = MachineSlot::after(problem, p, pl.end);
+/// The sequence `rule` builds when placing by machines and jobs alone (secondary resources and
+/// materials ignored): fast at any size (no shared state to keep candidates fresh against),
+/// and the decoder then books resources and stock in its order, so the schedule holds them.
+/// The fallback when a limit stops the first rule on an instance with them.
+pub fn construct_blind(problem: &Problem, rule: Rule) -> Sequence {
+    Construction::blind(problem, rule, &[])
+        .run(&|| false)
+        .expect("never cancelled")
+        .0
 }
 
 /// The earliest-completing machine for `o` given the machines' states: each mode placed by the
 /// engine's rules (routing, pin, machine; resources and materials with `engine`), after a
 /// pending pinned operation on the machine when it would not leave room for that one.
+///
+/// `from[k]`, with the engine, is where mode `k`'s fit may start instead of the job's ready
+/// time (`Minute::MIN`: no hint): its earliest placement before bookings that only tightened
+/// the resources and stock, which it cannot precede now. Each mode's new start (or
+/// `Minute::MIN` when it does not fit) is written back.
 fn best_mode(
     problem: &Problem,
     machines: &[MachineState],
     seq: &Sequence,
     end: &[Minute],
     o: OpId,
-    mut engine: Option<&mut Engine>,
+    mut engine: Option<(&mut Engine, &mut [Minute])>,
 ) -> Option<Candidate> {
     let op = problem.op(o);
     let pred = problem.pred(o).map(|p| PredPlaced {
@@ -374,7 +146,7 @@ fn best_mode(
         end: end[p.idx()],
     });
     let mut best: Option<Candidate> = None;
-    for mode in &op.modes {
+    for (k, mode) in op.modes.iter().enumerate() {
         let m = mode.machine;
         if !pin::allows(op, m) {
             continue;
@@ -398,25 +170,32 @@ fn best_mode(
                 }
             }
         }
-        if let Some(s) = engine.as_deref_mut() {
+        if let Some((s, from)) = engine.as_mut() {
             let q = Request {
                 op: o,
                 machine: m,
                 free: slot.free,
-                ready,
+                ready: ready.max(from[k]),
                 setup,
                 duration: mode.duration,
                 atomic: op.atomic,
             };
             match s.fit(problem, &q) {
-                Ok(f) => pl = f.placement,
-                Err(_) => continue,
+                Ok(f) => {
+                    pl = f.placement;
+                    from[k] = pl.start;
+                }
+                Err(_) => {
+                    from[k] = Minute::MIN;
+                    continue;
+                }
             }
         }
         let c = Candidate {
             op: o,
             machine: m,
             setup,
+            setup_start: pl.setup_start,
             start: pl.start,
             end: pl.end,
             duration: mode.duration,
@@ -475,3 +254,6 @@ fn mean_setup(problem: &Problem) -> f64 {
         vals.iter().sum::<Minute>() as f64 / vals.len() as f64
     }
 }
+
+#[cfg(test)]
+mod tests;

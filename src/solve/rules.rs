@@ -4,8 +4,11 @@
 //! and run one per thread (at 13k operations a rule takes a few hundred milliseconds; eight of
 //! them in sequence were most of the construction time). The answer is the best schedule in
 //! rule order, as when they ran one after another, so it does not depend on thread timing unless
-//! a limit cut some rules short. A limit never cuts the first rule: there is always a complete
-//! schedule to return, however short the limit.
+//! a limit cut some rules short. There is always a complete schedule to return, however short
+//! the limit: without secondary resources and materials a limit never cuts the first rule (a
+//! few hundred milliseconds at 13k operations); with them the first rule's construction costs
+//! more, so a limit cuts it too and the same rule placing by machines and jobs alone (as fast
+//! as without them) is decoded instead: the decoder books resources and stock in its order.
 
 use super::dispatch::{self, Rule};
 use super::{finish, SolveError, SolveResult};
@@ -64,6 +67,7 @@ pub fn run_rules(problem: &Problem, limits: &RuleLimits) -> Result<SolveResult, 
     let results: Mutex<Vec<Option<Result<SolveResult, SolveError>>>> =
         Mutex::new((0..rules.len()).map(|_| None).collect());
     let finished = AtomicBool::new(false);
+    let cut_first = problem.has_secondary();
     std::thread::scope(|s| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
@@ -72,10 +76,13 @@ pub fn run_rules(problem: &Problem, limits: &RuleLimits) -> Result<SolveResult, 
                     if k >= rules.len() || (k > 0 && (limits.should_stop)()) {
                         break;
                     }
-                    // The first rule always completes; the others give up when told to stop.
-                    let cancel = || k > 0 && (limits.should_stop)();
+                    // The first rule always yields a schedule; the others give up when told
+                    // to stop.
+                    let cancel = || (k > 0 || cut_first) && (limits.should_stop)();
                     let i = order[k];
-                    if let Some(r) = run_rule(problem, rules[i], &cancel) {
+                    let r = run_rule(problem, rules[i], &cancel)
+                        .or_else(|| (k == 0).then(|| run_blind(problem, rules[i])));
+                    if let Some(r) = r {
                         results.lock().unwrap()[i] = Some(r);
                     }
                     done.fetch_add(1, Ordering::Relaxed);
@@ -148,9 +155,24 @@ fn run_rule(
             break;
         }
         starved.iter().for_each(|&j| boost[j] = true);
-        (seq, starved) = dispatch::construct_until(problem, rule, &boost, cancel)?;
+        // Cut short: the last complete sequence stands.
+        let Some(again) = dispatch::construct_until(problem, rule, &boost, cancel) else {
+            break;
+        };
+        (seq, starved) = again;
     }
     Some(finish(problem, seq, format!("dispatch {}", rule.name())))
+}
+
+/// `rule` placing by machines and jobs alone, its sequence decoded under every rule: the first
+/// schedule when a limit cuts the first rule short on an instance with secondary resources.
+fn run_blind(problem: &Problem, rule: Rule) -> Result<SolveResult, SolveError> {
+    let seq = dispatch::construct_blind(problem, rule);
+    finish(
+        problem,
+        seq,
+        format!("dispatch {} (resource-blind, decoded)", rule.name()),
+    )
 }
 
 #[cfg(test)]
@@ -238,6 +260,46 @@ mod tests {
             if threshold == 0 {
                 assert_eq!(r.method, format!("dispatch {}", Rule::ALL[0].name()));
             }
+        }
+    }
+
+    /// With operators, setters and materials a stop cuts the first rule too (after at most
+    /// one cancellation interval of steps), and its resource-blind sequence, decoded, is the
+    /// answer: complete and valid.
+    #[test]
+    fn a_stop_cuts_the_first_rule_with_secondary_resources_and_still_returns_a_valid_schedule() {
+        let yaml = generate(&GenConfig {
+            jobs: 300,
+            machines: 10,
+            plants: 2,
+            calendars: true,
+            changeovers: true,
+            operators: 2,
+            materials: true,
+            ..GenConfig::default()
+        });
+        let p = parse_instance(&yaml, "generated.yaml").unwrap();
+        assert!(p.ops.len() > 10 * dispatch::CANCEL_EVERY as usize);
+        for threshold in [0u64, 3] {
+            let asked = AtomicU64::new(0);
+            let stop = || asked.fetch_add(1, Ordering::Relaxed) >= threshold;
+            let r = run_rules(
+                &p,
+                &RuleLimits {
+                    should_stop: &stop,
+                    threads: 1,
+                    progress: false,
+                    started: Instant::now(),
+                },
+            )
+            .unwrap();
+            assert_eq!(
+                r.method,
+                format!("dispatch {} (resource-blind, decoded)", Rule::ALL[0].name())
+            );
+            assert_eq!(r.schedule.ops.len(), p.ops.len());
+            let v = crate::check::check(&p, &r.schedule);
+            assert!(v.is_empty(), "{:?}", v.first().map(|v| &v.message));
         }
     }
 }

@@ -7,8 +7,8 @@
 //! completion, then the conflict set on that machine) is read from ordered sets instead of a
 //! scan of every job. At 13k operations and 2,000 jobs this turned 20 s of placements into a
 //! few hundred milliseconds per rule, with the same schedule: the choice is the same total
-//! order on the same candidates. With secondary resources every commit changes the shared
-//! resource state, and the caller marks every job stale each step.
+//! order on the same candidates. With secondary resources and materials a booking also marks
+//! the candidates it may have changed (dispatch/secondary.rs).
 
 use super::Candidate;
 use crate::model::{MachineId, Minute, OpId};
@@ -57,6 +57,15 @@ impl Pool {
             self.is_stale[job] = true;
             self.stale.push(job as u32);
         }
+    }
+
+    pub(super) fn is_stale(&self, job: usize) -> bool {
+        self.is_stale[job]
+    }
+
+    /// Job `job`'s kept candidate (`None`: finished, nothing fits, or not computed yet).
+    pub(super) fn cached(&self, job: usize) -> Option<Candidate> {
+        self.cache[job]
     }
 
     /// Machine `m` changed state: the candidates computed against its old state are stale
