@@ -67,3 +67,44 @@ impl Costs for Jobs {
         self.cost_at(j, self.start + self.unit * t as Minute)
     }
 }
+
+/// The costs of [`Jobs`] tabulated by time then job: the dynamic program reads them in order
+/// many times over, and a read is cheaper than the cost's arithmetic.
+pub(super) struct Table {
+    len: Vec<usize>,
+    cost: Vec<f64>,
+}
+
+/// Tables at most this long (8 bytes each).
+pub(super) const TABLE_LIMIT: usize = 2_000_000;
+
+impl Table {
+    pub fn new(jobs: &Jobs) -> Table {
+        let n = jobs.jobs();
+        let horizon = jobs.horizon();
+        let mut cost = Vec::with_capacity((horizon + 1) * n);
+        for t in 0..=horizon {
+            cost.extend((0..n).map(|j| jobs.cost(j, t)));
+        }
+        Table {
+            len: jobs.len.clone(),
+            cost,
+        }
+    }
+}
+
+impl Costs for Table {
+    fn jobs(&self) -> usize {
+        self.len.len()
+    }
+
+    #[inline]
+    fn len(&self, j: usize) -> usize {
+        self.len[j]
+    }
+
+    #[inline]
+    fn cost(&self, j: usize, t: usize) -> f64 {
+        self.cost[t * self.len.len() + j]
+    }
+}

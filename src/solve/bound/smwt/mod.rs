@@ -15,6 +15,7 @@
 
 mod heuristic;
 mod jobs;
+mod memo;
 mod ssdp;
 
 use super::heads::{modes, Heads};
@@ -22,8 +23,9 @@ use crate::model::{Minute, OpId, Problem};
 use jobs::Jobs;
 use ssdp::{Costs, Ssdp};
 
-/// Work allowed for the subgradient (job × time-unit steps over all passes): about 0.1–0.3 s.
-const WORK_BUDGET: usize = 120_000_000;
+/// Work allowed for the subgradient (job × time-unit steps over all passes): about 0.25 s of CPU
+/// on wt100 (about 160 passes), measured on a loaded machine.
+const WORK_BUDGET: usize = 80_000_000;
 /// At most this many passes; and the bound is not tried with fewer than `MIN_PASSES`.
 const MAX_PASSES: usize = 400;
 const MIN_PASSES: usize = 20;
@@ -43,7 +45,18 @@ pub(crate) fn single_machine_bound(problem: &Problem, heads: &Heads) -> Option<f
     if passes < MIN_PASSES {
         return None;
     }
-    Some(fixed + subgradient(&jobs, passes, integral(problem)))
+    let integral = integral(problem);
+    let key = memo::key(&jobs, passes, integral);
+    let relaxed = memo::get(&key).unwrap_or_else(|| {
+        let v = if jobs.jobs() * (jobs.horizon() + 1) <= jobs::TABLE_LIMIT {
+            subgradient(&jobs, &jobs::Table::new(&jobs), passes, integral)
+        } else {
+            subgradient(&jobs, &jobs, passes, integral)
+        };
+        memo::put(key, v);
+        v
+    });
+    Some(fixed + relaxed)
 }
 
 /// The jobs with work on the machine, and the least cost of the others (at their earliest
@@ -144,8 +157,8 @@ fn integral(problem: &Problem) -> bool {
 }
 
 /// Subgradient optimisation of the multipliers with Polyak steps towards the best sequence's
-/// cost; returns the best bound `min (Σ cost − μ) + Σ μ` met.
-fn subgradient(jobs: &Jobs, passes: usize, integral: bool) -> f64 {
+/// cost (`costs`: the jobs' costs, maybe tabulated); returns the best bound `min (Σ cost − μ) + Σ μ` met.
+fn subgradient(jobs: &Jobs, costs: &impl Costs, passes: usize, integral: bool) -> f64 {
     let n = jobs.jobs();
     let mut order: Vec<usize> = Vec::with_capacity(n);
     // A first sequence: by due date, improved; its costs are the first multipliers.
@@ -159,7 +172,7 @@ fn subgradient(jobs: &Jobs, passes: usize, integral: bool) -> f64 {
     let mut since = 0;
     let mut dir = vec![0.0; n];
     for _ in 0..passes {
-        let value = dp.solve(jobs, &mu, &mut count) + mu.iter().sum::<f64>();
+        let value = dp.solve(costs, &mu, &mut count) + mu.iter().sum::<f64>();
         if value > best + 1e-9 {
             best = value;
             since = 0;
@@ -178,7 +191,7 @@ fn subgradient(jobs: &Jobs, passes: usize, integral: bool) -> f64 {
             }
         };
         pieces.clear();
-        dp.trace(jobs, |j, t| pieces.push((j, t)));
+        dp.trace(costs, |j, t| pieces.push((j, t)));
         upper = upper.min(heuristic::sequence(jobs, &pieces, &mut order));
         let g: Vec<f64> = count.iter().map(|&c| 1.0 - c as f64).collect();
         if g.iter().all(|&x| x == 0.0) || met(best, upper) || theta < 1e-4 {
