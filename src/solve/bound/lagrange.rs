@@ -69,9 +69,12 @@ pub(crate) fn single_machine_bound(problem: &Problem) -> Option<f64> {
             .map(|j| w.flow_time * problem.jobs[j].weight + lambda[j])
             .collect();
         order.sort_by(|&x, &y| {
-            // p_x / a_x < p_y / a_y, with a = 0 last.
-            (p[x] as f64 * a[y])
-                .total_cmp(&(p[y] as f64 * a[x]))
+            // p_x / a_x < p_y / a_y, with a = 0 last. The weightless jobs are set apart first:
+            // the cross products alone say a job of no work and no weight ties with every job,
+            // which is no order, and the sort's result would not minimise Σ a_j C_j.
+            (a[x] <= 0.0)
+                .cmp(&(a[y] <= 0.0))
+                .then((p[x] as f64 * a[y]).total_cmp(&(p[y] as f64 * a[x])))
                 .then(x.cmp(&y))
         });
         let mut t = 0;
