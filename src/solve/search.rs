@@ -263,21 +263,9 @@ pub fn search_from(
                         }
                     }
                     if barrier.wait().is_leader() {
-                        let mut sh = shared.lock().unwrap();
-                        let (k, _, seq) = sh.best.clone().expect("offered");
-                        let improved = sh.snapshot.as_ref().is_none_or(|(old, _)| k < *old);
-                        sh.stalled_epochs = if improved { 0 } else { sh.stalled_epochs + 1 };
-                        let stalled = cfg
-                            .stall
-                            .is_some_and(|s| sh.stalled_epochs * EPOCH * threads as u64 >= s);
-                        sh.snapshot = Some((k, seq));
-                        // Nothing can beat the bound (0 at least: every term is ≥ 0) with every
-                        // deadline kept.
-                        let optimal = k.0 == 0 && (k.1 <= 0.0 || super::bound::meets(k.1, bound));
-                        sh.finished = stop.load(Ordering::Relaxed)
-                            || per_thread.is_some_and(|l| w.iterations >= l)
-                            || optimal
-                            || stalled;
+                        let reached = stop.load(Ordering::Relaxed)
+                            || per_thread.is_some_and(|l| w.iterations >= l);
+                        meet(&mut shared.lock().unwrap(), cfg, threads, bound, reached);
                     }
                     barrier.wait();
                     let (finished, snap) = {
@@ -296,28 +284,13 @@ pub fn search_from(
         // Progress on stderr, once a second.
         if !cfg.quiet {
             s.spawn(|| {
-                let mut last = Instant::now();
-                let mut last_iters = 0;
-                let mut last_evals = 0;
-                while !workers_done.load(Ordering::Relaxed) {
-                    std::thread::sleep(Duration::from_millis(50));
-                    if last.elapsed() >= Duration::from_secs(1) {
-                        let it = total_iters.load(Ordering::Relaxed);
-                        let ev = total_evals.load(Ordering::Relaxed);
-                        let secs = last.elapsed().as_secs_f64();
-                        eprintln!(
-                            "[{:6.1}s] searching: best objective {:.2}  iterations {}  ({:.0}/s)  evaluated moves {:.0}/s",
-                            started.elapsed().as_secs_f64(),
-                            f64::from_bits(best_bits.load(Ordering::Relaxed)),
-                            it,
-                            (it - last_iters) as f64 / secs,
-                            ev.saturating_sub(last_evals) as f64 / secs
-                        );
-                        last = Instant::now();
-                        last_iters = it;
-                        last_evals = ev;
-                    }
-                }
+                progress(
+                    started,
+                    &workers_done,
+                    &total_iters,
+                    &total_evals,
+                    &best_bits,
+                )
             });
         }
         // Wait for the workers, then release the progress thread.
@@ -347,6 +320,55 @@ pub fn search_from(
         seconds: started.elapsed().as_secs_f64(),
         bound,
     })
+}
+
+/// The epoch meeting (run by one thread while the others wait): the best schedule offered
+/// becomes the snapshot every thread adopts, and the search is finished when a limit was
+/// reached, the bound is met with every deadline kept, or it stalled.
+fn meet(sh: &mut Shared, cfg: &SearchConfig, threads: usize, bound: f64, reached: bool) {
+    let (k, _, seq) = sh.best.clone().expect("offered");
+    let improved = sh.snapshot.as_ref().is_none_or(|(old, _)| k < *old);
+    sh.stalled_epochs = if improved { 0 } else { sh.stalled_epochs + 1 };
+    let stalled = cfg
+        .stall
+        .is_some_and(|s| sh.stalled_epochs * EPOCH * threads as u64 >= s);
+    sh.snapshot = Some((k, seq));
+    // Nothing can beat the bound (0 at least: every term is ≥ 0) with every deadline kept.
+    let optimal = k.0 == 0 && (k.1 <= 0.0 || super::bound::meets(k.1, bound));
+    sh.finished = reached || optimal || stalled;
+}
+
+/// The search's progress line on stderr, once a second until the workers are done: the best
+/// objective so far, iterations and evaluated moves per second over the last second.
+fn progress(
+    started: Instant,
+    workers_done: &AtomicBool,
+    total_iters: &AtomicU64,
+    total_evals: &AtomicU64,
+    best_bits: &AtomicU64,
+) {
+    let mut last = Instant::now();
+    let mut last_iters = 0;
+    let mut last_evals = 0;
+    while !workers_done.load(Ordering::Relaxed) {
+        std::thread::sleep(Duration::from_millis(50));
+        if last.elapsed() >= Duration::from_secs(1) {
+            let it = total_iters.load(Ordering::Relaxed);
+            let ev = total_evals.load(Ordering::Relaxed);
+            let secs = last.elapsed().as_secs_f64();
+            eprintln!(
+                "[{:6.1}s] searching: best objective {:.2}  iterations {}  ({:.0}/s)  evaluated moves {:.0}/s",
+                started.elapsed().as_secs_f64(),
+                f64::from_bits(best_bits.load(Ordering::Relaxed)),
+                it,
+                (it - last_iters) as f64 / secs,
+                ev.saturating_sub(last_evals) as f64 / secs
+            );
+            last = Instant::now();
+            last_iters = it;
+            last_evals = ev;
+        }
+    }
 }
 
 /// One thread's search state.
@@ -540,10 +562,10 @@ impl<'a> Worker<'a> {
         t
     }
 
-    /// One tabu-search iteration. Returns whether the best improved.
-    fn step(&mut self) -> bool {
-        self.iterations += 1;
-        let it = self.iterations;
+    /// This iteration's candidate moves into `self.moves`, sorted and deduplicated: block moves
+    /// and reassignments on the targets' critical paths, priority swaps for operations a
+    /// resource or material held up, reverts towards the baseline, family groupings.
+    fn collect_moves(&mut self) {
         // The decoder holds `cur`'s times here (kept so after every accepted move).
         positions(&self.cur, &mut self.pos);
         self.moves.clear();
@@ -616,6 +638,13 @@ impl<'a> Worker<'a> {
         }
         self.moves.sort_unstable();
         self.moves.dedup();
+    }
+
+    /// One tabu-search iteration. Returns whether the best improved.
+    fn step(&mut self) -> bool {
+        self.iterations += 1;
+        let it = self.iterations;
+        self.collect_moves();
         if self.fast {
             self.compute_tails();
         }
