@@ -115,6 +115,10 @@ fn kick(perm: &mut [u32], rng: &mut StdRng) {
 struct Shared {
     /// Best offered at the last epoch: (cost, thread, permutation).
     best: Option<(f64, usize, Vec<u32>)>,
+    /// The best as the leader saw it at the last meeting: what the threads adopt. Reading
+    /// `best` instead would race: a fast thread may offer its next epoch's best before a slow
+    /// one has read this meeting's, and a run with `iterations` would depend on timing.
+    snapshot: Option<(f64, Vec<u32>)>,
     history: Vec<(f64, f64)>,
     finished: bool,
     stalled_epochs: u64,
@@ -183,6 +187,7 @@ pub fn search(
         best_bits: AtomicU64::new(initial.evaluation.value.to_bits()),
         shared: Mutex::new(Shared {
             best: None,
+            snapshot: None,
             history: vec![(started.elapsed().as_secs_f64(), initial.evaluation.value)],
             finished: false,
             stalled_epochs: 0,
@@ -330,7 +335,7 @@ impl Run<'_> {
             return true;
         }
         // Adopt the shared best when it beats this thread's own.
-        if let Some((c, _, perm)) = &sh.best {
+        if let Some((c, perm)) = &sh.snapshot {
             if *c < w.best.cost - 1e-9 {
                 w.best = State::new(&self.model, perm.clone());
                 w.cur = w.best.clone();
@@ -345,6 +350,7 @@ impl Run<'_> {
     fn decide(&self, w: &mut Walk) {
         let mut sh = self.shared.lock().unwrap();
         let c = sh.best.as_ref().expect("offered").0;
+        sh.snapshot = sh.best.as_ref().map(|(c, _, perm)| (*c, perm.clone()));
         sh.stalled_epochs = if c < sh.last_best - 1e-9 {
             0
         } else {
