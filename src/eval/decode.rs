@@ -394,20 +394,7 @@ impl Decoder {
         let placed = self
             .engine
             .place_op::<SECONDARY>(problem, o, m, &slot, pred)
-            .map_err(|e| match e {
-                PlaceError::BadAssignment => DecodeError::BadAssignment(o),
-                PlaceError::PinMissed { pin, earliest } => DecodeError::PinMissed {
-                    op: o,
-                    pin,
-                    earliest,
-                },
-                PlaceError::Blocked(Blocked::Material(item)) => {
-                    DecodeError::MaterialShortage { op: o, item }
-                }
-                PlaceError::Blocked(Blocked::Resource(resource)) => {
-                    DecodeError::ResourceUnavailable { op: o, resource }
-                }
-            })?;
+            .map_err(|e| place_error(o, e))?;
         let i = o.idx();
         if SECONDARY {
             let chosen = &mut self.chosen[i];
@@ -489,6 +476,25 @@ impl Decoder {
             ops,
             info: Default::default(),
             resources,
+        }
+    }
+}
+
+/// The decoder's error for an operation the engine could not place (shared with the
+/// incremental re-timing, which must report exactly what a full decode would).
+pub(crate) fn place_error(o: OpId, e: PlaceError) -> DecodeError {
+    match e {
+        PlaceError::BadAssignment => DecodeError::BadAssignment(o),
+        PlaceError::PinMissed { pin, earliest } => DecodeError::PinMissed {
+            op: o,
+            pin,
+            earliest,
+        },
+        PlaceError::Blocked(Blocked::Material(item)) => {
+            DecodeError::MaterialShortage { op: o, item }
+        }
+        PlaceError::Blocked(Blocked::Resource(resource)) => {
+            DecodeError::ResourceUnavailable { op: o, resource }
         }
     }
 }

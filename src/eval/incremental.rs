@@ -15,9 +15,9 @@
 //! (one operation's placement depends on every earlier booking): callers decode in full
 //! ([`Incremental::supports`]).
 
-use super::decode::{DecodeError, Decoder, Sequence};
+use super::decode::{place_error, DecodeError, Decoder, Sequence};
 use super::objective::Evaluation;
-use crate::engine::{Blocked, Cause, Engine, MachineSlot, PlaceError, PredPlaced};
+use crate::engine::{Cause, Engine, MachineSlot, PredPlaced};
 use crate::model::{MachineId, Minute, OpId, Problem};
 
 /// Positions of one machine's sequence that a move changed: the operations at
@@ -447,22 +447,5 @@ impl RankQueue {
     fn clear(&mut self) {
         self.bits.iter_mut().for_each(|b| *b = 0);
         self.word = 0;
-    }
-}
-
-fn place_error(o: OpId, e: PlaceError) -> DecodeError {
-    match e {
-        PlaceError::BadAssignment => DecodeError::BadAssignment(o),
-        PlaceError::PinMissed { pin, earliest } => DecodeError::PinMissed {
-            op: o,
-            pin,
-            earliest,
-        },
-        PlaceError::Blocked(Blocked::Material(item)) => {
-            DecodeError::MaterialShortage { op: o, item }
-        }
-        PlaceError::Blocked(Blocked::Resource(resource)) => {
-            DecodeError::ResourceUnavailable { op: o, resource }
-        }
     }
 }
