@@ -12,6 +12,7 @@
 #   TAKT_BASE=path/to/old/takt  also run the searches with this binary, side by side (e.g. a
 #                               build of the commit before the scale work)
 #   THREADS=2                   search threads
+#   ONLY="cal nocal"            only these instances (names below)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:-target/scale-bench}
@@ -30,6 +31,13 @@ INSTANCES=(
   "secondary|--jobs 1550 --machines 50 --plants 3 --seed 1 --calendars --changeovers --operators 6 --materials"
   "j1500-deadlines|--jobs 1500 --machines 52 --plants 3 --seed 2 --calendars --changeovers --deadlines 0.04"
 )
+if [ -n "${ONLY:-}" ]; then
+  keep=()
+  for spec in "${INSTANCES[@]}"; do
+    case " $ONLY " in *" ${spec%%|*} "*) keep+=("$spec") ;; esac
+  done
+  INSTANCES=("${keep[@]}")
+fi
 
 # `measure LABEL -- takt args...`: wall seconds, peak RSS (MB), exit code, stdout in $OUT/LABEL.*
 measure() {
