@@ -61,7 +61,7 @@ for spec in "${INSTANCES[@]}"; do
   inst="$OUT/$name.yaml"
   # shellcheck disable=SC2086
   [ -f "$inst" ] || "$TAKT" generate $args -o "$inst" --quiet
-  ops=$(grep -c '^      - {id: op' "$inst")
+  ops=$(grep -cE '^ *- \{?id: op' "$inst" || true)
   # First valid schedule: a zero time limit returns the first finished rule's schedule.
   firsts=()
   for k in 1 2 3; do
