@@ -3,12 +3,11 @@
 //! objectives), and the search stops once it meets the lower bound.
 
 mod common;
-use common::for_each_sequence;
+use common::{best_over_sequences, fixed_iterations as cfg};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use std::fmt::Write;
 use std::time::Duration;
-use takt::eval::Decoder;
 use takt::model::{parse_instance, Problem};
 use takt::solve::search::{search, SearchConfig};
 use takt::solve::single_machine::{own_cost, qualifies};
@@ -55,16 +54,6 @@ fn instance_due(seed: u64, n: usize, releases: bool, earliness: bool, due_max: i
     parse_instance(&y, "sm.yaml").unwrap()
 }
 
-fn cfg(iterations: u64, threads: usize, seed: u64) -> SearchConfig {
-    SearchConfig {
-        time_limit: None,
-        iterations: Some(iterations),
-        threads,
-        seed,
-        ..SearchConfig::default()
-    }
-}
-
 /// The search's answer is the evaluator's, its own cost agrees, and the referee accepts it.
 fn solve_checked(p: &Problem, c: &SearchConfig) -> f64 {
     assert!(qualifies(p).is_some(), "{} should qualify", p.name());
@@ -89,23 +78,13 @@ fn solve_checked(p: &Problem, c: &SearchConfig) -> f64 {
     out.result.evaluation.value
 }
 
-fn brute_force(p: &Problem) -> f64 {
-    let mut dec = Decoder::new(p);
-    let mut best = f64::INFINITY;
-    for_each_sequence(p, &mut |seq| {
-        dec.decode(p, seq).unwrap();
-        best = best.min(dec.evaluate(p).value);
-    });
-    best
-}
-
 #[test]
 fn finds_the_brute_force_optimum_on_tiny_instances() {
     for seed in 0..40 {
         let releases = seed % 2 == 0;
         let p = instance(seed, 6, releases, false);
         let v = solve_checked(&p, &cfg(200, 2, seed));
-        let opt = brute_force(&p);
+        let opt = best_over_sequences(&p).expect("one machine: every order decodes");
         assert!(
             (v - opt).abs() < 1e-6,
             "seed {seed} (releases {releases}): {v} != optimum {opt}"
