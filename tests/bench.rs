@@ -3,13 +3,16 @@
 //! of invalid schedules, the peer comparison, set resolution, the convert round trip, and the
 //! generator's validity and determinism.
 
+mod common;
+use common::fixed_iterations;
+
 use std::path::{Path, PathBuf};
 use takt::bench::{self, set, BenchArgs, Instance, RunConfig, SolverRun, Status, CSV_COLUMNS};
 use takt::check::check;
 use takt::convert::ConvertArgs;
 use takt::generate::GenerateArgs;
 use takt::model::{load_instance, Problem};
-use takt::solve::search::{search, SearchConfig};
+use takt::solve::search::search;
 use takt::solve::SolverChoice;
 use takt::solve::{solve_dispatch, SolveResult};
 
@@ -487,19 +490,7 @@ fn generate_is_valid_solvable_and_deterministic() {
     assert_eq!(p.plants().len(), 2);
     assert!(!p.calendars().is_empty() && !p.changeover_matrices().is_empty());
     assert!(p.jobs().iter().all(|j| (3..=10).contains(&j.op_count)));
-    let out = search(
-        &p,
-        &SearchConfig {
-            time_limit: None,
-            iterations: Some(300),
-            threads: 1,
-            seed: 3,
-            quiet: true,
-            stop: None,
-            stall: None,
-        },
-    )
-    .unwrap();
+    let out = search(&p, &fixed_iterations(300, 1, 3)).unwrap();
     let v = check(&p, &out.result.schedule);
     assert!(v.is_empty(), "{v:?}");
     // Plain (no calendars, no changeovers), and a bad output name.

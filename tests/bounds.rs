@@ -3,22 +3,8 @@
 //! optima of the shared benchmark instances.
 
 mod common;
-use common::{for_each_sequence, random_instance, GenOptions};
-use takt::eval::Decoder;
+use common::{best_over_sequences as brute_force_optimum, random_instance, GenOptions};
 use takt::solve::bound::lower_bound;
-
-/// The optimum over every sequence (exact for regular objectives: no earliness).
-fn brute_force_optimum(p: &takt::model::Problem) -> Option<f64> {
-    let mut dec = Decoder::new(p);
-    let mut best: Option<f64> = None;
-    for_each_sequence(p, &mut |seq| {
-        if dec.decode(p, seq).is_ok() {
-            let v = dec.evaluate(p).value;
-            best = Some(best.map_or(v, |b: f64| b.min(v)));
-        }
-    });
-    best
-}
 
 fn check_family(opts: &GenOptions, max_ops: usize, seeds: std::ops::Range<u64>) -> usize {
     let mut checked = 0;

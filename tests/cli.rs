@@ -3,19 +3,8 @@
 
 mod common;
 use common::cli::takt;
-
-use std::path::{Path, PathBuf};
-
-fn examples() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("instances/examples");
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    v.sort();
-    v
-}
+use common::files::{examples, root};
+use common::fixed_iterations;
 
 #[test]
 fn every_example_solves_and_passes_the_referee() {
@@ -65,15 +54,7 @@ fn every_example_solves_and_passes_the_referee() {
             let p = takt::model::load_instance(&ex).unwrap();
             let read = takt::schedule::read_schedule(&p, &out).unwrap();
             // Same seed and iteration limit in the library: the same schedule (reproducible).
-            let cfg = takt::solve::search::SearchConfig {
-                time_limit: None,
-                iterations: Some(300),
-                threads: 1,
-                seed: 3,
-                quiet: true,
-                stop: None,
-                stall: None,
-            };
+            let cfg = fixed_iterations(300, 1, 3);
             let mut again = takt::solve::search::search(&p, &cfg)
                 .unwrap()
                 .result
@@ -89,7 +70,7 @@ fn every_example_solves_and_passes_the_referee() {
 #[test]
 fn check_reports_violations_with_exit_1() {
     let tmp = tempfile::tempdir().unwrap();
-    let ex = Path::new(env!("CARGO_MANIFEST_DIR")).join("instances/examples/two-plant-demo.yaml");
+    let ex = root().join("instances/examples/two-plant-demo.yaml");
     let out = tmp.path().join("s.csv");
     let r = takt(&[
         "solve",
@@ -121,7 +102,7 @@ fn check_reports_violations_with_exit_1() {
 #[test]
 fn output_with_unknown_extension_is_refused_before_solving() {
     let tmp = tempfile::tempdir().unwrap();
-    let ex = Path::new(env!("CARGO_MANIFEST_DIR")).join("instances/examples/two-plant-demo.yaml");
+    let ex = root().join("instances/examples/two-plant-demo.yaml");
     let out = tmp.path().join("s.txt");
     let r = takt(&["solve", ex.to_str().unwrap(), "-o", out.to_str().unwrap()]);
     assert_eq!(r.status.code(), Some(2));
@@ -132,7 +113,7 @@ fn output_with_unknown_extension_is_refused_before_solving() {
 #[test]
 fn mip_solver_and_model_export_from_the_cli() {
     let tmp = tempfile::tempdir().unwrap();
-    let ex = Path::new(env!("CARGO_MANIFEST_DIR")).join("instances/examples/two-plant-demo.yaml");
+    let ex = root().join("instances/examples/two-plant-demo.yaml");
     let ex_s = ex.to_str().unwrap();
     let out = tmp.path().join("mip.yaml");
     let r = takt(&[

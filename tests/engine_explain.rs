@@ -6,14 +6,13 @@
 
 mod common;
 
-use common::{random_instance, random_sequence, GenOptions};
+use common::{generated_with_secondary, random_instance, random_sequence, GenOptions};
 use takt::eval::{Decoder, Sequence};
 use takt::formats::to_raw;
-use takt::generate::{generate, GenConfig};
 use takt::model::raw::RawPin;
 use takt::model::time::RawInstant;
 use takt::model::validate::validate;
-use takt::model::{parse_instance, OpId, Problem};
+use takt::model::{OpId, Problem};
 use takt::report::explain::analyse;
 use takt::solve::dispatch::{construct, Rule};
 
@@ -114,18 +113,7 @@ fn explain_cause_equals_decoder_cause_with_resources_and_materials() {
     let mut compared = 0;
     let mut secondary_causes = 0;
     for seed in 0..60u64 {
-        let yaml = generate(&GenConfig {
-            jobs: 4 + (seed % 8) as usize,
-            machines: 2 + (seed % 4) as usize,
-            plants: 1 + (seed % 3) as usize,
-            seed,
-            calendars: seed % 2 == 0,
-            changeovers: seed % 3 != 0,
-            tightness: 2.0,
-            operators: 1 + (seed % 3) as usize,
-            materials: seed % 4 != 1,
-        });
-        let p = parse_instance(&yaml, "generated.yaml").expect("generated instances are valid");
+        let p = generated_with_secondary(seed, 4 + (seed % 8) as usize);
         for rule in [Rule::Mwkr, Rule::Atc(2.0), Rule::Spt] {
             let mut seq = construct(&p, rule);
             compared += compare(&p, &seq, &format!("seed {seed} {}", rule.name()));

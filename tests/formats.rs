@@ -1,17 +1,12 @@
 //! Benchmark readers: exact parses of known files, errors with their line numbers, the round trip
 //! through takt YAML, and the best-known values.
 
+mod common;
+use common::files::shared_benchmark as bench;
+
 use std::path::PathBuf;
 use takt::formats::{self, Format};
 use takt::model::{parse_instance, InputError, Problem};
-
-fn bench(rel: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("instances/shared/benchmarks")
-        .join(rel)
-        .display()
-        .to_string()
-}
 
 fn fixture(name: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

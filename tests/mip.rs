@@ -3,7 +3,8 @@
 //! represent, and the exported model.
 
 mod common;
-use common::for_each_sequence;
+use common::best_over_sequences as brute_force;
+use common::files::shared_benchmark as shared_bench;
 
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
@@ -14,14 +15,6 @@ use takt::model::{parse_instance, MachineId, OpId, Problem};
 use takt::solve::mip::{
     export_model, solve_mip, supports, MipError, MipModel, MipOptions, MipStatus,
 };
-
-/// A file of the vendored benchmark sets (instances/shared/benchmarks).
-fn shared_bench(rel: &str) -> String {
-    format!(
-        "{}/instances/shared/benchmarks/{rel}",
-        env!("CARGO_MANIFEST_DIR")
-    )
-}
 
 /// One thread throughout: HiGHS keeps a worker pool per calling thread.
 fn opts() -> MipOptions {
@@ -207,21 +200,6 @@ fn try_random_instance(seed: u64, g: &Gen) -> (String, Result<Problem, takt::mod
     }
     let p = parse_instance(&y, "mip-random.yaml");
     (y, p)
-}
-
-/// The best objective over every decodable sequence that keeps every hard deadline.
-fn brute_force(p: &Problem) -> Option<f64> {
-    let mut dec = Decoder::new(p);
-    let mut best: Option<f64> = None;
-    for_each_sequence(p, &mut |seq| {
-        if dec.decode(p, seq).is_ok() {
-            let ev = dec.evaluate(p);
-            if ev.feasible() && best.is_none_or(|b| ev.value < b) {
-                best = Some(ev.value);
-            }
-        }
-    });
-    best
 }
 
 fn close(a: f64, b: f64) -> bool {

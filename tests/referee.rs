@@ -1,6 +1,9 @@
 //! The referee against hand-computed fixtures: a valid schedule that is not left-justified, then
 //! one schedule per rule that breaks exactly that rule (tests/fixtures/check/<rule>.csv|.yaml).
 
+mod common;
+use common::show;
+
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 use takt::check::calendar::first_monday;
@@ -24,10 +27,6 @@ fn schedule(p: &Problem, name: &str) -> Schedule {
 
 fn op(p: &Problem, job: &str, op: &str) -> OpId {
     p.op_by_id(p.job_by_id(job).unwrap(), op).unwrap()
-}
-
-fn show(v: &[Violation]) -> String {
-    v.iter().map(|v| format!("\n  {v}")).collect()
 }
 
 #[test]

@@ -9,14 +9,14 @@
 //! those are skipped, but most must decode.
 
 mod common;
-use common::random_sequence;
+use common::{fixed_iterations, random_sequence, show};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use std::fmt::Write;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, Instant};
-use takt::check::{check, Rule, Violation};
+use takt::check::{check, Rule};
 use takt::eval::{DecodeError, Decoder, Sequence};
 use takt::model::{parse_instance, MachineId, OpId, Problem, ResourceId};
 use takt::schedule::Schedule;
@@ -208,10 +208,6 @@ fn sequence(p: &Problem, seed: u64) -> Sequence {
     seq
 }
 
-fn show(v: &[Violation]) -> String {
-    v.iter().map(|v| format!("\n  {v}")).collect()
-}
-
 /// The schedule's rows, for failure messages.
 fn rows(p: &Problem, s: &Schedule) -> String {
     let mut out = String::new();
@@ -392,20 +388,12 @@ fn solver_schedules_with_resources_and_materials_pass_the_referee() {
 }
 
 fn solver_schedules_pass(progress: &dyn Fn(String)) {
-    use takt::solve::search::{search, SearchConfig};
+    use takt::solve::search::search;
     let (mut solved, mut failed) = (0, 0);
     for seed in 0..200 {
         let (p, yaml) = instance(seed);
         progress(format!("solving seed {seed}\n{yaml}"));
-        let cfg = SearchConfig {
-            time_limit: None,
-            iterations: Some(200),
-            threads: 1,
-            seed,
-            quiet: true,
-            stop: None,
-            stall: None,
-        };
+        let cfg = fixed_iterations(200, 1, seed);
         let Ok(out) = search(&p, &cfg) else {
             failed += 1;
             continue;

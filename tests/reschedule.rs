@@ -4,6 +4,7 @@
 
 mod common;
 use common::cli::{takt, text};
+use common::fixed_iterations;
 
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
@@ -12,7 +13,6 @@ use takt::generate::{generate, GenConfig};
 use takt::model::{parse_instance, Minute, Problem};
 use takt::reschedule::{repair, RescheduleOptions};
 use takt::schedule::{write_schedule, Schedule};
-use takt::solve::search::SearchConfig;
 use takt::solve::solve_dispatch;
 
 fn root() -> PathBuf {
@@ -44,15 +44,7 @@ fn options(
         stability: 1.0,
         machine_change: None,
         sequence_change: None,
-        search: SearchConfig {
-            time_limit: None,
-            iterations: Some(300),
-            threads: 1,
-            seed: 7,
-            quiet: true,
-            stop: None,
-            stall: None,
-        },
+        search: fixed_iterations(300, 1, 7),
         output: None,
         write_instance: None,
         changes: None,

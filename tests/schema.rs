@@ -5,6 +5,7 @@
 
 mod common;
 use common::cli::{takt, text};
+use common::files::yaml_files;
 
 use std::path::PathBuf;
 use takt::generate::{generate, GenConfig};
@@ -14,14 +15,9 @@ use takt::model::validate::validate;
 use takt::model::write::yaml_text;
 use takt::model::Problem;
 
+/// The shipped examples (at least eight: a shorter list means the directory moved).
 fn examples() -> Vec<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("instances/examples");
-    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    v.sort();
+    let v = common::files::examples();
     assert!(v.len() >= 8, "{v:?}");
     v
 }
@@ -120,17 +116,6 @@ where
     let again: T = parse_yaml(&written).unwrap_or_else(|d| panic!("{name}: {d}\n{written}"));
     assert_eq!(doc, again, "{name}");
     assert_eq!(yaml_text(&again, ""), written, "{name}: not stable");
-}
-
-fn yaml_files(dir: &str) -> Vec<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(dir);
-    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    v.sort();
-    v
 }
 
 #[test]

@@ -3,23 +3,11 @@
 //! thread timing, and it reaches a published optimum on a small classic.
 
 mod common;
-use common::{random_instance, GenOptions};
+use common::{fixed_iterations as cfg, random_instance, GenOptions};
 use proptest::prelude::*;
 use takt::check::check;
 use takt::solve::search::{search, SearchConfig};
 use takt::solve::solve_dispatch;
-
-fn cfg(iterations: u64, threads: usize, seed: u64) -> SearchConfig {
-    SearchConfig {
-        time_limit: None,
-        iterations: Some(iterations),
-        threads,
-        seed,
-        quiet: true,
-        stop: None,
-        stall: None,
-    }
-}
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(60))]

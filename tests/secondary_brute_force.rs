@@ -10,7 +10,7 @@
 //! 2. the local search (from its dispatch start, fixed seed and iteration budget) finds it.
 
 mod common;
-use common::permutations;
+use common::{fixed_iterations, permutations};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use std::fmt::Write;
@@ -310,19 +310,8 @@ fn priority_decoder_and_search_reach_the_exhaustive_optimum() {
             "seed {seed}: best over decoder sequences {best_decoder} != exhaustive optimum {} at {:?}",
             naive.best, naive.best_at
         );
-        let out = takt::solve::search::search(
-            &p,
-            &takt::solve::search::SearchConfig {
-                time_limit: None,
-                iterations: Some(3000),
-                threads: 1,
-                seed: 7,
-                quiet: true,
-                stop: None,
-                stall: None,
-            },
-        )
-        .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+        let out = takt::solve::search::search(&p, &fixed_iterations(3000, 1, 7))
+            .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
         assert!(
             (out.result.evaluation.value - naive.best).abs() < 1e-6,
             "seed {seed}: local search {} != exhaustive optimum {}",

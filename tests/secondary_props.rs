@@ -1,13 +1,16 @@
 //! Solver schedules on instances with operators, setters and materials pass the referee, and
 //! the objective every solver reports is the one recomputed from the schedule.
 
+mod common;
+use common::fixed_iterations;
+
 use proptest::prelude::*;
 use std::process::Command;
 use takt::check::check;
 use takt::eval::evaluate_schedule;
 use takt::generate::{generate, GenConfig};
 use takt::model::parse_instance;
-use takt::solve::search::{search, SearchConfig};
+use takt::solve::search::search;
 
 fn takt() -> Command {
     Command::new(env!("CARGO_BIN_EXE_takt"))
@@ -40,15 +43,7 @@ proptest! {
         });
         let p = parse_instance(&yaml, "generated.yaml").expect("generated instances are valid");
         prop_assert!(p.has_secondary());
-        let out = search(&p, &SearchConfig {
-            time_limit: None,
-            iterations: Some(300),
-            threads: 1,
-            seed,
-            quiet: true,
-            stop: None,
-            stall: None,
-        });
+        let out = search(&p, &fixed_iterations(300, 1, seed));
         let out = match out {
             Ok(o) => o,
             Err(e) => return Err(TestCaseError::fail(format!("seed {seed}: no schedule: {e}"))),

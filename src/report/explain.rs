@@ -30,7 +30,6 @@ use crate::model::{
 };
 use crate::schedule::Schedule;
 use std::collections::BTreeMap;
-use std::fmt::Write;
 
 /// What made an operation's job ready (before the machine is considered).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -679,109 +678,131 @@ pub fn pieces(problem: &Problem, analysis: &Analysis, job: JobId) -> Vec<Piece> 
     let mut out = Vec::new();
     for (n, &i) in steps.iter().enumerate().rev() {
         let s = &analysis.steps[i];
-        let m = s.machine;
-        let is_origin = n + 1 == steps.len();
-        // Where this step's window starts.
-        let from = match (s.bound, s.ready_by) {
-            (Bound::Machine { prev_end, .. }, _) => prev_end,
-            (
-                Bound::Job,
-                ReadyBy::Predecessor {
-                    end,
-                    transfer,
-                    from,
-                    to,
-                    ..
-                },
-            ) => {
-                if transfer > 0 {
-                    out.push(Piece::Transfer {
-                        from,
-                        to,
-                        minutes: transfer,
-                    });
-                }
-                end + transfer
-            }
-            (Bound::Job, ReadyBy::Release(r) | ReadyBy::NotBefore(r)) => r,
-            (Bound::Job, ReadyBy::Pinned(p)) => p,
-            (Bound::Job, ReadyBy::HorizonStart) => 0,
-        };
-        if is_origin && from > 0 {
-            match (s.bound, s.ready_by) {
-                (Bound::Job, ReadyBy::Pinned(_)) => out.push(Piece::Pinned { minutes: from }),
-                (Bound::Job, ReadyBy::Release(_) | ReadyBy::NotBefore(_)) => {
-                    out.push(Piece::Release { minutes: from })
-                }
-                _ => {}
-            }
+        let from = window_start(s, &mut out);
+        if n + 1 == steps.len() {
+            origin_piece(s, from, &mut out);
         }
-        // [from, start): closed time, the changeover, idle working time.
-        let working = closed_pieces(problem, m, from, s.start, &mut out);
-        let setup = match s.setup_start {
-            Some(ss) if s.changeover > 0 => problem
-                .machine(m)
-                .availability
-                .working_minutes(ss.max(from), s.start)
-                .min(working),
-            _ => 0,
-        };
-        if setup > 0 {
-            out.push(Piece::Changeover {
-                machine: m,
-                minutes: setup,
-            });
-        }
-        // The wait for a resource or a material: working minutes from what the machine and job
-        // allowed to what the resource or material allowed.
-        let waited = match &s.secondary {
-            Some(_) => problem
-                .machine(m)
-                .availability
-                .working_minutes(s.machine_earliest.max(from), s.earliest.min(s.start))
-                .min(working - setup),
-            None => 0,
-        };
-        match s.secondary {
-            Some(Secondary::Resource { resource, .. }) if waited > 0 => {
-                out.push(Piece::ResourceWait {
-                    machine: m,
-                    resource,
-                    minutes: waited,
-                })
-            }
-            Some(Secondary::Material { item, .. }) if waited > 0 => out.push(Piece::MaterialWait {
-                machine: m,
-                item,
-                minutes: waited,
-            }),
-            _ => {}
-        }
-        if working - setup - waited > 0 {
-            out.push(Piece::Idle {
-                machine: m,
-                minutes: working - setup - waited,
-            });
-        }
-        // [start, end): the operation working, and its pauses.
-        let work = closed_pieces(problem, m, s.start, s.end, &mut out);
-        let own = problem.op(s.op).job == job;
-        if work > 0 {
-            out.push(if own {
-                Piece::OwnWork {
-                    machine: m,
-                    minutes: work,
-                }
-            } else {
-                Piece::OtherWork {
-                    machine: m,
-                    job: problem.op(s.op).job,
-                    minutes: work,
-                }
-            });
-        }
+        wait_pieces(problem, s, from, &mut out);
+        work_pieces(problem, s, job, &mut out);
     }
     out
+}
+
+/// Where a step's window starts: the previous operation's end on the machine, or what made the
+/// job ready (the predecessor's end plus the transfer, pushed as a piece, a release, a pin).
+fn window_start(s: &Step, out: &mut Vec<Piece>) -> Minute {
+    match (s.bound, s.ready_by) {
+        (Bound::Machine { prev_end, .. }, _) => prev_end,
+        (
+            Bound::Job,
+            ReadyBy::Predecessor {
+                end,
+                transfer,
+                from,
+                to,
+                ..
+            },
+        ) => {
+            if transfer > 0 {
+                out.push(Piece::Transfer {
+                    from,
+                    to,
+                    minutes: transfer,
+                });
+            }
+            end + transfer
+        }
+        (Bound::Job, ReadyBy::Release(r) | ReadyBy::NotBefore(r)) => r,
+        (Bound::Job, ReadyBy::Pinned(p)) => p,
+        (Bound::Job, ReadyBy::HorizonStart) => 0,
+    }
+}
+
+/// The chain's first step: the time before its release or pin, `from` minutes.
+fn origin_piece(s: &Step, from: Minute, out: &mut Vec<Piece>) {
+    if from <= 0 {
+        return;
+    }
+    match (s.bound, s.ready_by) {
+        (Bound::Job, ReadyBy::Pinned(_)) => out.push(Piece::Pinned { minutes: from }),
+        (Bound::Job, ReadyBy::Release(_) | ReadyBy::NotBefore(_)) => {
+            out.push(Piece::Release { minutes: from })
+        }
+        _ => {}
+    }
+}
+
+/// `[from, start)` of a step: closed time, the changeover, the wait for a resource or a
+/// material, and idle working time.
+fn wait_pieces(problem: &Problem, s: &Step, from: Minute, out: &mut Vec<Piece>) {
+    let m = s.machine;
+    let working = closed_pieces(problem, m, from, s.start, out);
+    let setup = match s.setup_start {
+        Some(ss) if s.changeover > 0 => problem
+            .machine(m)
+            .availability
+            .working_minutes(ss.max(from), s.start)
+            .min(working),
+        _ => 0,
+    };
+    if setup > 0 {
+        out.push(Piece::Changeover {
+            machine: m,
+            minutes: setup,
+        });
+    }
+    // The wait for a resource or a material: working minutes from what the machine and job
+    // allowed to what the resource or material allowed.
+    let waited = match &s.secondary {
+        Some(_) => problem
+            .machine(m)
+            .availability
+            .working_minutes(s.machine_earliest.max(from), s.earliest.min(s.start))
+            .min(working - setup),
+        None => 0,
+    };
+    match s.secondary {
+        Some(Secondary::Resource { resource, .. }) if waited > 0 => out.push(Piece::ResourceWait {
+            machine: m,
+            resource,
+            minutes: waited,
+        }),
+        Some(Secondary::Material { item, .. }) if waited > 0 => out.push(Piece::MaterialWait {
+            machine: m,
+            item,
+            minutes: waited,
+        }),
+        _ => {}
+    }
+    if working - setup - waited > 0 {
+        out.push(Piece::Idle {
+            machine: m,
+            minutes: working - setup - waited,
+        });
+    }
+}
+
+/// `[start, end)` of a step: the operation working (the job's own, or another job's that the
+/// chain waited for), and its pauses.
+fn work_pieces(problem: &Problem, s: &Step, job: JobId, out: &mut Vec<Piece>) {
+    let m = s.machine;
+    let work = closed_pieces(problem, m, s.start, s.end, out);
+    if work <= 0 {
+        return;
+    }
+    let other = problem.op(s.op).job;
+    out.push(if other == job {
+        Piece::OwnWork {
+            machine: m,
+            minutes: work,
+        }
+    } else {
+        Piece::OtherWork {
+            machine: m,
+            job: other,
+            minutes: work,
+        }
+    });
 }
 
 /// Minutes that late jobs spent, along their chains, waiting for one machine: other jobs working
@@ -922,10 +943,8 @@ pub fn lateness_by_machine(
 
 /// One line per machine: `N-CNC1  6h 30m for 3 late jobs: busy 5h (WO-3 2h, ...), ...`.
 pub fn render_lateness(problem: &Problem, rows: &[MachineLateness], top: usize) -> String {
-    let mut out = String::new();
     if rows.is_empty() {
-        out.push_str("  no late job waited for a machine\n");
-        return out;
+        return "  no late job waited for a machine\n".to_string();
     }
     let w = rows
         .iter()
@@ -934,21 +953,29 @@ pub fn render_lateness(problem: &Problem, rows: &[MachineLateness], top: usize) 
         .map(|m| problem.machine(m).id.chars().count())
         .max()
         .unwrap_or(0);
-    for r in rows.iter().take(top) {
-        let Some(m) = r.machine else { continue };
-        let _ = writeln!(
-            out,
-            "  {:w$}  {} late job(s) waited {}: {}",
-            problem.machine(m).id,
-            r.late_jobs,
-            fmt_minutes(r.total()),
-            lateness_parts(problem, r).join(", ")
-        );
-    }
+    let mut lines: Vec<String> = rows
+        .iter()
+        .take(top)
+        .filter_map(|r| {
+            let m = r.machine?;
+            Some(format!(
+                "  {:w$}  {} late job(s) waited {}: {}",
+                problem.machine(m).id,
+                r.late_jobs,
+                fmt_minutes(r.total()),
+                lateness_parts(problem, r).join(", ")
+            ))
+        })
+        .collect();
     if rows.len() > top {
-        let _ = writeln!(out, "  ... and {} more machine(s)", rows.len() - top);
+        lines.push(format!("  ... and {} more machine(s)", rows.len() - top));
     }
-    out
+    text(&lines)
+}
+
+/// Lines as text, each ended by a newline.
+fn text(lines: &[String]) -> String {
+    lines.iter().map(|l| format!("{l}\n")).collect()
 }
 
 /// The parts of one machine's lateness for people: `busy with other jobs 5h (WO-3 2h, WO-9 1h)`.
@@ -1333,17 +1360,19 @@ fn timing_notes(problem: &Problem, s: &Step) -> Vec<String> {
 /// The full explanation of a job's completion, for people: a headline (completion against
 /// due date and deadline), the chain of steps that set it, and where the time went.
 pub fn explain_job(problem: &Problem, schedule: &Schedule, job: JobId) -> String {
+    text(&explanation(problem, schedule, job))
+}
+
+/// The lines of [`explain_job`].
+fn explanation(problem: &Problem, schedule: &Schedule, job: JobId) -> Vec<String> {
     let analysis = analyse(problem, schedule);
     let j = problem.job(job);
-    let mut out = String::new();
     let Some(last) = analysis.step_of(j.last_op()) else {
-        let _ = writeln!(
-            out,
+        return vec![format!(
             "{}: its last operation {} is not in the schedule",
             j.id,
             problem.op_name(j.last_op())
-        );
-        return out;
+        )];
     };
     let c = j
         .ops()
@@ -1351,37 +1380,41 @@ pub fn explain_job(problem: &Problem, schedule: &Schedule, job: JobId) -> String
         .map(|s| s.end)
         .max()
         .unwrap_or(last.end);
-    let _ = writeln!(out, "{}.", completion_headline(problem, job, c));
-    let _ = writeln!(
-        out,
-        "What set its completion, walking back from its last operation:"
-    );
+    let mut lines = vec![
+        format!("{}.", completion_headline(problem, job, c)),
+        "What set its completion, walking back from its last operation:".to_string(),
+    ];
     for (n, &i) in chain(problem, &analysis, job).iter().enumerate() {
         let s = &analysis.steps[i];
-        let m = problem.machine(s.machine);
-        let _ = writeln!(
-            out,
-            "{:>3}. {} on {} ({}): {} → {}, {} of work",
-            n + 1,
-            problem.op_name(s.op),
-            m.id,
-            problem.plants[m.plant.idx()].id,
-            fmt_when(problem, s.start),
-            fmt_when(problem, s.end),
-            fmt_minutes(s.duration)
+        lines.push(chain_line(problem, n + 1, s));
+        lines.extend(
+            describe_step(problem, s)
+                .into_iter()
+                .map(|line| format!("       {line}")),
         );
-        for line in describe_step(problem, s) {
-            let _ = writeln!(out, "       {line}");
-        }
     }
     let spent = TimeSpent::of(&pieces(problem, &analysis, job));
-    let _ = writeln!(
-        out,
+    lines.push(format!(
         "From the horizon start to completion ({}): {}.",
         fmt_minutes(c),
         spent.parts(problem).join("; ")
-    );
-    out
+    ));
+    lines
+}
+
+/// ` 1. J1/o2 on M1 (plant): start → end, 2h of work`: step `n` of a job's chain.
+fn chain_line(problem: &Problem, n: usize, s: &Step) -> String {
+    let m = problem.machine(s.machine);
+    format!(
+        "{:>3}. {} on {} ({}): {} → {}, {} of work",
+        n,
+        problem.op_name(s.op),
+        m.id,
+        problem.plants[m.plant.idx()].id,
+        fmt_when(problem, s.start),
+        fmt_when(problem, s.end),
+        fmt_minutes(s.duration)
+    )
 }
 
 /// "Job J (weight w): completes …", with its due date (late or to spare) and a missed hard

@@ -169,10 +169,60 @@ pub fn random_sequence(problem: &Problem, seed: u64) -> takt::eval::Sequence {
 }
 
 pub mod cli;
+pub mod files;
 pub mod naive;
 
-use takt::eval::Sequence;
+use takt::check::Violation;
+use takt::eval::{Decoder, Sequence};
+use takt::generate::{generate, GenConfig};
 use takt::model::{MachineId, OpId};
+use takt::solve::search::SearchConfig;
+
+/// A generated instance with operators, setters and materials, its size and features varied by
+/// `seed` (`jobs` to `jobs + 7` jobs): what the placement engine's secondary rules are tested on.
+pub fn generated_with_secondary(seed: u64, jobs: usize) -> Problem {
+    let yaml = generate(&GenConfig {
+        jobs,
+        machines: 2 + (seed % 4) as usize,
+        plants: 1 + (seed % 3) as usize,
+        seed,
+        calendars: seed.is_multiple_of(2),
+        changeovers: !seed.is_multiple_of(3),
+        tightness: 2.0,
+        operators: 1 + (seed % 3) as usize,
+        materials: seed % 4 != 1,
+    });
+    parse_instance(&yaml, "generated.yaml").expect("generated instances are valid")
+}
+
+/// A search run with an iteration limit and no time limit (reproducible for the seed), quiet.
+pub fn fixed_iterations(iterations: u64, threads: usize, seed: u64) -> SearchConfig {
+    SearchConfig::limited(None, Some(iterations), None)
+        .threads(threads)
+        .seed(seed)
+}
+
+/// The referee's violations, one a line, for assertion messages.
+pub fn show(v: &[Violation]) -> String {
+    v.iter().map(|v| format!("\n  {v}")).collect()
+}
+
+/// The best objective over every decodable sequence that keeps every hard deadline ([`None`]
+/// when there is none): the optimum for a regular objective, since every regular objective has
+/// an optimal semi-active schedule and the decoder builds those.
+pub fn best_over_sequences(p: &Problem) -> Option<f64> {
+    let mut dec = Decoder::new(p);
+    let mut best: Option<f64> = None;
+    for_each_sequence(p, &mut |seq| {
+        if dec.decode(p, seq).is_ok() {
+            let ev = dec.evaluate(p);
+            if ev.feasible() && best.is_none_or(|b| ev.value < b) {
+                best = Some(ev.value);
+            }
+        }
+    });
+    best
+}
 
 /// Every ordering of `v`.
 pub fn permutations(v: &[OpId]) -> Vec<Vec<OpId>> {

@@ -21,6 +21,31 @@ pub(crate) fn modes(problem: &Problem, o: OpId) -> impl Iterator<Item = (Machine
         .map(|m| (m.machine, m.duration))
 }
 
+/// Per job, the duration of its one operation, when the instance is one machine's sequencing
+/// problem as the one-machine bounds see it: every job is one operation, only one machine (the
+/// same for all) may run it, and no pin is before minute 0. `None` otherwise.
+pub(crate) fn one_machine_durations(problem: &Problem) -> Option<Vec<Minute>> {
+    let mut machine = None;
+    let mut durations = Vec::with_capacity(problem.jobs.len());
+    for job in &problem.jobs {
+        if job.op_count != 1 {
+            return None;
+        }
+        let o = OpId(job.first_op);
+        if problem.op(o).pinned.is_some_and(|pin| pin.start < 0) {
+            return None;
+        }
+        let mut it = modes(problem, o);
+        let (m, d) = it.next()?;
+        if it.next().is_some() || machine.is_some_and(|x| x != m) {
+            return None;
+        }
+        machine = Some(m);
+        durations.push(d);
+    }
+    Some(durations)
+}
+
 /// Earliest (start, end) of operation `o` on `m` taking `d` working minutes, when it may begin
 /// at `t`: a resumable operation starts at the next working instant and ends after `d` working
 /// minutes; an atomic one cannot end earlier (it needs `d` uninterrupted working minutes from a
@@ -95,5 +120,41 @@ pub(crate) fn compute(problem: &Problem) -> Heads {
         head,
         tail,
         completion,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_machine_durations;
+    use crate::model::parse_instance;
+
+    fn durations(jobs: &str) -> Option<Vec<i64>> {
+        let y = format!(
+            "name: t\nhorizon: {{start: 2026-03-02T07:00}}\nobjective: {{weighted_tardiness: 1}}\n\
+             plants: [{{id: p}}]\nmachines: [{{id: A, plant: p}}, {{id: B, plant: p}}]\njobs:\n{jobs}"
+        );
+        one_machine_durations(&parse_instance(&y, "t.yaml").unwrap())
+    }
+
+    #[test]
+    fn one_machine_durations_only_for_one_machine_and_one_operation_per_job() {
+        let one = |m: &str, d: i64| {
+            format!("  - {{id: J{d}, operations: [{{id: o, machines: {{{m}: {d}}}}}]}}\n")
+        };
+        assert_eq!(durations(&(one("A", 3) + &one("A", 5))), Some(vec![3, 5]));
+        // Two machines, one per job: not one machine's problem.
+        assert_eq!(durations(&(one("A", 3) + &one("B", 5))), None);
+        // Alternative machines.
+        assert_eq!(
+            durations("  - {id: J, operations: [{id: o, machines: {A: 3, B: 4}}]}\n"),
+            None
+        );
+        // Two operations in a job.
+        assert_eq!(
+            durations(
+                "  - {id: J, operations: [{id: o, machines: {A: 3}}, {id: q, machines: {A: 2}}]}\n"
+            ),
+            None
+        );
     }
 }

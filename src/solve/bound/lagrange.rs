@@ -7,8 +7,8 @@
 //! add to it), and Smith's rule (ratio `p_j / a_j` ascending) minimises `Σ a_j C_j` over those.
 //! Subgradient steps on `λ` keep the best bound.
 
-use super::heads::modes;
-use crate::model::{Minute, OpId, Problem};
+use super::heads::one_machine_durations;
+use crate::model::{Minute, Problem};
 
 /// The bound on `w_T·weighted_tardiness + w_F·flow_time`, weighted; `None` unless every job is
 /// one operation that only one machine, the same for all, can run.
@@ -17,24 +17,7 @@ pub(crate) fn single_machine_bound(problem: &Problem) -> Option<f64> {
     if problem.jobs.is_empty() || (w.weighted_tardiness <= 0.0 && w.flow_time <= 0.0) {
         return None;
     }
-    let mut machine = None;
-    let mut p = Vec::with_capacity(problem.jobs.len());
-    for job in &problem.jobs {
-        if job.op_count != 1 {
-            return None;
-        }
-        let o = OpId(job.first_op);
-        if problem.op(o).pinned.is_some_and(|pin| pin.start < 0) {
-            return None;
-        }
-        let mut it = modes(problem, o);
-        let (m, d) = it.next()?;
-        if it.next().is_some() || machine.is_some_and(|x| x != m) {
-            return None;
-        }
-        machine = Some(m);
-        p.push(d);
-    }
+    let p = one_machine_durations(problem)?;
     let n = p.len();
     let cap: Vec<f64> = problem
         .jobs

@@ -53,13 +53,8 @@ impl Jobs {
 }
 
 impl Costs for Jobs {
-    fn jobs(&self) -> usize {
-        self.len.len()
-    }
-
-    #[inline]
-    fn len(&self, j: usize) -> usize {
-        self.len[j]
+    fn lens(&self) -> &[usize] {
+        &self.len
     }
 
     #[inline]
@@ -94,13 +89,8 @@ impl Table {
 }
 
 impl Costs for Table {
-    fn jobs(&self) -> usize {
-        self.len.len()
-    }
-
-    #[inline]
-    fn len(&self, j: usize) -> usize {
-        self.len[j]
+    fn lens(&self) -> &[usize] {
+        &self.len
     }
 
     #[inline]

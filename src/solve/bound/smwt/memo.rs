@@ -1,5 +1,5 @@
-//! The last few bounds, by their exact inputs: one solve asks for the instance's bound before
-//! the search (to stop at it) and again to certify the result, and the subgradient is the
+//! The last few bounds, by their exact inputs: one solve asks for the instance's bound while
+//! it searches (to stop at it) and again to certify the result, and the subgradient is the
 //! costly part, so the second answer comes from here. Same inputs, same bound: the result does
 //! not depend on whether it was remembered.
 

@@ -18,7 +18,7 @@ mod jobs;
 mod memo;
 mod ssdp;
 
-use super::heads::{modes, Heads};
+use super::heads::{one_machine_durations, Heads};
 use crate::model::{Minute, OpId, Problem};
 use jobs::Jobs;
 use ssdp::{Costs, Ssdp};
@@ -68,7 +68,10 @@ fn relaxed_jobs(problem: &Problem, heads: &Heads) -> Option<(Jobs, f64)> {
     {
         return None;
     }
-    let mut machine = None;
+    let durations = one_machine_durations(problem)?;
+    if durations.iter().any(|&d| d < 0) {
+        return None;
+    }
     let mut all = Jobs {
         len: Vec::new(),
         unit: 1,
@@ -82,20 +85,8 @@ fn relaxed_jobs(problem: &Problem, heads: &Heads) -> Option<(Jobs, f64)> {
     };
     let mut fixed = 0.0;
     let mut minutes = Vec::new();
-    for (j, job) in problem.jobs.iter().enumerate() {
-        if job.op_count != 1 {
-            return None;
-        }
+    for (j, (job, &d)) in problem.jobs.iter().zip(&durations).enumerate() {
         let o = OpId(job.first_op);
-        if problem.op(o).pinned.is_some_and(|pin| pin.start < 0) {
-            return None;
-        }
-        let mut it = modes(problem, o);
-        let (m, d) = it.next()?;
-        if it.next().is_some() || machine.is_some_and(|x| x != m) || d < 0 {
-            return None;
-        }
-        machine = Some(m);
         let (due, tardy, late) = match job.due {
             Some(due) => (
                 due,

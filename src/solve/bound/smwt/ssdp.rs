@@ -18,8 +18,15 @@ const NONE: u32 = u32::MAX;
 
 /// Jobs in time units: processing time and the cost of completing at each time `t` (`cost(j, t)`).
 pub(super) trait Costs {
-    fn jobs(&self) -> usize;
-    fn len(&self, j: usize) -> usize;
+    /// Every job's processing time in time units.
+    fn lens(&self) -> &[usize];
+    fn jobs(&self) -> usize {
+        self.lens().len()
+    }
+    #[inline]
+    fn len(&self, j: usize) -> usize {
+        self.lens()[j]
+    }
     /// The cost of job `j` completing after `t` time units of work.
     fn cost(&self, j: usize, t: usize) -> f64;
 }
