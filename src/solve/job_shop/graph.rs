@@ -32,6 +32,9 @@ pub(crate) struct Model {
     plant: Vec<u32>,
     transfer: Vec<Vec<i64>>,
     has_transfer: bool,
+    /// Every duration positive and every transfer non-negative: heads then grow strictly along
+    /// every arc, which the incremental update ([`State::update_shift`]) relies on.
+    pub positive: bool,
     pub jobs: usize,
     pub machines: usize,
 }
@@ -75,6 +78,8 @@ impl Model {
                     .collect()
             })
             .collect();
+        let positive = modes.iter().flatten().all(|&(_, d)| d > 0)
+            && transfer.iter().flatten().all(|&t| t >= 0);
         Model {
             jp,
             js,
@@ -90,6 +95,7 @@ impl Model {
                 .collect(),
             plant: problem.machines.iter().map(|m| m.plant.0).collect(),
             has_transfer: transfer.iter().flatten().any(|&t| t != 0),
+            positive,
             transfer,
             jobs: problem.jobs.len(),
             machines: problem.machines.len(),
@@ -134,8 +140,16 @@ pub(crate) struct State {
     pub r: Vec<i64>,
     pub q: Vec<i64>,
     pub makespan: i64,
-    topo: Vec<u32>,
+    /// The operation a critical path ends at: the first in Kahn's order of those ending at the
+    /// makespan (with a positive duration, if any).
+    pub(super) last: u32,
+    /// A topological order (Kahn's after [`State::recompute`], kept topological by the
+    /// incremental update) and each operation's index in it.
+    pub(super) topo: Vec<u32>,
+    pub(super) ord: Vec<u32>,
     indeg: Vec<u8>,
+    /// Scratch of the incremental update.
+    pub(super) inc: super::incremental::Scratch,
 }
 
 impl State {
@@ -151,8 +165,11 @@ impl State {
             r: vec![0; n],
             q: vec![0; n],
             makespan: 0,
+            last: NONE,
             topo: Vec::with_capacity(n),
+            ord: vec![0; n],
             indeg: vec![0; n],
+            inc: super::incremental::Scratch::new(n),
         };
         for o in 0..n {
             let (m, d) = model.modes[o][sol.mode[o] as usize];
@@ -267,6 +284,9 @@ impl State {
         if self.topo.len() < n {
             return false;
         }
+        for (k, &o) in self.topo.iter().enumerate() {
+            self.ord[o as usize] = k as u32;
+        }
         let mut makespan = 0;
         for k in (0..n).rev() {
             let o = self.topo[k];
@@ -278,14 +298,7 @@ impl State {
             makespan = makespan.max(self.end(o));
         }
         self.makespan = makespan;
-        true
-    }
-
-    /// One critical path, source to sink, into `path`: from an operation ending at the makespan
-    /// back through the machine predecessor when it binds (longer blocks), else the job's.
-    pub fn critical_path(&self, model: &Model, path: &mut Vec<u32>) {
-        path.clear();
-        let Some(mut o) = self
+        self.last = self
             .topo
             .iter()
             .copied()
@@ -296,9 +309,18 @@ impl State {
                     .copied()
                     .find(|&o| self.end(o) == self.makespan)
             })
-        else {
+            .unwrap_or(NONE);
+        true
+    }
+
+    /// One critical path, source to sink, into `path`: from an operation ending at the makespan
+    /// back through the machine predecessor when it binds (longer blocks), else the job's.
+    pub fn critical_path(&self, model: &Model, path: &mut Vec<u32>) {
+        path.clear();
+        let mut o = self.last;
+        if o == NONE {
             return;
-        };
+        }
         loop {
             path.push(o);
             let r = self.r[o as usize];

@@ -14,6 +14,7 @@
 
 mod elite;
 mod graph;
+mod incremental;
 mod moves;
 mod tabu;
 mod walker;

@@ -199,7 +199,11 @@ impl Search {
             // Entries of a move rejected below stay: harmless, they expire.
             self.tabu.forbid_undo(model, s, mv, it, rng);
             let u = moves::apply(model, s, mv);
-            if s.recompute(model) {
+            let acyclic = match mv {
+                Move::Shift { m, from, to } => s.update_shift(model, m, from, to),
+                Move::Reassign { .. } => s.recompute(model),
+            };
+            if acyclic {
                 return true;
             }
             // It closes a cycle (possible only with zero durations): back to the state the
