@@ -9,6 +9,8 @@
 //! few hundred milliseconds at 13k operations); with them the first rule's construction costs
 //! more, so a limit cuts it too and the same rule placing by machines and jobs alone (as fast
 //! as without them) is decoded instead: the decoder books resources and stock in its order.
+//! Under a time limit the search does not wait for the exact rules there at all: see
+//! [`background`] (the blind rules first, the exact ones in a background thread).
 
 use super::dispatch::{self, Rule};
 use super::{finish, SolveError, SolveResult};
