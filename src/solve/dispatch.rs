@@ -16,6 +16,7 @@ use construct::Construction;
 mod construct;
 mod pool;
 mod secondary;
+mod stock_count;
 
 /// Priority rules. Higher priority is served first.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -117,10 +118,32 @@ pub fn construct_until(
 /// and the decoder then books resources and stock in its order, so the schedule holds them.
 /// The fallback when a limit stops the first rule on an instance with them.
 pub fn construct_blind(problem: &Problem, rule: Rule) -> Sequence {
-    Construction::blind(problem, rule, &[])
-        .run(&|| false)
-        .expect("never cancelled")
-        .0
+    construct_blind_until(problem, rule, &|| false).expect("never cancelled")
+}
+
+/// Like [`construct_blind`], but asks `cancel` every [`CANCEL_EVERY`] steps and gives up
+/// (`None`) when it says so: the blind rules other than the first stop at a time limit.
+pub fn construct_blind_until(
+    problem: &Problem,
+    rule: Rule,
+    cancel: &dyn Fn() -> bool,
+) -> Option<Sequence> {
+    let mut boost = vec![false; problem.jobs.len()];
+    let (mut seq, mut starved) = Construction::blind(problem, rule, &boost).run(cancel)?;
+    // The counted stock ran dry (jobs that could have waited took it): retry with the
+    // starving jobs first, a few times, as the exact rules do.
+    for _ in 0..problem.jobs.len().min(8) {
+        if starved.is_empty() || starved.iter().all(|&j| boost[j]) {
+            break;
+        }
+        starved.iter().for_each(|&j| boost[j] = true);
+        // Cut short: the last complete sequence stands.
+        let Some(again) = Construction::blind(problem, rule, &boost).run(cancel) else {
+            break;
+        };
+        (seq, starved) = again;
+    }
+    Some(seq)
 }
 
 /// The earliest-completing machine for `o` given the machines' states: each mode placed by the

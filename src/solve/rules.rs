@@ -9,6 +9,8 @@
 //! few hundred milliseconds at 13k operations); with them the first rule's construction costs
 //! more, so a limit cuts it too and the same rule placing by machines and jobs alone (as fast
 //! as without them) is decoded instead: the decoder books resources and stock in its order.
+//! Under a time limit the search does not wait for the exact rules there at all: see
+//! [`background`] (the blind rules first, the exact ones in a background thread).
 
 use super::dispatch::{self, Rule};
 use super::{finish, SolveError, SolveResult};
@@ -16,6 +18,9 @@ use crate::model::Problem;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+mod background;
+pub use background::{run_blind_rules, Background, BlindStart};
 
 /// When to stop starting (and continuing) rules, and whether to show progress.
 pub struct RuleLimits<'a> {
@@ -52,9 +57,45 @@ pub fn run_all(problem: &Problem) -> Result<SolveResult, SolveError> {
 /// The rules under `limits`: the best of those that finished (the first always finishes).
 pub fn run_rules(problem: &Problem, limits: &RuleLimits) -> Result<SolveResult, SolveError> {
     let rules = Rule::ALL;
-    let threads = limits.threads.clamp(1, rules.len());
-    // Started in this order: the cheapest rule first, but deadline-first when there are hard
-    // deadlines, since the first rule is the answer when a limit cuts the others.
+    let order = start_order(problem);
+    let cut_first = problem.has_secondary();
+    let never = || false;
+    let results = in_parallel(rules.len(), limits, "dispatching rules", &|k, stop| {
+        // The first rule always yields a schedule; the others give up when told to stop.
+        let cancel: &dyn Fn() -> bool = if k > 0 || cut_first { stop } else { &never };
+        let i = order[k];
+        run_rule(problem, rules[i], cancel)
+            .or_else(|| (k == 0).then(|| run_blind(problem, rules[i])))
+    });
+    let mut by_rule: Vec<Option<Result<SolveResult, SolveError>>> =
+        (0..rules.len()).map(|_| None).collect();
+    for (k, r) in results.into_iter().enumerate() {
+        by_rule[order[k]] = r;
+    }
+    let mut best: Option<SolveResult> = None;
+    let mut last_err = None;
+    // In rule order (not finishing order), so ties go as when the rules ran one by one.
+    for r in by_rule.into_iter().flatten() {
+        match r {
+            Ok(r) => {
+                if best
+                    .as_ref()
+                    .is_none_or(|b| r.evaluation.better_than(&b.evaluation))
+                {
+                    best = Some(r);
+                }
+            }
+            Err(e) => last_err = Some(e),
+        }
+    }
+    best.ok_or_else(|| last_err.unwrap_or(SolveError::NoSchedule("no rule ran".into())))
+}
+
+/// Indices into [`Rule::ALL`] in the order the rules start: the cheapest rule first, but
+/// deadline-first when there are hard deadlines, since the first rule is the answer when a
+/// limit cuts the others.
+fn start_order(problem: &Problem) -> Vec<usize> {
+    let rules = Rule::ALL;
     let mut order: Vec<usize> = (0..rules.len()).collect();
     if problem.jobs.iter().any(|j| j.deadline.is_some()) {
         if let Some(k) = rules.iter().position(|&r| r == Rule::Deadline) {
@@ -62,28 +103,36 @@ pub fn run_rules(problem: &Problem, limits: &RuleLimits) -> Result<SolveResult, 
             order.insert(0, k);
         }
     }
+    order
+}
+
+/// A work item of [`in_parallel`]: `(k, should_stop) -> result`, `None` when it gave up.
+type Item<'a, T> = dyn Fn(usize, &dyn Fn() -> bool) -> Option<T> + Sync + 'a;
+
+/// Runs items `0..count` on `limits.threads` threads, started in index order; an item past the
+/// first is not started once `limits.should_stop` says stop (each item decides whether to give
+/// up itself). Results by index. Shows "constructing: k/n WHAT done" once a second.
+fn in_parallel<T: Send>(
+    count: usize,
+    limits: &RuleLimits,
+    what: &str,
+    run: &Item<'_, T>,
+) -> Vec<Option<T>> {
+    let threads = limits.threads.clamp(1, count.max(1));
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<SolveResult, SolveError>>>> =
-        Mutex::new((0..rules.len()).map(|_| None).collect());
+    let results: Mutex<Vec<Option<T>>> = Mutex::new((0..count).map(|_| None).collect());
     let finished = AtomicBool::new(false);
-    let cut_first = problem.has_secondary();
     std::thread::scope(|s| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 s.spawn(|| loop {
                     let k = next.fetch_add(1, Ordering::Relaxed);
-                    if k >= rules.len() || (k > 0 && (limits.should_stop)()) {
+                    if k >= count || (k > 0 && (limits.should_stop)()) {
                         break;
                     }
-                    // The first rule always yields a schedule; the others give up when told
-                    // to stop.
-                    let cancel = || (k > 0 || cut_first) && (limits.should_stop)();
-                    let i = order[k];
-                    let r = run_rule(problem, rules[i], &cancel)
-                        .or_else(|| (k == 0).then(|| run_blind(problem, rules[i])));
-                    if let Some(r) = r {
-                        results.lock().unwrap()[i] = Some(r);
+                    if let Some(r) = run(k, limits.should_stop) {
+                        results.lock().unwrap()[k] = Some(r);
                     }
                     done.fetch_add(1, Ordering::Relaxed);
                 })
@@ -96,10 +145,10 @@ pub fn run_rules(problem: &Problem, limits: &RuleLimits) -> Result<SolveResult, 
                     std::thread::sleep(Duration::from_millis(50));
                     if last.elapsed() >= Duration::from_secs(1) {
                         eprintln!(
-                            "[{:6.1}s] constructing: {}/{} dispatching rules done",
+                            "[{:6.1}s] constructing: {}/{} {what} done",
                             limits.started.elapsed().as_secs_f64(),
                             done.load(Ordering::Relaxed),
-                            rules.len()
+                            count
                         );
                         last = Instant::now();
                     }
@@ -114,23 +163,7 @@ pub fn run_rules(problem: &Problem, limits: &RuleLimits) -> Result<SolveResult, 
         }
         finished.store(true, Ordering::Relaxed);
     });
-    let mut best: Option<SolveResult> = None;
-    let mut last_err = None;
-    // In rule order (not finishing order), so ties go as when the rules ran one by one.
-    for r in results.into_inner().unwrap().into_iter().flatten() {
-        match r {
-            Ok(r) => {
-                if best
-                    .as_ref()
-                    .is_none_or(|b| r.evaluation.better_than(&b.evaluation))
-                {
-                    best = Some(r);
-                }
-            }
-            Err(e) => last_err = Some(e),
-        }
-    }
-    best.ok_or_else(|| last_err.unwrap_or(SolveError::NoSchedule("no rule ran".into())))
+    results.into_inner().unwrap()
 }
 
 /// One rule, with retries that put jobs starving for material first; `None` if cancelled.

@@ -10,7 +10,7 @@ use super::neighbourhood::{
     block_moves, critical_path, family_moves, positions, priority_moves, reassign_moves,
     revert_moves, Move,
 };
-use super::rules::{default_threads, run_rules, RuleLimits};
+use super::rules::{default_threads, run_blind_rules, run_rules, Background, RuleLimits};
 use super::{finish, SolveError, SolveResult};
 use crate::eval::{Cause, Decoder, Evaluation, MoveEvaluator, Sequence};
 use crate::model::{MachineId, Minute, OpId, Problem};
@@ -136,11 +136,22 @@ struct Shared {
     history: Vec<(f64, f64)>,
     /// Epoch boundaries passed since the shared best last improved.
     stalled_epochs: u64,
+    /// The snapshot is a schedule offered from outside the threads (an exact dispatching rule
+    /// finished in the background) adopted at this meeting: every thread moves to it.
+    jump: bool,
+    /// The last adopted offer's key and method (what produced it), for the result's method.
+    adopted: Option<(Key, String)>,
 }
 
 /// Runs the dispatching rules, then local search from the best of them. The time limit and
 /// the stop flag cover the rules too: past them, the rules not yet finished are dropped (the
 /// first always finishes, so there is a complete schedule) and the search returns at once.
+///
+/// With secondary resources or materials and a time limit, the search starts from the best
+/// resource-blind rule instead and the exact rules compete in the background
+/// ([`Background`]); a better exact schedule is adopted at the next epoch meeting. Where that
+/// meeting falls depends on thread timing, so with an iteration limit and no time limit (the
+/// reproducible runs) every exact rule runs before the search, as without the background.
 pub fn search(problem: &Problem, cfg: &SearchConfig) -> Result<SearchOutcome, SolveError> {
     let started = Instant::now();
     if let Some(m) = super::single_machine::qualifies(problem) {
@@ -152,15 +163,42 @@ pub fn search(problem: &Problem, cfg: &SearchConfig) -> Result<SearchOutcome, So
         deadline.is_some_and(|d| Instant::now() >= d)
             || cfg.stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed))
     };
-    let initial = run_rules(
-        problem,
-        &RuleLimits {
-            should_stop: &should_stop,
-            threads: default_threads().max(cfg.threads),
-            progress: !cfg.quiet,
-            started,
-        },
-    )?;
+    let limits = RuleLimits {
+        should_stop: &should_stop,
+        threads: default_threads().max(cfg.threads),
+        progress: !cfg.quiet,
+        started,
+    };
+    if let Some(limit) = cfg.time_limit.filter(|_| problem.has_secondary()) {
+        // The blind rules take at most half the limit: the rest is the search's.
+        let blind_until = started + limit / 2;
+        let blind_stop = || Instant::now() >= blind_until || should_stop();
+        let blind = run_blind_rules(
+            problem,
+            &RuleLimits {
+                should_stop: &blind_stop,
+                ..limits
+            },
+        )?;
+        // The search ends early enough for its last decode, the referee and the output
+        // (about three decodes) to fit in the limit.
+        let cfg = SearchConfig {
+            time_limit: Some(limit.saturating_sub((blind.decode_time * 4).min(limit / 8))),
+            ..cfg.clone()
+        };
+        let background = Background::new(blind.order.len());
+        let search_over = AtomicBool::new(false);
+        return std::thread::scope(|s| {
+            s.spawn(|| {
+                let cancel = || search_over.load(Ordering::Relaxed) || should_stop();
+                background.run(problem, &blind.order, &cancel);
+            });
+            let r = search_with(problem, &cfg, blind.result, started, Some(&background));
+            search_over.store(true, Ordering::Relaxed);
+            r
+        });
+    }
+    let initial = run_rules(problem, &limits)?;
     if super::job_shop::qualifies(problem) {
         // A pure (flexible) job shop with makespan only: the dedicated graph search.
         return super::job_shop::search(problem, cfg, initial, started);
@@ -176,9 +214,21 @@ pub fn search_from(
     initial: SolveResult,
     started: Instant,
 ) -> Result<SearchOutcome, SolveError> {
+    search_with(problem, cfg, initial, started, None)
+}
+
+/// [`search_from`], adopting the schedules `background` offers (see [`search`]).
+fn search_with(
+    problem: &Problem,
+    cfg: &SearchConfig,
+    initial: SolveResult,
+    started: Instant,
+    background: Option<&Background>,
+) -> Result<SearchOutcome, SolveError> {
     let bound = super::bound::lower_bound(problem).value;
     let proven = |e: &Evaluation| e.feasible() && super::bound::meets(e.value, bound);
-    if problem.ops.is_empty() || proven(&initial.evaluation) {
+    let out_of_time = cfg.time_limit.is_some_and(|t| started.elapsed() >= t);
+    if problem.ops.is_empty() || proven(&initial.evaluation) || out_of_time {
         // Nothing to order (e.g. a repair after every order was cancelled), or nothing better.
         return Ok(SearchOutcome {
             history: vec![(started.elapsed().as_secs_f64(), initial.evaluation.value)],
@@ -202,6 +252,8 @@ pub fn search_from(
         finished: false,
         stalled_epochs: 0,
         history: vec![(started.elapsed().as_secs_f64(), initial.evaluation.value)],
+        jump: false,
+        adopted: None,
     });
     let barrier = Barrier::new(threads);
     let per_thread = cfg.iterations.map(|i| i.div_ceil(threads as u64));
@@ -221,6 +273,7 @@ pub fn search_from(
             );
             workers.push(s.spawn(move || {
                 let mut w = Worker::new(problem, initial.sequence.clone(), cfg.seed, t);
+                w.deadline = deadline;
                 loop {
                     for _ in 0..EPOCH {
                         if per_thread.is_some_and(|l| w.iterations >= l)
@@ -265,18 +318,24 @@ pub fn search_from(
                     if barrier.wait().is_leader() {
                         let reached = stop.load(Ordering::Relaxed)
                             || per_thread.is_some_and(|l| w.iterations >= l);
-                        meet(&mut shared.lock().unwrap(), cfg, threads, bound, reached);
+                        let mut sh = shared.lock().unwrap();
+                        sh.jump = adopt_offer(&mut sh, background, started, best_bits);
+                        meet(&mut sh, cfg, threads, bound, reached);
                     }
                     barrier.wait();
-                    let (finished, snap) = {
+                    let (finished, snap, jump) = {
                         let sh = shared.lock().unwrap();
-                        (sh.finished, sh.snapshot.clone())
+                        (sh.finished, sh.snapshot.clone(), sh.jump)
                     };
                     if finished {
                         break;
                     }
                     if let Some((k, seq)) = snap {
-                        w.share(k, seq);
+                        if jump {
+                            w.adopt(k, seq);
+                        } else {
+                            w.share(k, seq);
+                        }
                     }
                 }
             }));
@@ -290,6 +349,7 @@ pub fn search_from(
                     &total_iters,
                     &total_evals,
                     &best_bits,
+                    background,
                 )
             });
         }
@@ -303,12 +363,22 @@ pub fn search_from(
         workers_done.store(true, Ordering::Relaxed);
     });
 
-    let sh = shared.into_inner().unwrap();
+    let mut sh = shared.into_inner().unwrap();
+    // An exact rule that finished after the last meeting still counts.
+    adopt_offer(&mut sh, background, started, &best_bits);
     let (_, _, seq) = sh.best.expect("at least one epoch ran");
     let mut result = finish(problem, seq, "local search".into())?;
-    if !key(&result.evaluation).lt(&key(&initial.evaluation)) {
+    let found = key(&result.evaluation);
+    if !found.lt(&key(&initial.evaluation)) {
         result = initial.clone();
         result.method = format!("{} (local search found no improvement)", initial.method);
+    } else if let Some((k, method)) = sh.adopted.take() {
+        let origin = format!("{method} (exact, finished in the background)");
+        result.method = if found < k {
+            format!("local search from {origin}")
+        } else {
+            format!("{origin} (local search found no improvement)")
+        };
     } else {
         result.method = format!("local search from {}", initial.method);
     }
@@ -320,6 +390,34 @@ pub fn search_from(
         seconds: started.elapsed().as_secs_f64(),
         bound,
     })
+}
+
+/// The thread index of a shared best that came from the background, not a search thread.
+const OFFERED: usize = usize::MAX;
+
+/// At an epoch meeting (or the end), before [`meet`]: the best schedule the background offered
+/// since the last meeting becomes the shared best when it is better (strictly: a thread's own
+/// equal schedule stands). Returns whether it did.
+fn adopt_offer(
+    sh: &mut Shared,
+    background: Option<&Background>,
+    started: Instant,
+    best_bits: &AtomicU64,
+) -> bool {
+    let Some(r) = background.and_then(|b| b.take()) else {
+        return false;
+    };
+    let k = key(&r.evaluation);
+    if sh.best.as_ref().is_some_and(|(b, _, _)| k >= *b) {
+        return false;
+    }
+    if k.0 == 0 && k.1 < f64::from_bits(best_bits.load(Ordering::Relaxed)) {
+        best_bits.store(k.1.to_bits(), Ordering::Relaxed);
+        sh.history.push((started.elapsed().as_secs_f64(), k.1));
+    }
+    sh.best = Some((k, OFFERED, r.sequence));
+    sh.adopted = Some((k, r.method));
+    true
 }
 
 /// The epoch meeting (run by one thread while the others wait): the best schedule offered
@@ -346,6 +444,7 @@ fn progress(
     total_iters: &AtomicU64,
     total_evals: &AtomicU64,
     best_bits: &AtomicU64,
+    background: Option<&Background>,
 ) {
     let mut last = Instant::now();
     let mut last_iters = 0;
@@ -356,8 +455,15 @@ fn progress(
             let it = total_iters.load(Ordering::Relaxed);
             let ev = total_evals.load(Ordering::Relaxed);
             let secs = last.elapsed().as_secs_f64();
+            let phase = match background {
+                Some(b) if !b.is_over() => {
+                    let (done, total) = b.progress();
+                    format!("  (exact rules {done}/{total} in the background)")
+                }
+                _ => String::new(),
+            };
             eprintln!(
-                "[{:6.1}s] searching: best objective {:.2}  iterations {}  ({:.0}/s)  evaluated moves {:.0}/s",
+                "[{:6.1}s] searching: best objective {:.2}  iterations {}  ({:.0}/s)  evaluated moves {:.0}/s{phase}",
                 started.elapsed().as_secs_f64(),
                 f64::from_bits(best_bits.load(Ordering::Relaxed)),
                 it,
@@ -401,6 +507,9 @@ struct Worker<'a> {
     /// Longest path from each operation's end to the sink (valid in fast mode).
     tail: Vec<Minute>,
     exact: Vec<Move>,
+    /// The time limit: a step stops evaluating moves past it (one step's exact moves cost
+    /// up to half a second at 10k operations with secondary resources).
+    deadline: Option<Instant>,
 }
 
 /// Whether the head/tail estimate is valid for this instance.
@@ -458,6 +567,7 @@ impl<'a> Worker<'a> {
             fast: plain_makespan(problem),
             tail: vec![0; n],
             exact: Vec::new(),
+            deadline: None,
         };
         // Incremental moves start from a full decode of their own.
         w.evaluate();
@@ -503,6 +613,23 @@ impl<'a> Worker<'a> {
     fn revert_move(&mut self, mv: Move) {
         mv.undo(&mut self.cur);
         self.moves_eval.undo(self.problem, &mut self.dec, &self.cur);
+    }
+
+    /// Moves to a schedule offered from outside the threads (an exact dispatching rule) when it
+    /// is better than where this thread stands: it left the blind start's region for a better
+    /// one, which waiting for stagnation would not reach at plant scale.
+    fn adopt(&mut self, k: Key, seq: Sequence) {
+        if k < self.best_key {
+            self.best = seq.clone();
+            self.best_key = k;
+        }
+        if k < self.cur_key {
+            // A new start: its full decode, and no tabu arcs from the old trajectory.
+            self.cur = seq;
+            self.cur_key = self.evaluate().unwrap_or(k);
+            self.tabu.clear();
+            self.since_improvement = 0;
+        }
     }
 
     /// Adopts the shared best when stagnating.
@@ -679,6 +806,9 @@ impl<'a> Worker<'a> {
         }
         self.evaluations += exact.len() as u64;
         for &mv in &exact {
+            if self.deadline.is_some_and(|d| Instant::now() >= d) {
+                break;
+            }
             if let Some(k) = self.apply_move(mv) {
                 self.revert_move(mv);
                 self.consider(mv, k, it, &mut chosen);
@@ -930,3 +1060,6 @@ impl<'a> Worker<'a> {
 fn priority_arc(a: OpId, b: OpId) -> (u32, u32) {
     (a.0.min(b.0) | 1 << 31, a.0.max(b.0) | 1 << 31)
 }
+
+#[cfg(test)]
+mod background_tests;

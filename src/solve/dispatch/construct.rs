@@ -3,6 +3,7 @@
 
 use super::pool::Pool;
 use super::secondary::Secondary;
+use super::stock_count::StockCount;
 use super::{best_mode, mean_setup, priority, Candidate, MachineState, Rule, CANCEL_EVERY};
 use crate::engine::{pin, MachineSlot, Request};
 use crate::eval::Sequence;
@@ -28,6 +29,9 @@ pub(super) struct Construction<'p> {
     /// the commit order becomes the decoder's priority (so the decoder reproduces this
     /// schedule). `None` without them, or once no job's next operation can get its material.
     sec: Option<Secondary>,
+    /// Placing resource-blind with materials: stock counted in commit order (see
+    /// [`StockCount`]), which becomes the decoder's priority.
+    stock: Option<StockCount>,
     pool: Pool,
     conflict: Vec<Candidate>,
     /// Jobs whose next operation waited for material nothing placed could supply any more.
@@ -50,7 +54,8 @@ impl<'p> Construction<'p> {
         let mut c = Self::blind(problem, rule, boost);
         if problem.has_secondary() {
             c.sec = Some(Secondary::new(problem, exhaustive));
-            c.seq.priority = vec![u32::MAX; problem.ops.len()];
+            // The exact placement keeps the stock itself.
+            c.stock = None;
         }
         c
     }
@@ -73,10 +78,14 @@ impl<'p> Construction<'p> {
             }
         }
         let mean_dur = (min_dur.iter().sum::<Minute>() as f64 / n.max(1) as f64).max(1.0);
-        let seq = Sequence::new(
+        let mut seq = Sequence::new(
             vec![MachineId(0); n],
             vec![Vec::new(); problem.machines.len()],
         );
+        if problem.has_secondary() {
+            // The commit order is the decoder's priority (it books the resources and stock).
+            seq.priority = vec![u32::MAX; n];
+        }
         let jobs = problem.jobs.len();
         let mut mode_base = Vec::with_capacity(n + 1);
         let mut modes = 0u32;
@@ -100,6 +109,7 @@ impl<'p> Construction<'p> {
             scheduled: 0,
             commits: 0,
             sec: None,
+            stock: StockCount::new(problem),
             pool: Pool::new(
                 jobs,
                 problem.machines.len(),
@@ -131,9 +141,20 @@ impl<'p> Construction<'p> {
                 self.go_blind();
                 continue;
             }
+            if self.pool.is_empty() && self.stock.as_ref().is_some_and(|s| s.gating) {
+                self.stop_gating();
+                continue;
+            }
             let Some(chosen) = self.choose() else {
                 break;
             };
+            if let Some(st) = &self.stock {
+                if !st.covers(self.problem, chosen.op) {
+                    // Stock another commit took since: placed again (it waits now).
+                    self.pool.mark_stale(self.problem.op(chosen.op).job.idx());
+                    continue;
+                }
+            }
             self.commit(chosen);
         }
         Some((self.seq, self.starved))
@@ -186,6 +207,13 @@ impl<'p> Construction<'p> {
             return;
         }
         let o = OpId(self.next_of_job[j]);
+        if let Some(st) = self.stock.as_mut() {
+            if !st.covers(problem, o) {
+                st.wait(problem, j, o);
+                self.pool.set(j, None, None);
+                return;
+            }
+        }
         let modes = self.mode_base[o.idx()] as usize..self.mode_base[o.idx() + 1] as usize;
         let from = &mut self.from[modes.clone()];
         let stamps = &mut self.from_stamp[modes];
@@ -223,6 +251,36 @@ impl<'p> Construction<'p> {
         self.sec = None;
         // Every candidate was computed with the resources: place them all again without.
         (0..problem.jobs.len()).for_each(|j| self.pool.mark_stale(j));
+    }
+
+    /// Resource-blind with materials, every remaining job waits for stock the committed jobs
+    /// do not cover (the counted stock ran dry): the rest is placed without counting.
+    fn stop_gating(&mut self) {
+        if let Some(st) = self.stock.as_mut() {
+            st.gating = false;
+        }
+        let (problem, next) = (self.problem, &self.next_of_job);
+        // Every job left waits: the ones whose next operation consumes are the starved.
+        self.starved = (0..problem.jobs.len())
+            .filter(|&j| next[j] < problem.jobs[j].first_op + problem.jobs[j].op_count)
+            .filter(|&j| !problem.op(OpId(next[j])).consume.is_empty())
+            .collect();
+        (0..problem.jobs.len()).for_each(|j| self.pool.mark_stale(j));
+    }
+
+    /// Counts `o`'s consumption, and its job's production when it is the last operation.
+    fn count_stock(&mut self, o: OpId) {
+        let problem = self.problem;
+        let Some(st) = self.stock.as_mut() else {
+            return;
+        };
+        st.take(problem, o);
+        let job = problem.op(o).job;
+        if o == problem.job(job).last_op() {
+            for j in st.produce(problem, job) {
+                self.pool.mark_stale(j as usize);
+            }
+        }
     }
 
     /// The machine where the earliest completion happens, and the rule's choice among the
@@ -293,6 +351,7 @@ impl<'p> Construction<'p> {
                 s.produce(problem, op.job, chosen.end);
             }
         }
+        self.count_stock(o);
         if !self.seq.priority.is_empty() {
             self.seq.priority[o.idx()] = self.commits;
         }
@@ -329,6 +388,7 @@ impl<'p> Construction<'p> {
                 s.produce(problem, op.job, pl.end);
             }
         }
+        self.count_stock(p);
         if !self.seq.priority.is_empty() {
             // Pinned operations go first in the decoder anyway; keep them early here too.
             self.seq.priority[p.idx()] = 0;
