@@ -243,13 +243,138 @@ fn incremental_equals_full_decode_after_every_move_and_undo() {
     );
 }
 
+/// A generated instance with operators and (unless `seed % 4 == 1`) materials, the
+/// decoder's placement order as priorities; `None` when the start does not decode.
+fn secondary_instance(cfg: GenConfig, fractional: bool) -> Option<(Problem, Sequence)> {
+    let yaml = generate(&cfg);
+    let mut p = parse_instance(&yaml, "generated.yaml").expect("generated instances are valid");
+    if fractional {
+        // Quantities that are not integers: stock sums then depend on their order.
+        let mut raw = to_raw(&p);
+        for it in raw.items.iter_mut() {
+            it.stock = it.stock.map(|x| x * 0.1 + 0.05);
+            it.receipts.iter_mut().for_each(|r| r.qty *= 0.3);
+        }
+        for job in raw.jobs.iter_mut() {
+            job.produce.values_mut().for_each(|q| *q *= 0.1);
+            for op in job.operations.iter_mut() {
+                op.consume.values_mut().for_each(|q| *q *= 0.1);
+            }
+        }
+        p = validate(&raw).ok()?;
+    }
+    let mut seq = construct(&p, [Rule::Mwkr, Rule::Spt][cfg.seed as usize % 2]);
+    let mut dec = Decoder::new(&p);
+    dec.decode(&p, &seq).ok()?;
+    if seq.priority.len() != p.ops().len() {
+        seq.priority = vec![0; p.ops().len()];
+        for (k, o) in dec.placed.iter().enumerate() {
+            seq.priority[o.idx()] = k as u32;
+        }
+    }
+    Some((p, seq))
+}
+
+/// A move as the search makes them: a swap of neighbours on a machine, or of the priorities of
+/// two operations placed close together (`placed`: the decoder's order); else [`random_move`].
+fn local_move(p: &Problem, seq: &Sequence, placed: &[OpId], r: &mut StdRng) -> Option<Move> {
+    if r.random_bool(0.4) {
+        return random_move(p, seq, r);
+    }
+    if r.random_bool(0.5) {
+        let k = r.random_range(0..placed.len());
+        let j = (k + r.random_range(1..6)).min(placed.len() - 1);
+        return Some(Move::Priority {
+            a: placed[k],
+            b: placed[j],
+        });
+    }
+    let m = r.random_range(0..p.machines().len());
+    let len = seq.order[m].len();
+    if len < 2 {
+        return None;
+    }
+    let from = r.random_range(0..len - 1);
+    Some(Move::Shift {
+        m: MachineId(m as u32),
+        from,
+        to: from + 1,
+    })
+}
+
+/// Moves evaluated by a [`Resumer`], each compared with a full decode after the move and after
+/// its keep or undo.
+#[derive(Debug, Default)]
+struct Resumed {
+    ok: usize,
+    rejected: usize,
+    /// Applies that stopped early on rejoining the current decode, and that did not.
+    rejoined: usize,
+    to_the_end: usize,
+    /// Placements the applies made, and those after their resume points.
+    work: usize,
+    suffix: usize,
+}
+
+fn run_resumed(
+    p: &Problem,
+    mut seq: Sequence,
+    ev: &mut Resumer,
+    r: &mut StdRng,
+    moves: usize,
+    local: bool,
+    what: &str,
+) -> Resumed {
+    let mut dec = Decoder::new(p);
+    let mut st = Resumed::default();
+    ev.sync(p, &mut dec, &seq).expect("decodes");
+    for k in 0..moves {
+        let mv = if local {
+            local_move(p, &seq, &dec.placed.clone(), r)
+        } else {
+            random_move(p, &seq, r)
+        };
+        let Some(mv) = mv else { continue };
+        let what = format!("{what}, move {k} {mv:?}");
+        mv.apply(&mut seq);
+        let got = ev.apply(p, &mut dec, &seq, &mv.change());
+        let full = Decoder::new(p).decode(p, &seq);
+        assert_eq!(got.is_ok(), full.is_ok(), "{what}: {got:?} vs {full:?}");
+        if let Ok(e) = got {
+            st.ok += 1;
+            assert_same(p, &seq, &dec, &what);
+            assert_eq!(e, dec.evaluate(p), "{what}: returned evaluation");
+            let (suffix, work, rejoined) = ev.last_work();
+            if rejoined {
+                st.rejoined += 1;
+            } else {
+                st.to_the_end += 1;
+            }
+            st.work += work;
+            st.suffix += suffix;
+        } else {
+            st.rejected += 1;
+        }
+        if got.is_ok() && r.random_bool(0.5) {
+            ev.keep(p, &mut dec, &seq);
+            assert_same(p, &seq, &dec, &format!("{what} kept"));
+            assert_eq!(ev.evaluation(), dec.evaluate(p), "{what}: kept evaluation");
+        } else {
+            mv.undo(&mut seq);
+            ev.undo(&mut dec);
+            assert_same(p, &seq, &dec, &format!("{what} undone"));
+        }
+    }
+    st
+}
+
 /// The same with secondary resources and materials: moves (priority swaps included) are
 /// evaluated by resuming the priority decode from a checkpoint ([`Resumer`]).
 #[test]
 fn resumed_decode_equals_full_decode_with_resources_and_materials() {
-    let (mut ok, mut rejected) = (0, 0);
+    let (mut ok, mut rejected, mut rejoined) = (0, 0, 0);
     for seed in 0..40u64 {
-        let yaml = generate(&GenConfig {
+        let cfg = GenConfig {
             jobs: 6 + (seed % 10) as usize,
             machines: 2 + (seed % 4) as usize,
             plants: 1 + (seed % 3) as usize,
@@ -259,50 +384,70 @@ fn resumed_decode_equals_full_decode_with_resources_and_materials() {
             tightness: 2.0,
             operators: 1 + (seed % 3) as usize,
             materials: seed % 4 != 1,
-        });
-        let p = parse_instance(&yaml, "generated.yaml").expect("generated instances are valid");
-        let mut seq = construct(&p, [Rule::Mwkr, Rule::Spt][seed as usize % 2]);
-        let mut dec = Decoder::new(&p);
-        if dec.decode(&p, &seq).is_err() {
+        };
+        let Some((p, seq)) = secondary_instance(cfg, false) else {
             continue;
-        }
-        if seq.priority.len() != p.ops().len() {
-            seq.priority = vec![0; p.ops().len()];
-            for (k, o) in dec.placed.iter().enumerate() {
-                seq.priority[o.idx()] = k as u32;
-            }
-        }
+        };
         let mut r = StdRng::seed_from_u64(seed);
         // Small intervals: resumption from checkpoints all along the decode.
         let mut ev = Resumer::with_interval(&p, 1 + (seed % 5) as usize);
-        ev.sync(&p, &mut dec, &seq).expect("decodes");
-        for k in 0..80 {
-            let Some(mv) = random_move(&p, &seq, &mut r) else {
-                continue;
-            };
-            let what = format!("seed {seed}, move {k} {mv:?}");
-            mv.apply(&mut seq);
-            let got = ev.apply(&p, &mut dec, &seq, &mv.change());
-            let full = Decoder::new(&p).decode(&p, &seq);
-            assert_eq!(got.is_ok(), full.is_ok(), "{what}: {got:?} vs {full:?}");
-            if let Ok(e) = got {
-                ok += 1;
-                assert_same(&p, &seq, &dec, &what);
-                assert_eq!(e, dec.evaluate(&p), "{what}: returned evaluation");
-            } else {
-                rejected += 1;
-            }
-            if got.is_ok() && r.random_bool(0.5) {
-                ev.keep(&p, &mut dec, &seq);
-                assert_same(&p, &seq, &dec, &format!("{what} kept"));
-                assert_eq!(ev.evaluation(), dec.evaluate(&p), "{what}: kept evaluation");
-            } else {
-                mv.undo(&mut seq);
-                ev.undo(&mut dec);
-                assert_same(&p, &seq, &dec, &format!("{what} undone"));
-            }
-        }
+        let st = run_resumed(&p, seq, &mut ev, &mut r, 80, false, &format!("seed {seed}"));
+        ok += st.ok;
+        rejected += st.rejected;
+        rejoined += st.rejoined;
     }
     assert!(ok > 1000, "only {ok} moves decoded");
     assert!(rejected > 50, "only {rejected} moves rejected");
+    assert!(rejoined > 200, "only {rejoined} applies stopped early");
+}
+
+/// The early stop on rejoining the current decode (src/eval/rejoin.rs), on larger instances
+/// and with the moves the search makes (neighbour swaps, priority swaps of operations placed
+/// close together), with a rescheduling baseline on some (the last baseline operation per
+/// machine is part of the decode's state) and non-integer stock quantities on others (whose
+/// sums depend on their order, so an operation touching them blocks the stop): every result
+/// equals a full decode, most applies stop early, and some run to the end.
+#[test]
+fn resumed_decode_stops_early_once_it_rejoins_and_stays_exact() {
+    let mut all = Resumed::default();
+    let (mut baseline, mut fractional) = (0, 0);
+    for seed in 0..24u64 {
+        let cfg = GenConfig {
+            jobs: 20 + (seed % 4) as usize * 8,
+            machines: 4 + (seed % 3) as usize * 2,
+            plants: 1 + (seed % 2) as usize,
+            seed: 1000 + seed,
+            calendars: seed % 2 == 0,
+            changeovers: seed % 3 != 2,
+            tightness: 2.0,
+            operators: 1 + (seed % 3) as usize,
+            materials: seed % 4 != 1,
+        };
+        let frac = seed % 4 == 2;
+        let Some((mut p, seq)) = secondary_instance(cfg, frac) else {
+            continue;
+        };
+        let mut r = StdRng::seed_from_u64(seed);
+        if seed % 3 == 0 {
+            p = with_baseline(p, &seq, &mut r);
+            baseline += 1;
+        }
+        fractional += usize::from(frac);
+        let mut ev = if seed % 2 == 0 {
+            Resumer::new(&p)
+        } else {
+            Resumer::with_interval(&p, 8)
+        };
+        let st = run_resumed(&p, seq, &mut ev, &mut r, 60, true, &format!("seed {seed}"));
+        all.ok += st.ok;
+        all.rejoined += st.rejoined;
+        all.to_the_end += st.to_the_end;
+        all.work += st.work;
+        all.suffix += st.suffix;
+    }
+    assert!(baseline >= 6 && fractional >= 4, "{baseline} {fractional}");
+    assert!(all.ok > 1000, "only {} moves decoded", all.ok);
+    assert!(all.rejoined > all.ok / 3, "{all:?}: too few early stops");
+    assert!(all.to_the_end > 30, "{all:?}: too few applies to the end");
+    assert!(all.work < all.suffix, "{all:?}: no placement saved");
 }

@@ -225,6 +225,12 @@ pub struct Placed {
     pub placement: Placement,
     pub setup: Minute,
     pub cause: Cause,
+    /// No rule looked at the resource or stock state before this instant while placing it
+    /// (the machine's free time, or with no changeover resources the later of it and the
+    /// job's ready time; every tentative placement only moves later). A resumed decode that
+    /// differs from another only before every later placement's floor has rejoined it
+    /// (src/eval/rejoin.rs).
+    pub floor: Minute,
 }
 
 /// The placement state of the rules that keep one (resources, materials); reused across
@@ -339,7 +345,11 @@ impl Engine {
         let setup = slot.setup(problem, m, op.family);
         let ready = pin::ready(op, r.at);
         let mut waited = None;
+        let mut floor = slot.free;
         let pl = if SECONDARY {
+            if setup == 0 || problem.machine(m).changeover_require.is_empty() {
+                floor = floor.max(ready);
+            }
             let q = Request {
                 op: o,
                 machine: m,
@@ -378,6 +388,7 @@ impl Engine {
             placement: pl,
             setup,
             cause: binding_cause(slot, setup, ready, r.by_pred.is_some(), waited),
+            floor,
         })
     }
 }

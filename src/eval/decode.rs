@@ -7,6 +7,7 @@
 //! search can call it millions of times.
 
 use super::objective::{Evaluation, Terms};
+use super::rejoin::Rejoin;
 pub use crate::engine::{place, Cause, Placement};
 use crate::engine::{Blocked, Engine, MachineSlot, PlaceError, PredPlaced};
 use crate::model::{ItemId, MachineId, Minute, OpId, Problem, ResourceId};
@@ -117,6 +118,10 @@ pub struct Decoder {
     pub chosen: Vec<Vec<ResourceId>>,
     /// Rescheduling: the last baseline operation before each operation on its machine.
     pub baseline_pred: Vec<Option<OpId>>,
+    /// Priority decode: each placement's floor ([`crate::engine::Placed::floor`]).
+    pub(crate) floor: Vec<Minute>,
+    /// Priority decode: operations were deferred (for stock) right after each placement.
+    pub(crate) deferred_after: Vec<bool>,
     last_baseline: Vec<Option<OpId>>,
     done: Vec<bool>,
     next: Vec<usize>,
@@ -142,6 +147,8 @@ impl Decoder {
             placed: Vec::with_capacity(n),
             chosen: vec![Vec::new(); n],
             baseline_pred: vec![None; n],
+            floor: vec![0; n],
+            deferred_after: vec![false; n],
             last_baseline: vec![None; problem.machines.len()],
             done: vec![false; n],
             next: vec![0; problem.machines.len()],
@@ -170,9 +177,9 @@ impl Decoder {
         self.placed.clear();
         self.last_baseline.iter_mut().for_each(|x| *x = None);
         if problem.has_secondary() {
-            self.serial::<true>(problem, seq, None, None)
+            self.serial::<true>(problem, seq, None, None, None)
         } else {
-            self.serial::<false>(problem, seq, None, None)
+            self.serial::<false>(problem, seq, None, None, None)
         }
     }
 
@@ -181,13 +188,16 @@ impl Decoder {
     /// into `record` (after those it already holds). Resuming from a checkpoint of another
     /// sequence's decode gives [`Self::decode`]'s result when the two decodes agree up to it
     /// (src/eval/resume.rs decides when); the vectors of the operations placed before the
-    /// checkpoint must hold that decode's values.
-    pub fn decode_resumed(
+    /// checkpoint must hold that decode's values. With `rejoin`, the decode stops as soon as
+    /// it has rejoined that decode and takes its placements from there on (the vectors of
+    /// every operation must then hold that decode's values).
+    pub(crate) fn decode_resumed(
         &mut self,
         problem: &Problem,
         seq: &Sequence,
         from: Option<&Checkpoint>,
         record: Option<(&mut Vec<Checkpoint>, usize)>,
+        rejoin: Option<&mut Rejoin>,
     ) -> Result<(), DecodeError> {
         debug_assert!(problem.has_secondary());
         match from {
@@ -208,7 +218,7 @@ impl Decoder {
                 self.last_baseline.iter_mut().for_each(|x| *x = None);
             }
         }
-        self.serial::<true>(problem, seq, from, record)
+        self.serial::<true>(problem, seq, from, record, rejoin)
     }
 
     fn finish(
@@ -241,6 +251,7 @@ impl Decoder {
         seq: &Sequence,
         from: Option<&Checkpoint>,
         mut record: Option<(&mut Vec<Checkpoint>, usize)>,
+        mut rejoin: Option<&mut Rejoin>,
     ) -> Result<(), DecodeError> {
         let n = problem.ops.len();
         self.stack.clear();
@@ -359,6 +370,20 @@ impl Decoder {
                     self.heap.push(key(d, &self.position));
                 }
             }
+            if PRIORITY {
+                let deferred = !self.deferred.is_empty();
+                self.deferred_after[o.idx()] = deferred;
+                if let Some(rj) = rejoin.as_deref_mut() {
+                    let succ = seq.order[m.idx()].get(k + 1).is_some();
+                    let (lb, next) = (&self.last_baseline, &self.next);
+                    if rj.placed(problem, seq, self, o, prev, succ, deferred, lb, next) {
+                        // The rest is the old decode's (its values are in the vectors).
+                        self.placed.extend_from_slice(&rj.old.placed[placed..]);
+                        rj.rejoined = true;
+                        return self.finish(problem, seq, problem.ops.len());
+                    }
+                }
+            }
         }
         if let Some(&o) = self.deferred.first() {
             let item = problem
@@ -417,6 +442,9 @@ impl Decoder {
         // (Calendars can delay both machine and job; the cause is a guide for move selection,
         // not a proof.)
         self.cause[i] = placed.cause;
+        if SECONDARY {
+            self.floor[i] = placed.floor;
+        }
         Ok(())
     }
 

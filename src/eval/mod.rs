@@ -7,6 +7,7 @@ pub mod incremental;
 pub mod kpi;
 pub mod moves;
 pub mod objective;
+mod rejoin;
 pub mod resume;
 
 pub use decode::{place, Cause, Checkpoint, DecodeError, Decoder, Placement, Sequence};

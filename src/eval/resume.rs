@@ -11,43 +11,14 @@
 //! machine (its placement pushes another operation), which machine a reassigned operation
 //! waits on (the placement of its routing predecessor decides whether it is pushed), or the
 //! heap key of two operations (their push). Before the earliest such placement, every pop,
-//! placement, deferral and booking is the same. Not done (yet): stopping early once the new
-//! decode has caught up with the old one.
+//! placement, deferral and booking is the same. And the resumed decode stops once it has
+//! rejoined the old one (src/eval/rejoin.rs): a move then costs about what it changes.
 
 use super::decode::{Checkpoint, DecodeError, Decoder, Sequence};
 use super::incremental::Change;
 use super::objective::Evaluation;
-use crate::engine::Cause;
-use crate::model::{MachineId, Minute, OpId, Problem, ResourceId};
-
-/// The current sequence's decode, per operation: what [`Resumer::undo`] restores.
-#[derive(Debug, Clone, Default)]
-struct Times {
-    setup_start: Vec<Minute>,
-    start: Vec<Minute>,
-    end: Vec<Minute>,
-    setup: Vec<Minute>,
-    machine: Vec<MachineId>,
-    cause: Vec<Cause>,
-    chosen: Vec<Vec<ResourceId>>,
-    baseline_pred: Vec<Option<OpId>>,
-    completion: Vec<Minute>,
-    placed: Vec<OpId>,
-}
-
-impl Times {
-    /// Copies operation `o`'s times from `src` to `dst`.
-    fn copy_op(
-        o: usize,
-        src: (&[Minute], &[Minute], &[Minute], &[Minute]),
-        dst: (&mut [Minute], &mut [Minute], &mut [Minute], &mut [Minute]),
-    ) {
-        dst.0[o] = src.0[o];
-        dst.1[o] = src.1[o];
-        dst.2[o] = src.2[o];
-        dst.3[o] = src.3[o];
-    }
-}
+use super::rejoin::{Marks, Rejoin, Times};
+use crate::model::{OpId, Problem};
 
 /// Checkpointed priority decoding for local search: [`Self::sync`] once, then per move
 /// [`Self::apply`] and [`Self::keep`] or [`Self::undo`].
@@ -55,14 +26,18 @@ impl Times {
 pub struct Resumer {
     checkpoints: Vec<Checkpoint>,
     every: usize,
-    /// Index of each operation in the current decode's `placed`.
-    rank: Vec<u32>,
     saved: Times,
+    marks: Marks,
     eval: Evaluation,
     /// The checkpoint the last apply resumed from (`None`: from the start).
     from: Option<usize>,
     /// Its placements (kept from the current decode).
     kept: usize,
+    /// Placements the last apply made (the kept ones included): the operations placed
+    /// `kept..stop` hold new values.
+    stop: usize,
+    /// The last apply stopped early and took the current decode's placements `stop..`.
+    rejoined: bool,
     /// The decoder holds the current sequence's decode.
     valid: bool,
     /// The last apply was a full decode (the state was not valid): nothing to restore.
@@ -78,9 +53,15 @@ impl Resumer {
 
     /// Checkpoints every `every` placements (tests use small intervals).
     pub fn with_interval(problem: &Problem, every: usize) -> Self {
+        let mut saved = Times {
+            rank: vec![0; problem.ops.len()],
+            ..Times::default()
+        };
+        saved.deferred_after.resize(problem.ops.len(), false);
         Resumer {
             every: every.max(1),
-            rank: vec![0; problem.ops.len()],
+            saved,
+            marks: Marks::new(problem),
             ..Resumer::default()
         }
     }
@@ -92,6 +73,14 @@ impl Resumer {
 
     pub fn is_synced(&self) -> bool {
         self.valid
+    }
+
+    /// Of the last [`Self::apply`]: the placements after its resume point, how many of them
+    /// it made itself (the rest it took from the current decode), and whether it stopped
+    /// early on rejoining the current decode.
+    pub fn last_work(&self) -> (usize, usize, bool) {
+        let after = self.saved.placed.len().saturating_sub(self.kept);
+        (after, self.stop.saturating_sub(self.kept), self.rejoined)
     }
 
     /// A full decode of `seq` with checkpoints.
@@ -108,6 +97,7 @@ impl Resumer {
             seq,
             None,
             Some((&mut self.checkpoints, self.every)),
+            None,
         )?;
         self.kept = 0;
         self.from = None;
@@ -134,7 +124,10 @@ impl Resumer {
         self.from = self.resume_point(problem, seq, change);
         self.kept = self.from.map_or(0, |c| self.checkpoints[c].placed);
         let cp = self.from.map(|c| &self.checkpoints[c]);
-        dec.decode_resumed(problem, seq, cp, None)?;
+        let mut rj = Rejoin::start(seq, change, &self.saved, &mut self.marks, self.kept);
+        let r = dec.decode_resumed(problem, seq, cp, None, Some(&mut rj));
+        (self.stop, self.rejoined) = (rj.step, rj.rejoined);
+        r?;
         Ok(dec.evaluate(problem))
     }
 
@@ -156,6 +149,7 @@ impl Resumer {
             seq,
             from.as_ref(),
             Some((&mut self.checkpoints, self.every)),
+            None,
         );
         if r.is_err() {
             // Cannot happen (the same decode succeeded in `apply`); start over if it does.
@@ -178,12 +172,16 @@ impl Resumer {
             s.cause.clone_from(&dec.cause);
             s.chosen.clone_from(&dec.chosen);
             s.baseline_pred.clone_from(&dec.baseline_pred);
+            s.floor.clone_from(&dec.floor);
         }
         s.placed.truncate(self.kept);
         s.placed.extend_from_slice(&dec.placed[self.kept..]);
         for (k, &o) in dec.placed.iter().enumerate().skip(self.kept) {
             let i = o.idx();
-            self.rank[i] = k as u32;
+            s.rank[i] = k as u32;
+            s.deferred_after[k] = dec.deferred_after[i];
+            // (Not read from the decoder for the others: a rejected apply leaves its floors.)
+            s.floor[i] = dec.floor[i];
             Times::copy_op(
                 i,
                 (&dec.setup_start, &dec.start, &dec.end, &dec.setup),
@@ -195,6 +193,7 @@ impl Resumer {
             s.baseline_pred[i] = dec.baseline_pred[i];
         }
         s.completion.clone_from(&dec.completion);
+        s.set_floors();
     }
 
     /// The last checkpoint before the first placement `change` can influence (`None`: the
@@ -206,7 +205,7 @@ impl Resumer {
             Some(r) => first = first.min(r),
             None => at_start = true,
         };
-        let rank = |o: OpId| self.rank[o.idx()] as usize;
+        let rank = |o: OpId| self.saved.rank[o.idx()] as usize;
         for s in change.spans.iter().flatten() {
             // The operation before the span is the same in both sequences.
             step(
@@ -243,7 +242,8 @@ impl Resumer {
             return;
         }
         let s = &self.saved;
-        for &o in &s.placed[self.kept..] {
+        let stop = self.stop.min(dec.placed.len());
+        for &o in &dec.placed[self.kept..stop] {
             let i = o.idx();
             Times::copy_op(
                 i,
@@ -261,7 +261,12 @@ impl Resumer {
             dec.baseline_pred[i] = s.baseline_pred[i];
         }
         dec.completion.copy_from_slice(&s.completion);
-        dec.placed.truncate(self.kept);
-        dec.placed.extend_from_slice(&s.placed[self.kept..]);
+        if self.rejoined {
+            // The same operations as the current decode's `kept..stop`, in another order.
+            dec.placed[self.kept..stop].copy_from_slice(&s.placed[self.kept..stop]);
+        } else {
+            dec.placed.truncate(self.kept);
+            dec.placed.extend_from_slice(&s.placed[self.kept..]);
+        }
     }
 }
