@@ -285,6 +285,11 @@ fn search_with(
                             stop.store(true, Ordering::Relaxed);
                             break;
                         }
+                        // An offer ends the epoch early: at plant scale an epoch can take a
+                        // minute. (Only under a time limit: no background otherwise.)
+                        if background.is_some_and(|b| b.has_offer()) {
+                            break;
+                        }
                         if w.step() {
                             let v = w.best_key.1;
                             if w.best_key.0 == 0

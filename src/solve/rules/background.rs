@@ -104,6 +104,8 @@ fn blind_order(problem: &Problem) -> Vec<usize> {
 /// the best schedule finished since the search last looked.
 pub struct Background {
     offer: Mutex<Option<SolveResult>>,
+    /// An offer waits (a look without the lock, every search iteration).
+    pending: AtomicBool,
     done: AtomicUsize,
     total: usize,
     over: AtomicBool,
@@ -114,6 +116,7 @@ impl Background {
     pub fn new(total: usize) -> Self {
         Background {
             offer: Mutex::new(None),
+            pending: AtomicBool::new(false),
             done: AtomicUsize::new(0),
             total,
             over: AtomicBool::new(false),
@@ -147,12 +150,20 @@ impl Background {
             .is_none_or(|o| r.evaluation.better_than(&o.evaluation))
         {
             *slot = Some(r);
+            self.pending.store(true, Ordering::Relaxed);
         }
+    }
+
+    /// Whether an offer waits to be taken.
+    pub fn has_offer(&self) -> bool {
+        self.pending.load(Ordering::Relaxed)
     }
 
     /// The best schedule offered since the last call, if any.
     pub fn take(&self) -> Option<SolveResult> {
-        self.offer.lock().unwrap().take()
+        let mut slot = self.offer.lock().unwrap();
+        self.pending.store(false, Ordering::Relaxed);
+        slot.take()
     }
 
     /// Rules finished so far, and in all.
