@@ -13,6 +13,7 @@
 #                               build of the commit before the scale work)
 #   THREADS=2                   search threads
 #   ONLY="cal nocal"            only these instances (names below)
+#   BINS=base                   which of the searches to run (default "new base")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:-target/scale-bench}
@@ -80,7 +81,7 @@ printf '%-16s %-5s %5s %14s %9s %10s %8s %s\n' instance bin limit objective it_p
 for spec in "${INSTANCES[@]}"; do
   name=${spec%%|*}
   inst="$OUT/$name.yaml"
-  for bin in new base; do
+  for bin in ${BINS:-new base}; do
     exe=$TAKT
     if [ "$bin" = base ]; then
       [ -n "${TAKT_BASE:-}" ] || continue
@@ -91,9 +92,9 @@ for spec in "${INSTANCES[@]}"; do
       read -r _ rss < <(measure "$label" -- "$exe" solve "$inst" --time-limit "${limit}s" --threads "$THREADS" --seed 1 -o "$OUT/$label.csv")
       # Rates: the mean of the per-second progress lines of the searching phase.
       its=$(grep -oE 'iterations [0-9]+ +\(([0-9]+)/s\)' "$OUT/$label.err" | grep -oE '\([0-9]+' | tr -d '(' \
-        | awk '{s+=$1; n++} END {if (n) printf "%.0f", s/n; else print "-"}')
+        | awk '{s+=$1; n++} END {if (n) printf "%.0f", s/n; else print "-"}') || its=-
       mvs=$(grep -oE 'evaluated moves ([0-9]+)/s' "$OUT/$label.err" | grep -oE '[0-9]+' \
-        | awk '{s+=$1; n++} END {if (n) printf "%.0f", s/n; else print "-"}')
+        | awk '{s+=$1; n++} END {if (n) printf "%.0f", s/n; else print "-"}') || mvs=-
       printf '%-16s %-5s %4ss %14s %9s %10s %8s %s\n' "$name" "$bin" "$limit" "$(objective "$label")" \
         "$its" "$mvs" "$rss" "$(valid "$label" "$inst")"
     done
