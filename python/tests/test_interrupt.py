@@ -12,6 +12,9 @@ from conftest import ROOT
 
 def test_ctrl_c_stops_the_solve_and_returns_the_best():
     inst = takt.load(ROOT / "instances" / "shared" / "benchmarks" / "jssp" / "abz7.txt")
+    # Ctrl-C as a plain Python program sees it: Python's own SIGINT handler, whatever an
+    # earlier test's library (Ray starts a driver in this process) may have installed.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     timer = threading.Timer(1.5, lambda: os.kill(os.getpid(), signal.SIGINT))
     started = time.monotonic()
     timer.start()
@@ -19,6 +22,8 @@ def test_ctrl_c_stops_the_solve_and_returns_the_best():
         res = takt.solve(inst, time_limit=120, seed=1)
     finally:
         timer.cancel()
+        if previous is not None:  # None: a handler installed from C, not restorable from here
+            signal.signal(signal.SIGINT, previous)
     elapsed = time.monotonic() - started
     # Stopped by the signal, long before the time limit; no KeyboardInterrupt escaped.
     assert res.interrupted and elapsed < 60
