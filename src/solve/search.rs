@@ -783,7 +783,7 @@ impl<'a> Worker<'a> {
     /// walks too slowly, while pulls that improve are plentiful. Returns whether the best
     /// improved; leaves `pos` and the decoder holding `cur`.
     fn pull_descent(&mut self, it: u64) -> (bool, usize) {
-        if self.fast {
+        if self.fast || self.problem.ops.len() < PULL_MIN_OPS {
             return (false, 0);
         }
         let mut evaluated = 0;
@@ -1116,6 +1116,9 @@ impl<'a> Worker<'a> {
     }
 }
 
+/// Instances from this many operations get the pull descent: below, the tabu step alone walks
+/// fast enough, and its trajectories (and the small-instance results) stay as they were.
+const PULL_MIN_OPS: usize = 1000;
 /// Late jobs whose operations get pull moves each iteration.
 const PULL_JOBS: usize = 4;
 /// Pull moves evaluated per late job (sampled when there are more). The tabu step evaluates
