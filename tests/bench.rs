@@ -468,6 +468,7 @@ fn generate_is_valid_solvable_and_deterministic() {
             operators: 0,
             materials: false,
             deadlines: None,
+            load: None,
             output: Some(out.clone()),
             quiet: true,
         };
@@ -505,6 +506,7 @@ fn generate_is_valid_solvable_and_deterministic() {
         operators: 0,
         materials: false,
         deadlines: None,
+        load: None,
         output: Some(tmp.path().join("plain.yaml")),
         quiet: true,
     };
@@ -532,6 +534,7 @@ fn bench_runs_generated_yaml_instances_without_bks() {
         operators: 0,
         materials: false,
         deadlines: None,
+        load: None,
         output: Some(tmp.path().join("g.yaml")),
         quiet: true,
     };

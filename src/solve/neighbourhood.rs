@@ -8,6 +8,9 @@ use crate::eval::{Cause, Change, Decoder, Sequence, Span};
 use crate::model::{MachineId, Minute, OpId, Problem};
 use rand::{Rng, RngExt};
 
+mod tardy;
+pub use tardy::{job_slack, pull_moves, sample_late_jobs};
+
 /// A change to a sequence. Every move has an exact inverse (`undo`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Move {

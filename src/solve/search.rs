@@ -7,13 +7,13 @@
 //! run with `iterations` and a seed is bit-for-bit reproducible whatever the thread timing.
 
 use super::neighbourhood::{
-    block_moves, critical_path, family_moves, positions, priority_moves, reassign_moves,
-    revert_moves, Move,
+    block_moves, critical_path, family_moves, positions, priority_moves, pull_moves,
+    reassign_moves, revert_moves, sample_late_jobs, Move,
 };
 use super::rules::{default_threads, run_blind_rules, run_rules, Background, RuleLimits};
 use super::{finish, SolveError, SolveResult};
 use crate::eval::{Cause, Decoder, Evaluation, MoveEvaluator, Sequence};
-use crate::model::{MachineId, Minute, OpId, Problem};
+use crate::model::{JobId, MachineId, Minute, OpId, Problem};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -512,6 +512,9 @@ struct Worker<'a> {
     /// Longest path from each operation's end to the sink (valid in fast mode).
     tail: Vec<Minute>,
     exact: Vec<Move>,
+    /// Scratch for [`Self::pull_descent`]: one late job's pull moves, the late jobs drawn.
+    pulls: Vec<Move>,
+    late: Vec<JobId>,
     /// The time limit: a step stops evaluating moves past it (one step's exact moves cost
     /// up to half a second at 10k operations with secondary resources).
     deadline: Option<Instant>,
@@ -572,6 +575,8 @@ impl<'a> Worker<'a> {
             fast: plain_makespan(problem),
             tail: vec![0; n],
             exact: Vec::new(),
+            pulls: Vec::new(),
+            late: Vec::new(),
             deadline: None,
         };
         // Incremental moves start from a full decode of their own.
@@ -772,10 +777,67 @@ impl<'a> Worker<'a> {
         self.moves.dedup();
     }
 
+    /// Descent on late jobs before the tabu step: for a few late jobs drawn by what they cost,
+    /// the best improving pull move of each ([`pull_moves`]) is kept at once. One tabu step
+    /// keeps one move among 48 candidates; at plant scale, with hundreds of late jobs, that
+    /// walks too slowly, while pulls that improve are plentiful. Returns whether the best
+    /// improved; leaves `pos` and the decoder holding `cur`.
+    fn pull_descent(&mut self, it: u64) -> (bool, usize) {
+        if self.fast || self.problem.ops.len() < PULL_MIN_OPS {
+            return (false, 0);
+        }
+        let mut evaluated = 0;
+        let mut late = std::mem::take(&mut self.late);
+        sample_late_jobs(self.problem, &self.dec, &mut self.rng, PULL_JOBS, &mut late);
+        let mut pulls = std::mem::take(&mut self.pulls);
+        let mut improved = false;
+        let n = self.problem.ops.len() as u64;
+        for &j in &late {
+            positions(&self.cur, &mut self.pos);
+            pulls.clear();
+            pull_moves(self.problem, &self.cur, &self.dec, &self.pos, j, &mut pulls);
+            pulls.sort_unstable();
+            pulls.dedup();
+            sample(&mut self.rng, &mut pulls, PULLS_PER_JOB);
+            let mut chosen: Option<(Key, Move)> = None;
+            for &mv in &pulls {
+                if self.deadline.is_some_and(|d| Instant::now() >= d) {
+                    break;
+                }
+                evaluated += 1;
+                if let Some(k) = self.apply_move(mv) {
+                    self.revert_move(mv);
+                    if k < self.cur_key && chosen.as_ref().is_none_or(|(ck, _)| k < *ck) {
+                        chosen = Some((k, mv));
+                    }
+                }
+            }
+            let Some((_, mv)) = chosen else { continue };
+            mv.apply(&mut self.cur);
+            let tenure = it + 2 + self.rng.random_range(0..(6 + n / 25));
+            self.make_tabu(&mv, tenure);
+            mv.undo(&mut self.cur);
+            if let Some(k) = self.apply_move(mv) {
+                self.keep_move();
+                self.cur_key = k;
+                if k < self.best_key {
+                    self.best = self.cur.clone();
+                    self.best_key = k;
+                    improved = true;
+                }
+            }
+        }
+        self.late = late;
+        self.pulls = pulls;
+        self.evaluations += evaluated as u64;
+        (improved, evaluated)
+    }
+
     /// One tabu-search iteration. Returns whether the best improved.
     fn step(&mut self) -> bool {
         self.iterations += 1;
         let it = self.iterations;
+        let (pulled, pull_evaluations) = self.pull_descent(it);
         self.collect_moves();
         if self.fast {
             self.compute_tails();
@@ -801,14 +863,8 @@ impl<'a> Worker<'a> {
             self.consider(mv, k, it, &mut chosen);
         }
         // Exactly evaluated moves cost a full decode each: sample them when there are many.
-        let cap = if self.fast { 6 } else { 48 };
-        if exact.len() > cap {
-            for i in 0..cap {
-                let j = self.rng.random_range(i..exact.len());
-                exact.swap(i, j);
-            }
-            exact.truncate(cap);
-        }
+        let cap = if self.fast { 6 } else { 48 - pull_evaluations };
+        sample(&mut self.rng, &mut exact, cap);
         self.evaluations += exact.len() as u64;
         for &mv in &exact {
             if self.deadline.is_some_and(|d| Instant::now() >= d) {
@@ -828,7 +884,7 @@ impl<'a> Worker<'a> {
             }
         }
         self.moves = moves;
-        let mut improved = false;
+        let mut improved = pulled;
         if let Some((_, mv)) = chosen {
             mv.apply(&mut self.cur);
             let n = self.problem.ops.len() as u64;
@@ -1057,6 +1113,26 @@ impl<'a> Worker<'a> {
         } else {
             Key(i64::MAX, f64::INFINITY)
         };
+    }
+}
+
+/// Instances from this many operations get the pull descent: below, the tabu step alone walks
+/// fast enough, and its trajectories (and the small-instance results) stay as they were.
+const PULL_MIN_OPS: usize = 1000;
+/// Late jobs whose operations get pull moves each iteration.
+const PULL_JOBS: usize = 4;
+/// Pull moves evaluated per late job (sampled when there are more). The tabu step evaluates
+/// 48 moves less those, so an iteration costs what it did before the pulls.
+const PULLS_PER_JOB: usize = 4;
+
+/// Keeps `cap` of `v`, drawn at random (all when there are no more).
+fn sample(rng: &mut StdRng, v: &mut Vec<Move>, cap: usize) {
+    if v.len() > cap {
+        for i in 0..cap {
+            let j = rng.random_range(i..v.len());
+            v.swap(i, j);
+        }
+        v.truncate(cap);
     }
 }
 
