@@ -26,8 +26,10 @@ fn args(spec: &str, out: &std::path::Path) -> GenerateArgs {
 }
 
 /// The default output for a seed is byte for byte what takt made before `--load` existed
-/// (fixtures written by /work/bin/takt-9e90756 with the arguments in their header line):
-/// existing generated instances and benchmark figures stay reproducible.
+/// (fixtures written by /work/bin/takt-9e90756 with the arguments in their header line; the
+/// header of the first one then lacked its `--tightness 2.5`, added by hand since the header
+/// records a non-default tightness): existing generated instances and benchmark figures stay
+/// reproducible.
 #[test]
 fn default_output_is_unchanged_for_a_seed() {
     let tmp = tempfile::tempdir().unwrap();
