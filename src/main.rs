@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use takt::cli::SolveOptions;
 use takt::options::{ctrl_c_flag, parse_minutes, parse_time_limit};
 use takt::solve::search::SearchConfig;
@@ -167,6 +167,9 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // The clock of --time-limit: the command's start, so that reading and validating the
+    // instance count against the limit (a tenth of a 1 s limit at 10k operations).
+    let started = Instant::now();
     // A usage error prints clap's message and exits 2; --help and --version exit 0.
     let cli = Cli::parse();
     let result = match cli.command {
@@ -193,7 +196,8 @@ fn main() -> ExitCode {
                     .seed(seed)
                     .quiet(quiet)
                     // Ctrl-C stops the search, which then returns (and writes) its best so far.
-                    .stop(ctrl_c_flag()),
+                    .stop(ctrl_c_flag())
+                    .started(started),
             })
         }
         Command::Reschedule {
@@ -235,7 +239,8 @@ fn main() -> ExitCode {
                     .threads(threads)
                     .seed(seed)
                     .quiet(quiet)
-                    .stop(ctrl_c_flag()),
+                    .stop(ctrl_c_flag())
+                    .started(started),
             })
         }
         Command::Scenarios {

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{random_instance, random_sequence, GenOptions};
+use common::{generated_with_secondary, random_instance, random_sequence, GenOptions};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use takt::eval::{Decoder, Incremental, Resumer, Sequence};
@@ -243,11 +243,18 @@ fn incremental_equals_full_decode_after_every_move_and_undo() {
     );
 }
 
-/// A generated instance with operators and (unless `seed % 4 == 1`) materials, the
-/// decoder's placement order as priorities; `None` when the start does not decode.
+/// A generated instance (with operators and, unless `cfg.seed % 4 == 1`, materials) and its
+/// start: a rule's sequence with the decoder's placement order as priorities; `None` when
+/// the start does not decode.
 fn secondary_instance(cfg: GenConfig, fractional: bool) -> Option<(Problem, Sequence)> {
     let yaml = generate(&cfg);
-    let mut p = parse_instance(&yaml, "generated.yaml").expect("generated instances are valid");
+    let p = parse_instance(&yaml, "generated.yaml").expect("generated instances are valid");
+    with_start(p, cfg.seed, fractional)
+}
+
+/// `p` (its stock quantities made fractional if asked) and its start: the rule `seed` picks,
+/// the decoder's placement order as priorities; `None` when the start does not decode.
+fn with_start(mut p: Problem, seed: u64, fractional: bool) -> Option<(Problem, Sequence)> {
     if fractional {
         // Quantities that are not integers: stock sums then depend on their order.
         let mut raw = to_raw(&p);
@@ -263,7 +270,7 @@ fn secondary_instance(cfg: GenConfig, fractional: bool) -> Option<(Problem, Sequ
         }
         p = validate(&raw).ok()?;
     }
-    let mut seq = construct(&p, [Rule::Mwkr, Rule::Spt][cfg.seed as usize % 2]);
+    let mut seq = construct(&p, [Rule::Mwkr, Rule::Spt][seed as usize % 2]);
     let mut dec = Decoder::new(&p);
     dec.decode(&p, &seq).ok()?;
     if seq.priority.len() != p.ops().len() {
@@ -374,18 +381,8 @@ fn run_resumed(
 fn resumed_decode_equals_full_decode_with_resources_and_materials() {
     let (mut ok, mut rejected, mut rejoined) = (0, 0, 0);
     for seed in 0..40u64 {
-        let cfg = GenConfig {
-            jobs: 6 + (seed % 10) as usize,
-            machines: 2 + (seed % 4) as usize,
-            plants: 1 + (seed % 3) as usize,
-            seed,
-            calendars: seed % 2 == 0,
-            changeovers: seed % 3 != 0,
-            tightness: 2.0,
-            operators: 1 + (seed % 3) as usize,
-            materials: seed % 4 != 1,
-        };
-        let Some((p, seq)) = secondary_instance(cfg, false) else {
+        let p = generated_with_secondary(seed, 6 + (seed % 10) as usize);
+        let Some((p, seq)) = with_start(p, seed, false) else {
             continue;
         };
         let mut r = StdRng::seed_from_u64(seed);

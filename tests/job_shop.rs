@@ -4,11 +4,10 @@
 //! and is reproducible for a seed and an iteration budget.
 
 mod common;
-use common::for_each_sequence;
+use common::{best_over_sequences, fixed_iterations as cfg};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use std::fmt::Write;
-use takt::eval::Decoder;
 use takt::model::{parse_instance, Problem};
 use takt::solve::job_shop::{own_makespan, qualifies};
 use takt::solve::search::{search, SearchConfig, SearchOutcome};
@@ -51,16 +50,6 @@ fn instance(seed: u64, jobs: usize, ops: usize, machines: usize, modes: usize) -
     parse_instance(&y, "js.yaml").unwrap()
 }
 
-fn cfg(iterations: u64, threads: usize, seed: u64) -> SearchConfig {
-    SearchConfig {
-        time_limit: None,
-        iterations: Some(iterations),
-        threads,
-        seed,
-        ..SearchConfig::default()
-    }
-}
-
 /// The search's answer is the evaluator's, its own makespan agrees, the referee accepts it and
 /// the bound is below it.
 fn solve_checked(p: &Problem, c: &SearchConfig) -> SearchOutcome {
@@ -87,15 +76,10 @@ fn solve_checked(p: &Problem, c: &SearchConfig) -> SearchOutcome {
     out
 }
 
+/// The optimum over every sequence (these job shops have no hard deadlines: every decodable
+/// sequence counts).
 fn brute_force(p: &Problem) -> f64 {
-    let mut dec = Decoder::new(p);
-    let mut best = f64::INFINITY;
-    for_each_sequence(p, &mut |seq| {
-        if dec.decode(p, seq).is_ok() {
-            best = best.min(dec.evaluate(p).value);
-        }
-    });
-    best
+    best_over_sequences(p).expect("a job shop has a decodable sequence")
 }
 
 #[test]

@@ -770,3 +770,41 @@ fn measure() {
         }
     }
 }
+
+/// The MIP's time limit counts from `MipOptions::started` (the command's clock), and
+/// `solve::run` hands the search configuration's clock on, alone and under `auto`: a clock
+/// started longer ago than the limit leaves HiGHS no time, so no proof on ft06 (which HiGHS
+/// proves optimal in about a second when it has the time), and the schedule returned is the
+/// heuristic's, valid. No wall time is measured: the clock is set back.
+#[test]
+fn a_clock_started_before_the_limit_leaves_highs_no_time() {
+    use std::time::{Duration, Instant};
+    use takt::solve::search::SearchConfig;
+    use takt::solve::{run, SolverChoice};
+    let past = Instant::now()
+        .checked_sub(Duration::from_secs(10))
+        .expect("the monotonic clock started more than 10 s ago");
+    let p = takt::formats::read(&shared_bench("jssp/ft06.txt"), None).unwrap();
+    let out = solve_mip(
+        &p,
+        &MipOptions {
+            time_limit: Some(4.0),
+            started: Some(past),
+            ..opts()
+        },
+    )
+    .unwrap();
+    // HiGHS stops at once with its warm start, the dispatching rules' schedule, as incumbent.
+    assert_eq!(out.status, MipStatus::TimeLimit);
+    assert_eq!(out.heuristic_objective, Some(65.0));
+    assert_eq!(out.mip_objective, out.heuristic_objective);
+    assert!(check(&p, &out.result.schedule).is_empty());
+    for choice in [SolverChoice::Mip, SolverChoice::Auto] {
+        let cfg = SearchConfig::limited(Some(Duration::from_secs(4)), None, None).started(past);
+        let solved = run(&p, choice, &cfg).unwrap();
+        let proof = solved.proof.expect("the MIP ran");
+        assert_eq!(proof.status, MipStatus::TimeLimit, "{choice:?}");
+        assert_eq!(proof.mip_objective, proof.heuristic_objective, "{choice:?}");
+        assert!(check(&p, &solved.result.schedule).is_empty(), "{choice:?}");
+    }
+}

@@ -77,9 +77,68 @@ fn an_external_stop_returns_the_best_so_far() {
             quiet: true,
             stop: Some(stop),
             stall: None,
+            started: None,
         },
     )
     .unwrap();
     // Stopped before any iteration: the dispatching start is returned, valid.
     assert!(check(&p, &out.result.schedule).is_empty());
+}
+
+/// The time limit counts from `SearchConfig::started` (in the CLI, the command's start, so
+/// that loading counts): a clock started longer ago than the limit leaves the search no time
+/// on every path (general, with operators and materials, job shop, one machine) and the
+/// rules' start comes back, valid; the same clock under a limit not yet reached leaves the
+/// search its iterations. No wall time is measured: the clock is set back instead.
+#[test]
+fn the_time_limit_counts_from_the_clock_the_caller_started() {
+    use common::files::shared_benchmark;
+    use std::time::{Duration, Instant};
+    let past = Instant::now()
+        .checked_sub(Duration::from_secs(5))
+        .expect("the monotonic clock started more than 5 s ago");
+    let generated = takt::generate::generate(&takt::generate::GenConfig {
+        jobs: 30,
+        machines: 8,
+        seed: 5,
+        ..Default::default()
+    });
+    let instances = [
+        (
+            "general",
+            takt::model::parse_instance(&generated, "gen").unwrap(),
+        ),
+        (
+            "operators and materials",
+            common::generated_with_secondary(2, 30),
+        ),
+        (
+            "job shop",
+            takt::formats::read(&shared_benchmark("jssp/ft10.txt"), None).unwrap(),
+        ),
+        (
+            "one machine",
+            takt::formats::read(&format!("{}#1", shared_benchmark("smwt/wt40.txt")), None).unwrap(),
+        ),
+    ];
+    for (kind, p) in &instances {
+        let spent = SearchConfig::limited(Some(Duration::from_secs(1)), None, None)
+            .threads(2)
+            .started(past);
+        let out = search(p, &spent).unwrap();
+        assert_eq!(
+            out.iterations, 0,
+            "{kind}: the limit was spent before the call"
+        );
+        assert!(check(p, &out.result.schedule).is_empty(), "{kind}");
+        assert!(out.seconds >= 5.0, "{kind}: seconds count from the clock");
+
+        let left = SearchConfig::limited(Some(Duration::from_secs(3600)), Some(300), None)
+            .threads(1)
+            .seed(1)
+            .started(past);
+        let out = search(p, &left).unwrap();
+        assert!(out.iterations > 0, "{kind}: an hour's limit is not spent");
+        assert!(check(p, &out.result.schedule).is_empty(), "{kind}");
+    }
 }

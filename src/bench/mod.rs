@@ -339,6 +339,10 @@ pub struct RunConfig {
     pub seeds: Vec<u64>,
     pub solver: String,
     pub threads: usize,
+    /// Per run, counted from the start of that run's solve: every instance is read and
+    /// validated once, before the first run (all input errors first, and several seeds share
+    /// one load), so a run's limit and its `wall_s` leave the load out (`takt solve`'s limit
+    /// counts from the command's start instead: there the load is part of what the user waits).
     pub time_limit: Option<Duration>,
     pub iterations: Option<u64>,
     /// No progress lines (failures are still reported).
@@ -768,10 +772,12 @@ pub fn bench_command(args: &BenchArgs) -> Result<bool, InputError> {
         &instances,
         &cfg,
         |p, seed| {
+            // The run's clock starts here, as its `wall_s` does (see `RunConfig::time_limit`).
             let search = SearchConfig::limited(cfg.time_limit, cfg.iterations, None)
                 .threads(threads)
                 .seed(seed)
-                .stop(run_stop_flag());
+                .stop(run_stop_flag())
+                .started(Instant::now());
             crate::solve::run(p, solver, &search)
                 .map(|s| SolverRun {
                     bound: s.proof.as_ref().and_then(|o| o.bound),

@@ -16,6 +16,7 @@
 //! ([`Incremental::supports`]).
 
 use super::decode::{place_error, DecodeError, Decoder, Sequence};
+use super::moves::synced;
 use super::objective::Evaluation;
 use crate::engine::{Cause, Engine, MachineSlot, PredPlaced};
 use crate::model::{MachineId, Minute, OpId, Problem};
@@ -142,9 +143,7 @@ impl Incremental {
                 self.pos[o.idx()] = k as u32;
             }
         }
-        self.eval = dec.evaluate(problem);
-        self.valid = true;
-        Ok(self.eval)
+        Ok(synced(problem, dec, &mut self.eval, &mut self.valid))
     }
 
     /// Re-times `dec` for `seq`, which is the last synced or applied sequence changed by

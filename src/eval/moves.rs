@@ -85,3 +85,16 @@ impl MoveEvaluator {
         }
     }
 }
+
+/// The end of a full decode in both evaluators' `sync`: the decoder now holds the current
+/// sequence's schedule, so moves are evaluated from it; returns its evaluation, kept in `eval`.
+pub(super) fn synced(
+    problem: &Problem,
+    dec: &Decoder,
+    eval: &mut Evaluation,
+    valid: &mut bool,
+) -> Evaluation {
+    *eval = dec.evaluate(problem);
+    *valid = true;
+    *eval
+}

@@ -16,6 +16,7 @@
 
 use super::decode::{Checkpoint, DecodeError, Decoder, Sequence};
 use super::incremental::Change;
+use super::moves::synced;
 use super::objective::Evaluation;
 use super::rejoin::{Marks, Rejoin, Times};
 use crate::model::{OpId, Problem};
@@ -102,9 +103,7 @@ impl Resumer {
         self.kept = 0;
         self.from = None;
         self.save(dec);
-        self.eval = dec.evaluate(problem);
-        self.valid = true;
-        Ok(self.eval)
+        Ok(synced(problem, dec, &mut self.eval, &mut self.valid))
     }
 
     /// Decodes `seq` (the current sequence changed by `change`) from the last checkpoint

@@ -342,7 +342,8 @@ pub fn repair(opts: &RescheduleOptions, started: Instant) -> Result<Repair, Inpu
 /// `takt reschedule`: repairs, prints the change report and KPIs, writes the outputs.
 /// `Ok(false)` (exit 1) when a hard deadline is missed or the referee rejects the result.
 pub fn reschedule_command(opts: &RescheduleOptions) -> Result<bool, InputError> {
-    let started = Instant::now();
+    // The command's start (`opts.search.started`), else now: the limit covers the whole repair.
+    let started = opts.search.clock();
     if let Some(o) = &opts.output {
         format_of(o)?;
     }

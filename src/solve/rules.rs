@@ -225,29 +225,38 @@ mod tests {
         parse_instance(&yaml, "generated.yaml").unwrap()
     }
 
+    /// A generated instance with operators, setters and materials (for these tests and
+    /// [`background`]'s).
+    pub(super) fn with_secondary(jobs: usize, seed: u64) -> Problem {
+        let yaml = generate(&GenConfig {
+            jobs,
+            machines: 10,
+            plants: 2,
+            seed,
+            calendars: true,
+            changeovers: true,
+            operators: 2,
+            materials: true,
+            ..GenConfig::default()
+        });
+        parse_instance(&yaml, "generated.yaml").unwrap()
+    }
+
+    /// Limits without progress lines: `stop` (a counter for a clock), on `threads` threads.
+    pub(super) fn limits(stop: &(dyn Fn() -> bool + Sync), threads: usize) -> RuleLimits<'_> {
+        RuleLimits {
+            should_stop: stop,
+            threads,
+            progress: false,
+            started: Instant::now(),
+        }
+    }
+
     #[test]
     fn parallel_rules_give_the_sequential_answer() {
         let p = instance(60);
-        let one = run_rules(
-            &p,
-            &RuleLimits {
-                should_stop: &|| false,
-                threads: 1,
-                progress: false,
-                started: Instant::now(),
-            },
-        )
-        .unwrap();
-        let many = run_rules(
-            &p,
-            &RuleLimits {
-                should_stop: &|| false,
-                threads: 4,
-                progress: false,
-                started: Instant::now(),
-            },
-        )
-        .unwrap();
+        let one = run_rules(&p, &limits(&|| false, 1)).unwrap();
+        let many = run_rules(&p, &limits(&|| false, 4)).unwrap();
         assert_eq!(one.schedule, many.schedule);
         assert_eq!(one.method, many.method);
     }
@@ -270,16 +279,7 @@ mod tests {
                     false
                 }
             };
-            let r = run_rules(
-                &p,
-                &RuleLimits {
-                    should_stop: &stop,
-                    threads: 2,
-                    progress: false,
-                    started: Instant::now(),
-                },
-            )
-            .unwrap();
+            let r = run_rules(&p, &limits(&stop, 2)).unwrap();
             assert_eq!(r.schedule.ops.len(), p.ops.len());
             let v = crate::check::check(&p, &r.schedule);
             assert!(v.is_empty(), "{:?}", v.first().map(|v| &v.message));
@@ -301,31 +301,12 @@ mod tests {
     /// answer: complete and valid.
     #[test]
     fn a_stop_cuts_the_first_rule_with_secondary_resources_and_still_returns_a_valid_schedule() {
-        let yaml = generate(&GenConfig {
-            jobs: 300,
-            machines: 10,
-            plants: 2,
-            calendars: true,
-            changeovers: true,
-            operators: 2,
-            materials: true,
-            ..GenConfig::default()
-        });
-        let p = parse_instance(&yaml, "generated.yaml").unwrap();
+        let p = with_secondary(300, 1);
         assert!(p.ops.len() > 10 * dispatch::CANCEL_EVERY as usize);
         for threshold in [0u64, 3] {
             let asked = AtomicU64::new(0);
             let stop = || asked.fetch_add(1, Ordering::Relaxed) >= threshold;
-            let r = run_rules(
-                &p,
-                &RuleLimits {
-                    should_stop: &stop,
-                    threads: 1,
-                    progress: false,
-                    started: Instant::now(),
-                },
-            )
-            .unwrap();
+            let r = run_rules(&p, &limits(&stop, 1)).unwrap();
             assert_eq!(
                 r.method,
                 format!("dispatch {} (resource-blind, decoded)", Rule::ALL[0].name())

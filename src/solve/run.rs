@@ -33,7 +33,9 @@ impl SolverChoice {
     }
 }
 
-/// Shares of the time limit under `auto`: the local search first, then the MIP.
+/// Shares of the time limit under `auto`: the local search first, then the MIP. With a time
+/// limit both count on one clock, so the MIP gets what the search left (at least this share);
+/// without one, the MIP gets this share of [`MIP_DEFAULT_SECONDS`].
 const AUTO_SEARCH_SHARE: f64 = 0.3;
 const AUTO_MIP_SHARE: f64 = 0.7;
 
@@ -66,14 +68,16 @@ pub enum RunError {
     NoSchedule(#[from] SolveError),
 }
 
-/// The MIP's options from the search configuration: `share` of its time limit (10 s when it has
-/// none), its threads and quietness.
+/// The MIP's options from the search configuration: `share` of its time limit on its clock
+/// (without a time limit, `share` of 10 s from the MIP's own start), its threads and quietness.
 pub fn mip_options(cfg: &SearchConfig, share: f64) -> MipOptions {
-    let limit = cfg
-        .time_limit
-        .map_or(MIP_DEFAULT_SECONDS, |t| t.as_secs_f64());
+    let (limit, started) = match cfg.time_limit {
+        Some(t) => (t.as_secs_f64(), cfg.started),
+        None => (MIP_DEFAULT_SECONDS, None),
+    };
     MipOptions {
         time_limit: Some(limit * share),
+        started,
         rel_gap: 1e-6,
         threads: Some(cfg.threads.max(1) as u32),
         quiet: cfg.quiet,
@@ -124,6 +128,8 @@ pub fn run(
                 ));
                 return Ok(s);
             }
+            // One clock for the search and the MIP: the MIP ends at the caller's limit.
+            let cfg = &cfg.clone().started(cfg.clock());
             let mut first = cfg.clone();
             first.time_limit = cfg.time_limit.map(|t| t.mul_f64(AUTO_SEARCH_SHARE));
             let (bound_met, mut s) = searched(&first)?;
@@ -133,7 +139,10 @@ pub fn run(
                     .push("MIP not run: the search's schedule meets the certified bound".into());
                 return Ok(s);
             }
-            let mip = mip_options(cfg, AUTO_MIP_SHARE);
+            let mip = match cfg.time_limit {
+                Some(_) => mip_options(cfg, 1.0),
+                None => mip_options(cfg, AUTO_MIP_SHARE),
+            };
             match solve_mip_from(problem, &mip, Some(&s.result)) {
                 Ok(o) => Ok(Solved {
                     history: s.history,

@@ -35,6 +35,11 @@ pub struct SearchConfig {
     /// Stop after this many iterations (over all threads) without improving the best schedule;
     /// checked at epoch boundaries, so reproducible like `iterations`.
     pub stall: Option<u64>,
+    /// When the clock of `time_limit` started. A command sets its own start, so that reading
+    /// and validating the instance count against the limit the user gave (at 10k operations
+    /// loading takes a tenth of the limit of a 1 s run); `None`: when the solver is called.
+    /// Progress lines and the improvement history count from it too.
+    pub started: Option<Instant>,
 }
 
 impl Default for SearchConfig {
@@ -47,6 +52,7 @@ impl Default for SearchConfig {
             quiet: true,
             stop: None,
             stall: None,
+            started: None,
         }
     }
 }
@@ -101,6 +107,17 @@ impl SearchConfig {
         self.stop = Some(stop);
         self
     }
+
+    /// The time limit counts from `started` (the command's start) rather than from the call.
+    pub fn started(mut self, started: Instant) -> Self {
+        self.started = Some(started);
+        self
+    }
+
+    /// The instant the time limit counts from: [`SearchConfig::started`], else now.
+    pub fn clock(&self) -> Instant {
+        self.started.unwrap_or_else(Instant::now)
+    }
 }
 
 /// The search's answer.
@@ -153,7 +170,7 @@ struct Shared {
 /// meeting falls depends on thread timing, so with an iteration limit and no time limit (the
 /// reproducible runs) every exact rule runs before the search, as without the background.
 pub fn search(problem: &Problem, cfg: &SearchConfig) -> Result<SearchOutcome, SolveError> {
-    let started = Instant::now();
+    let started = cfg.clock();
     if let Some(m) = super::single_machine::qualifies(problem) {
         // One machine's sequence is all that matters: the dedicated search.
         return super::single_machine::search(problem, m, cfg, started);

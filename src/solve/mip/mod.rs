@@ -37,8 +37,13 @@ use std::time::Instant;
 /// Options of the exact solver.
 #[derive(Debug, Clone)]
 pub struct MipOptions {
-    /// Seconds HiGHS may spend (the heuristic and model building come on top; both are fast).
+    /// Seconds from `started` after which HiGHS stops (the time-indexed relaxation and HiGHS
+    /// get what is left of them; the heuristic and model building are fast).
     pub time_limit: Option<f64>,
+    /// When the clock of `time_limit` started: a command's start, or the start of the local
+    /// search that ran first under `auto`, so that the whole run keeps the user's limit;
+    /// `None`: when the MIP is called.
+    pub started: Option<Instant>,
     /// HiGHS stops when (incumbent − bound) / |incumbent| is at most this.
     pub rel_gap: f64,
     /// HiGHS threads (`None`: HiGHS decides).
@@ -129,6 +134,7 @@ impl Default for MipOptions {
     fn default() -> Self {
         MipOptions {
             time_limit: None,
+            started: None,
             rel_gap: 1e-6,
             threads: None,
             quiet: false,
@@ -243,6 +249,7 @@ pub fn solve_mip_from(
     start: Option<&SolveResult>,
 ) -> Result<MipOutcome, MipError> {
     let t0 = Instant::now();
+    let clock = opts.started.unwrap_or(t0);
     supports(problem)?;
     let mut heuristic: Option<SolveResult> = match start {
         Some(r) => Some(r.clone()),
@@ -250,11 +257,11 @@ pub fn solve_mip_from(
     }
     .filter(|r| r.evaluation.feasible());
 
-    let lp_bound = match relaxation_first(problem, opts, &mut heuristic, t0)? {
+    let lp_bound = match relaxation_first(problem, opts, &mut heuristic, t0, clock)? {
         Relaxation::Settled(outcome) => return Ok(*outcome),
         Relaxation::Bound(b) => b,
     };
-    let (att, retried_cold) = highs_attempts(problem, opts, heuristic.as_ref(), t0)?;
+    let (att, retried_cold) = highs_attempts(problem, opts, heuristic.as_ref(), clock)?;
     let consistent = att.consistent();
     let Attempt {
         run,
@@ -365,18 +372,21 @@ enum Relaxation {
 
 /// The time-indexed relaxation is tight for one-machine problems: where that model applies,
 /// solve it first, round it into schedules (the best replaces `heuristic` if better), and
-/// settle the instance if a schedule meets its bound.
+/// settle the instance if a schedule meets its bound. `t0` is when the MIP started (its
+/// reported seconds), `clock` when its time limit started.
 fn relaxation_first(
     problem: &Problem,
     opts: &MipOptions,
     heuristic: &mut Option<SolveResult>,
     t0: Instant,
+    clock: Instant,
 ) -> Result<Relaxation, MipError> {
     let incumbent = heuristic.as_ref().map(|h| h.evaluation.value);
     if resolve_model(problem, opts.model, incumbent)? != MipModel::TimeIndexed {
         return Ok(Relaxation::Bound(None));
     }
-    let (rounded, lp_bound) = lp_rounding(problem, opts, heuristic.as_ref())?;
+    let (rounded, lp_bound) =
+        lp_rounding(problem, opts, heuristic.as_ref(), time_left(opts, clock))?;
     if let Some(r) = rounded {
         if heuristic
             .as_ref()
@@ -420,6 +430,12 @@ fn relaxation_first(
     })))
 }
 
+/// What is left of the time limit that started at `clock`, in seconds (`None`: no limit).
+fn time_left(opts: &MipOptions, clock: Instant) -> Option<f64> {
+    opts.time_limit
+        .map(|t| (t - clock.elapsed().as_secs_f64()).max(0.0))
+}
+
 /// HiGHS within what is left of the time limit, warm-started if asked; and whether it had to
 /// be solved again cold.
 ///
@@ -430,13 +446,15 @@ fn highs_attempts(
     problem: &Problem,
     opts: &MipOptions,
     heuristic: Option<&SolveResult>,
-    t0: Instant,
+    clock: Instant,
 ) -> Result<(Attempt, bool), MipError> {
-    let left = |t0: Instant| {
-        opts.time_limit
-            .map(|t| (t - t0.elapsed().as_secs_f64()).max(0.0))
-    };
-    let att = attempt(problem, opts, heuristic, opts.warm_start, left(t0))?;
+    let att = attempt(
+        problem,
+        opts,
+        heuristic,
+        opts.warm_start,
+        time_left(opts, clock),
+    )?;
     if !att.warm_started || att.consistent() {
         return Ok((att, false));
     }
@@ -448,7 +466,10 @@ fn highs_attempts(
             att.own_objective().unwrap_or(f64::NAN)
         );
     }
-    Ok((attempt(problem, opts, heuristic, false, left(t0))?, true))
+    Ok((
+        attempt(problem, opts, heuristic, false, time_left(opts, clock))?,
+        true,
+    ))
 }
 
 /// HiGHS's infeasibility and errors as [`MipError`]s.
@@ -487,12 +508,14 @@ fn check_extracted(problem: &Problem, e: &extract::Extracted, obj: f64) -> Resul
     Ok(())
 }
 
-/// Solves the time-indexed LP relaxation (interior point) and rounds it into schedules: the
-/// best of them (if any decodes) and the relaxation's value, a lower bound.
+/// Solves the time-indexed LP relaxation (interior point) within `time_limit` seconds and
+/// rounds it into schedules: the best of them (if any decodes) and the relaxation's value, a
+/// lower bound.
 fn lp_rounding(
     problem: &Problem,
     opts: &MipOptions,
     heuristic: Option<&SolveResult>,
+    time_limit: Option<f64>,
 ) -> Result<(Option<SolveResult>, Option<f64>), MipError> {
     let f = time_indexed::build(problem, heuristic.map(|h| h.evaluation.value))?;
     if !opts.quiet {
@@ -504,7 +527,7 @@ fn lp_rounding(
     }
     let prepared = highs::prepare(f)?;
     let run_opts = highs::RunOptions {
-        time_limit: opts.time_limit,
+        time_limit,
         rel_gap: opts.rel_gap,
         threads: opts.threads,
         quiet: true,

@@ -179,34 +179,9 @@ impl Background {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::{limits, with_secondary};
     use super::*;
-    use crate::generate::{generate, GenConfig};
-    use crate::model::parse_instance;
     use std::sync::atomic::AtomicU64;
-
-    fn with_secondary(jobs: usize, seed: u64) -> Problem {
-        let yaml = generate(&GenConfig {
-            jobs,
-            machines: 10,
-            plants: 2,
-            seed,
-            calendars: true,
-            changeovers: true,
-            operators: 2,
-            materials: true,
-            ..GenConfig::default()
-        });
-        parse_instance(&yaml, "generated.yaml").unwrap()
-    }
-
-    fn limits(stop: &(dyn Fn() -> bool + Sync), threads: usize) -> RuleLimits<'_> {
-        RuleLimits {
-            should_stop: stop,
-            threads,
-            progress: false,
-            started: Instant::now(),
-        }
-    }
 
     /// Each rule placing blind, decoded, independently of [`run_blind_rules`]: the referee
     /// accepts every one (counting the stock keeps consumers behind their producers), and
