@@ -7,29 +7,45 @@
 //! along each routing gives an acyclic graph by construction, so every start is feasible.
 
 use super::graph::{Model, Solution, State, NONE};
+use super::relink::distance;
 use rand::rngs::StdRng;
 use rand::RngExt;
 
-/// The best distinct solutions a thread has found, best first.
+/// The best distinct solutions a thread has found, best first, kept apart: a solution within
+/// `spread` disjunctive pairs of an elite one (same machines) takes its place only when better.
+/// Without it the pool fills with near-copies of the best (at most a handful of pairs apart on
+/// ta21) and relinking between them starts every run where the last one ended.
 pub(crate) struct Elite {
     pub pool: Vec<(i64, Solution)>,
     capacity: usize,
+    spread: usize,
 }
 
 impl Elite {
-    pub fn new(capacity: usize) -> Elite {
+    pub fn new(capacity: usize, spread: usize) -> Elite {
         Elite {
             pool: Vec::with_capacity(capacity + 1),
             capacity,
+            spread,
         }
     }
 
-    /// Offers a solution; kept when it is new and better than the worst of a full pool.
-    pub fn offer(&mut self, makespan: i64, sol: &Solution) {
+    /// Offers a solution; kept when it is new and better than the worst of a full pool, or
+    /// better than the elite solution it is close to.
+    pub fn offer(&mut self, model: &Model, makespan: i64, sol: &Solution) {
         if self.pool.iter().any(|(c, s)| *c == makespan && s == sol) {
             return;
         }
-        if self.pool.len() >= self.capacity && self.pool.last().is_some_and(|(c, _)| makespan >= *c)
+        let near = self.pool.iter().position(|(_, s)| {
+            self.spread > 0 && s.mode == sol.mode && distance(model, s, sol) < self.spread
+        });
+        if let Some(k) = near {
+            if makespan >= self.pool[k].0 {
+                return;
+            }
+            self.pool.remove(k);
+        } else if self.pool.len() >= self.capacity
+            && self.pool.last().is_some_and(|(c, _)| makespan >= *c)
         {
             return;
         }

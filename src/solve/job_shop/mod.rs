@@ -16,6 +16,7 @@ mod elite;
 mod graph;
 mod incremental;
 mod moves;
+mod relink;
 mod tabu;
 mod walker;
 
