@@ -178,8 +178,9 @@ use takt::generate::{generate, GenConfig};
 use takt::model::{MachineId, OpId};
 use takt::solve::search::SearchConfig;
 
-/// A generated instance with operators, setters and materials, its size and features varied by
-/// `seed` (`jobs` to `jobs + 7` jobs): what the placement engine's secondary rules are tested on.
+/// A generated instance of `jobs` jobs with operators, setters and materials, its machines,
+/// plants and features varied by `seed`: what the placement engine's secondary rules are
+/// tested on.
 pub fn generated_with_secondary(seed: u64, jobs: usize) -> Problem {
     let yaml = generate(&GenConfig {
         jobs,
