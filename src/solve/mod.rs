@@ -83,5 +83,7 @@ pub mod rules;
 pub mod run;
 pub mod search;
 pub mod single_machine;
+#[cfg(test)]
+mod test_support;
 
 pub use run::{annotate, run, RunError, Solved, SolverChoice};

@@ -213,6 +213,7 @@ mod tests {
     use super::*;
     use crate::generate::{generate, GenConfig};
     use crate::model::parse_instance;
+    use crate::solve::test_support::{assert_valid, limits, with_secondary};
     use std::sync::atomic::AtomicU64;
 
     fn instance(jobs: usize) -> Problem {
@@ -223,33 +224,6 @@ mod tests {
             ..GenConfig::default()
         });
         parse_instance(&yaml, "generated.yaml").unwrap()
-    }
-
-    /// A generated instance with operators, setters and materials (for these tests and
-    /// [`background`]'s).
-    pub(super) fn with_secondary(jobs: usize, seed: u64) -> Problem {
-        let yaml = generate(&GenConfig {
-            jobs,
-            machines: 10,
-            plants: 2,
-            seed,
-            calendars: true,
-            changeovers: true,
-            operators: 2,
-            materials: true,
-            ..GenConfig::default()
-        });
-        parse_instance(&yaml, "generated.yaml").unwrap()
-    }
-
-    /// Limits without progress lines: `stop` (a counter for a clock), on `threads` threads.
-    pub(super) fn limits(stop: &(dyn Fn() -> bool + Sync), threads: usize) -> RuleLimits<'_> {
-        RuleLimits {
-            should_stop: stop,
-            threads,
-            progress: false,
-            started: Instant::now(),
-        }
     }
 
     #[test]
@@ -281,8 +255,7 @@ mod tests {
             };
             let r = run_rules(&p, &limits(&stop, 2)).unwrap();
             assert_eq!(r.schedule.ops.len(), p.ops.len());
-            let v = crate::check::check(&p, &r.schedule);
-            assert!(v.is_empty(), "{:?}", v.first().map(|v| &v.message));
+            assert_valid(&p, &r.schedule);
             // Each thread notices the stop at its next look and asks at most twice more (the
             // look that cancels its rule and the one that declines the next rule).
             assert!(
@@ -301,7 +274,7 @@ mod tests {
     /// answer: complete and valid.
     #[test]
     fn a_stop_cuts_the_first_rule_with_secondary_resources_and_still_returns_a_valid_schedule() {
-        let p = with_secondary(300, 1);
+        let p = with_secondary(300, 10, 1);
         assert!(p.ops.len() > 10 * dispatch::CANCEL_EVERY as usize);
         for threshold in [0u64, 3] {
             let asked = AtomicU64::new(0);
@@ -312,8 +285,7 @@ mod tests {
                 format!("dispatch {} (resource-blind, decoded)", Rule::ALL[0].name())
             );
             assert_eq!(r.schedule.ops.len(), p.ops.len());
-            let v = crate::check::check(&p, &r.schedule);
-            assert!(v.is_empty(), "{:?}", v.first().map(|v| &v.message));
+            assert_valid(&p, &r.schedule);
         }
     }
 }

@@ -179,8 +179,8 @@ impl Background {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{limits, with_secondary};
     use super::*;
+    use crate::solve::test_support::{assert_valid, limits, with_secondary};
     use std::sync::atomic::AtomicU64;
 
     /// Each rule placing blind, decoded, independently of [`run_blind_rules`]: the referee
@@ -189,14 +189,13 @@ mod tests {
     #[test]
     fn the_first_schedule_is_the_best_blind_rule_and_every_blind_rule_decodes() {
         for seed in [1, 2] {
-            let p = with_secondary(200, seed);
+            let p = with_secondary(200, 10, seed);
             let mut each = Vec::new();
             for (i, &rule) in Rule::ALL.iter().enumerate() {
                 let seq = dispatch::construct_blind(&p, rule);
                 let r = finish(&p, seq, rule.name())
                     .unwrap_or_else(|e| panic!("seed {seed}: blind {} fails: {e}", rule.name()));
-                let v = crate::check::check(&p, &r.schedule);
-                assert!(v.is_empty(), "{:?}", v.first().map(|v| &v.message));
+                assert_valid(&p, &r.schedule);
                 each.push((r.evaluation.terms.deadline_excess, r.evaluation.value, i));
             }
             let best = run_blind_rules(&p, &limits(&|| false, 2)).unwrap();
@@ -218,7 +217,7 @@ mod tests {
     /// cancellation interval, and the answer is still complete and valid.
     #[test]
     fn a_stop_cuts_the_blind_rules_but_the_first() {
-        let p = with_secondary(300, 1);
+        let p = with_secondary(300, 10, 1);
         assert!(p.ops.len() > 10 * dispatch::CANCEL_EVERY as usize);
         for threshold in [0u64, 2, 10] {
             let asked = AtomicU64::new(0);
@@ -232,8 +231,7 @@ mod tests {
             };
             let r = run_blind_rules(&p, &limits(&stop, 2)).unwrap();
             assert_eq!(r.result.schedule.ops.len(), p.ops.len());
-            let v = crate::check::check(&p, &r.result.schedule);
-            assert!(v.is_empty(), "{:?}", v.first().map(|v| &v.message));
+            assert_valid(&p, &r.result.schedule);
             assert_eq!(r.order.len(), Rule::ALL.len());
             // Per thread: the look that cancels its rule, and the one that declines the next.
             assert!(
@@ -258,7 +256,7 @@ mod tests {
     /// is offered: the best of the exact rules it ran.
     #[test]
     fn the_background_stops_when_told_and_offers_its_best() {
-        let p = with_secondary(300, 1);
+        let p = with_secondary(300, 10, 1);
         let order: Vec<usize> = (0..Rule::ALL.len()).collect();
         let unlimited = Background::new(order.len());
         unlimited.run(&p, &order[..2], &|| false);
@@ -293,8 +291,7 @@ mod tests {
             assert!(b.progress().0 < order.len(), "threshold {threshold}");
             assert!(after.load(Ordering::Relaxed) <= 2, "threshold {threshold}");
             if let Some(r) = b.take() {
-                let v = crate::check::check(&p, &r.schedule);
-                assert!(v.is_empty(), "{:?}", v.first().map(|v| &v.message));
+                assert_valid(&p, &r.schedule);
             }
         }
     }

@@ -2,28 +2,12 @@
 //! adopted and the result is never worse; the runs with an iteration limit stay reproducible.
 
 use super::*;
-use crate::generate::{generate, GenConfig};
-use crate::model::parse_instance;
 use crate::solve::dispatch::{self, Rule};
+use crate::solve::test_support::{assert_valid, limits, with_secondary};
 
-fn with_secondary(jobs: usize) -> Problem {
-    let yaml = generate(&GenConfig {
-        jobs,
-        machines: 8,
-        plants: 2,
-        calendars: true,
-        changeovers: true,
-        operators: 2,
-        materials: true,
-        ..GenConfig::default()
-    });
-    parse_instance(&yaml, "generated.yaml").unwrap()
-}
-
-fn valid(p: &Problem, r: &SolveResult) {
-    let v = crate::check::check(p, &r.schedule);
-    assert!(v.is_empty(), "{:?}", v.first().map(|v| &v.message));
-}
+/// The instances here: [`with_secondary`] on 8 machines, the generator's seed 1.
+const MACHINES: usize = 8;
+const SEED: u64 = 1;
 
 fn iterations(n: u64, threads: usize) -> SearchConfig {
     SearchConfig::limited(None, Some(n), None)
@@ -35,7 +19,7 @@ fn iterations(n: u64, threads: usize) -> SearchConfig {
 /// first meeting: the search adopts it (its method says so) and ends no worse than it.
 #[test]
 fn a_better_offered_schedule_is_adopted_and_the_result_is_never_worse() {
-    let p = with_secondary(80);
+    let p = with_secondary(80, MACHINES, SEED);
     let blind: Vec<SolveResult> = Rule::ALL
         .iter()
         .map(|&r| {
@@ -66,7 +50,7 @@ fn a_better_offered_schedule_is_adopted_and_the_result_is_never_worse() {
             Some(&bg),
         )
         .unwrap();
-        valid(&p, &out.result);
+        assert_valid(&p, &out.result.schedule);
         assert!(out.result.evaluation.value <= offered, "{threads} threads");
         assert!(
             out.result
@@ -83,7 +67,7 @@ fn a_better_offered_schedule_is_adopted_and_the_result_is_never_worse() {
 /// An offer no better than the threads' best is not adopted: the search goes on from its own.
 #[test]
 fn a_worse_offered_schedule_is_not_adopted() {
-    let p = with_secondary(60);
+    let p = with_secondary(60, MACHINES, SEED);
     let exact = super::super::rules::run_all(&p).unwrap();
     let mut worse = finish(
         &p,
@@ -111,11 +95,11 @@ fn a_worse_offered_schedule_is_not_adopted() {
 /// background): the same seed gives the same schedule, also with two threads.
 #[test]
 fn an_iteration_limit_stays_reproducible_with_secondary_resources() {
-    let p = with_secondary(60);
+    let p = with_secondary(60, MACHINES, SEED);
     let cfg = iterations(4 * EPOCH, 2);
     let a = search(&p, &cfg).unwrap();
     let b = search(&p, &cfg).unwrap();
-    valid(&p, &a.result);
+    assert_valid(&p, &a.result.schedule);
     assert_eq!(a.result.schedule, b.result.schedule);
     assert_eq!(a.result.evaluation.value, b.result.evaluation.value);
     assert!(
@@ -129,21 +113,12 @@ fn an_iteration_limit_stays_reproducible_with_secondary_resources() {
 /// the timing, is valid and no worse than that start.
 #[test]
 fn a_time_limit_starts_from_the_blind_rules_and_returns_a_valid_schedule() {
-    let p = with_secondary(80);
+    let p = with_secondary(80, MACHINES, SEED);
     let cfg = SearchConfig::limited(Some(Duration::from_millis(400)), None, None)
         .threads(2)
         .seed(1);
-    let blind = run_blind_rules(
-        &p,
-        &RuleLimits {
-            should_stop: &|| false,
-            threads: 2,
-            progress: false,
-            started: Instant::now(),
-        },
-    )
-    .unwrap();
+    let blind = run_blind_rules(&p, &limits(&|| false, 2)).unwrap();
     let out = search(&p, &cfg).unwrap();
-    valid(&p, &out.result);
+    assert_valid(&p, &out.result.schedule);
     assert!(out.result.evaluation.value <= blind.result.evaluation.value);
 }
