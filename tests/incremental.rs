@@ -3,14 +3,16 @@
 //! hard deadlines and a rescheduling baseline, random moves (shifts and reassignments, pinned
 //! operations included) are re-timed incrementally and compared, operation by operation and
 //! term by term, with a fresh full decode of the same sequence, after every move and after
-//! every undo. The decoder's order must stay topological.
+//! every keep or undo. The decoder's order must stay topological. The same with secondary
+//! resources and materials, where moves resume the priority decode from a checkpoint: one
+//! loop ([`run`]) drives both evaluators through [`MoveEvaluator`], as the search does.
 
 mod common;
 
 use common::{generated_with_secondary, random_instance, random_sequence, GenOptions};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
-use takt::eval::{Decoder, Incremental, Resumer, Sequence};
+use takt::eval::{Decoder, Incremental, MoveEvaluator, Resumer, Sequence};
 use takt::formats::to_raw;
 use takt::generate::{generate, GenConfig};
 use takt::model::parse_instance;
@@ -169,44 +171,82 @@ fn assert_same(p: &Problem, seq: &Sequence, dec: &Decoder, what: &str) {
     }
 }
 
-fn run(p: &Problem, start: Sequence, r: &mut StdRng, moves: usize, what: &str) -> (usize, usize) {
+/// What a run of moves saw.
+#[derive(Debug, Default)]
+struct Tally {
+    ok: usize,
+    rejected: usize,
+    /// Applies that stopped early on rejoining the current decode, and that did not
+    /// ([`Resumer`] only).
+    rejoined: usize,
+    to_the_end: usize,
+    /// Placements the applies made, and those after their resume points ([`Resumer`] only).
+    work: usize,
+    suffix: usize,
+}
+
+/// `moves` moves from `start` (the search's kind when `local`, else [`random_move`]), each
+/// evaluated by `ev` and compared with a full decode after the move and after its keep or
+/// undo, with the evaluator's own evaluation of the current sequence; `None` when the start
+/// does not decode.
+fn run(
+    p: &Problem,
+    start: Sequence,
+    ev: &mut MoveEvaluator,
+    r: &mut StdRng,
+    moves: usize,
+    local: bool,
+    what: &str,
+) -> Option<Tally> {
     let mut seq = start;
     let mut dec = Decoder::new(p);
-    let mut inc = Incremental::new(p);
-    if inc.sync(p, &mut dec, &seq).is_err() {
-        return (0, 0);
-    }
-    let (mut ok, mut rejected) = (0, 0);
+    ev.sync(p, &mut dec, &seq).ok()?;
+    let mut st = Tally::default();
     for k in 0..moves {
-        let Some(mv) = random_move(p, &seq, r) else {
-            continue;
+        let mv = if local {
+            local_move(p, &seq, &dec.placed, r)
+        } else {
+            random_move(p, &seq, r)
         };
+        let Some(mv) = mv else { continue };
         let what = format!("{what}, move {k} {mv:?}");
         mv.apply(&mut seq);
-        let got = inc.apply(p, &mut dec, &seq, &mv.change());
+        let got = ev.apply(p, &mut dec, &seq, &mv.change());
         let full = Decoder::new(p).decode(p, &seq);
         assert_eq!(got.is_ok(), full.is_ok(), "{what}: {got:?} vs {full:?}");
         if let Ok(e) = got {
-            ok += 1;
+            st.ok += 1;
             assert_same(p, &seq, &dec, &what);
             assert_eq!(e, dec.evaluate(p), "{what}: returned evaluation");
+            if let MoveEvaluator::Resume(x) = ev {
+                let (suffix, work, rejoined) = x.last_work();
+                if rejoined {
+                    st.rejoined += 1;
+                } else {
+                    st.to_the_end += 1;
+                }
+                st.work += work;
+                st.suffix += suffix;
+            }
         } else {
-            rejected += 1;
+            st.rejected += 1;
         }
         if got.is_ok() && r.random_bool(0.5) {
-            inc.keep();
+            ev.keep(p, &mut dec, &seq);
+            assert_same(p, &seq, &dec, &format!("{what} kept"));
+            assert_eq!(ev.evaluation(), dec.evaluate(p), "{what}: kept evaluation");
         } else {
             mv.undo(&mut seq);
-            inc.undo(p, &mut dec, &seq);
+            ev.undo(p, &mut dec, &seq);
             assert_same(p, &seq, &dec, &format!("{what} undone"));
             assert_eq!(
-                inc.evaluation(),
+                ev.evaluation(),
                 dec.evaluate(p),
                 "{what}: undone evaluation"
             );
         }
     }
-    (ok, rejected)
+    Some(st)
 }
 
 #[test]
@@ -230,10 +270,13 @@ fn incremental_equals_full_decode_after_every_move_and_undo() {
             },
             _ => with_baseline(plain, &seq, &mut r),
         };
-        let (a, b) = run(&p, seq, &mut r, 60, &format!("seed {seed}"));
-        instances += (a > 0) as usize;
-        ok += a;
-        rejected += b;
+        let mut ev = MoveEvaluator::Retime(Box::new(Incremental::new(&p)));
+        let st = run(&p, seq, &mut ev, &mut r, 60, false, &format!("seed {seed}"));
+        // A start that does not decode (a pin it misses, say) is no instance.
+        let st = st.unwrap_or_default();
+        instances += (st.ok > 0) as usize;
+        ok += st.ok;
+        rejected += st.rejected;
     }
     assert!(instances > 250, "only {instances} instances decoded");
     assert!(ok > 8000, "only {ok} moves decoded");
@@ -309,72 +352,6 @@ fn local_move(p: &Problem, seq: &Sequence, placed: &[OpId], r: &mut StdRng) -> O
     })
 }
 
-/// Moves evaluated by a [`Resumer`], each compared with a full decode after the move and after
-/// its keep or undo.
-#[derive(Debug, Default)]
-struct Resumed {
-    ok: usize,
-    rejected: usize,
-    /// Applies that stopped early on rejoining the current decode, and that did not.
-    rejoined: usize,
-    to_the_end: usize,
-    /// Placements the applies made, and those after their resume points.
-    work: usize,
-    suffix: usize,
-}
-
-fn run_resumed(
-    p: &Problem,
-    mut seq: Sequence,
-    ev: &mut Resumer,
-    r: &mut StdRng,
-    moves: usize,
-    local: bool,
-    what: &str,
-) -> Resumed {
-    let mut dec = Decoder::new(p);
-    let mut st = Resumed::default();
-    ev.sync(p, &mut dec, &seq).expect("decodes");
-    for k in 0..moves {
-        let mv = if local {
-            local_move(p, &seq, &dec.placed.clone(), r)
-        } else {
-            random_move(p, &seq, r)
-        };
-        let Some(mv) = mv else { continue };
-        let what = format!("{what}, move {k} {mv:?}");
-        mv.apply(&mut seq);
-        let got = ev.apply(p, &mut dec, &seq, &mv.change());
-        let full = Decoder::new(p).decode(p, &seq);
-        assert_eq!(got.is_ok(), full.is_ok(), "{what}: {got:?} vs {full:?}");
-        if let Ok(e) = got {
-            st.ok += 1;
-            assert_same(p, &seq, &dec, &what);
-            assert_eq!(e, dec.evaluate(p), "{what}: returned evaluation");
-            let (suffix, work, rejoined) = ev.last_work();
-            if rejoined {
-                st.rejoined += 1;
-            } else {
-                st.to_the_end += 1;
-            }
-            st.work += work;
-            st.suffix += suffix;
-        } else {
-            st.rejected += 1;
-        }
-        if got.is_ok() && r.random_bool(0.5) {
-            ev.keep(p, &mut dec, &seq);
-            assert_same(p, &seq, &dec, &format!("{what} kept"));
-            assert_eq!(ev.evaluation(), dec.evaluate(p), "{what}: kept evaluation");
-        } else {
-            mv.undo(&mut seq);
-            ev.undo(&mut dec);
-            assert_same(p, &seq, &dec, &format!("{what} undone"));
-        }
-    }
-    st
-}
-
 /// The same with secondary resources and materials: moves (priority swaps included) are
 /// evaluated by resuming the priority decode from a checkpoint ([`Resumer`]).
 #[test]
@@ -387,8 +364,10 @@ fn resumed_decode_equals_full_decode_with_resources_and_materials() {
         };
         let mut r = StdRng::seed_from_u64(seed);
         // Small intervals: resumption from checkpoints all along the decode.
-        let mut ev = Resumer::with_interval(&p, 1 + (seed % 5) as usize);
-        let st = run_resumed(&p, seq, &mut ev, &mut r, 80, false, &format!("seed {seed}"));
+        let every = 1 + (seed % 5) as usize;
+        let mut ev = MoveEvaluator::Resume(Box::new(Resumer::with_interval(&p, every)));
+        let st = run(&p, seq, &mut ev, &mut r, 80, false, &format!("seed {seed}"));
+        let st = st.expect("the start decodes");
         ok += st.ok;
         rejected += st.rejected;
         rejoined += st.rejoined;
@@ -406,7 +385,7 @@ fn resumed_decode_equals_full_decode_with_resources_and_materials() {
 /// equals a full decode, most applies stop early, and some run to the end.
 #[test]
 fn resumed_decode_stops_early_once_it_rejoins_and_stays_exact() {
-    let mut all = Resumed::default();
+    let mut all = Tally::default();
     let (mut baseline, mut fractional) = (0, 0);
     for seed in 0..24u64 {
         let cfg = GenConfig {
@@ -430,12 +409,14 @@ fn resumed_decode_stops_early_once_it_rejoins_and_stays_exact() {
             baseline += 1;
         }
         fractional += usize::from(frac);
-        let mut ev = if seed % 2 == 0 {
+        let resumer = if seed % 2 == 0 {
             Resumer::new(&p)
         } else {
             Resumer::with_interval(&p, 8)
         };
-        let st = run_resumed(&p, seq, &mut ev, &mut r, 60, true, &format!("seed {seed}"));
+        let mut ev = MoveEvaluator::Resume(Box::new(resumer));
+        let st = run(&p, seq, &mut ev, &mut r, 60, true, &format!("seed {seed}"));
+        let st = st.expect("the start decodes");
         all.ok += st.ok;
         all.rejoined += st.rejoined;
         all.to_the_end += st.to_the_end;
