@@ -1,10 +1,13 @@
 //! End-to-end: every shipped example is solved by the CLI, the schedule file is written in both
 //! formats, and the referee (`takt check`) accepts it; the file reads back to the same schedule.
+//! `takt bench`'s CSV names an instance the same from any checkout.
 
 mod common;
-use common::cli::takt;
-use common::files::{examples, root};
+use common::cli::{takt, text};
+use common::files::{examples, root, shared_benchmark};
 use common::fixed_iterations;
+use std::path::Path;
+use std::process::Command;
 
 #[test]
 fn every_example_solves_and_passes_the_referee() {
@@ -159,4 +162,74 @@ fn mip_solver_and_model_export_from_the_cli() {
     let r = takt(&["export-model", ex_s, "-o", bad.to_str().unwrap()]);
     assert_eq!(r.status.code(), Some(2));
     assert!(!bad.exists());
+}
+
+/// `takt bench --csv`: the `path` column names an instance under the benchmarks root relative
+/// to it (the same from any checkout or working directory), any other by its path as given (a
+/// list file's line: where it was found). The root is the vendored copy, or $TAKT_BENCHMARKS.
+#[test]
+fn bench_csv_paths_are_relative_to_the_benchmarks_root() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    // An instance outside the root, and a list naming it after two under the root.
+    std::fs::create_dir(dir.join("gen")).unwrap();
+    let cfg = takt::generate::GenConfig {
+        jobs: 4,
+        machines: 3,
+        ..Default::default()
+    };
+    std::fs::write(dir.join("gen/g.yaml"), takt::generate::generate(&cfg)).unwrap();
+    std::fs::write(
+        dir.join("list.txt"),
+        "jssp/ft06.txt\nsmwt/wt40.txt#17\ngen/g.yaml\n",
+    )
+    .unwrap();
+    // Another root holding one job shop.
+    std::fs::create_dir_all(dir.join("other/jssp")).unwrap();
+    std::fs::copy(
+        shared_benchmark("jssp/ft06.txt"),
+        dir.join("other/jssp/ft06.txt"),
+    )
+    .unwrap();
+    // `takt bench SET` run in `dir` (TAKT_BENCHMARKS = `root` if given): the path column.
+    let bench = |set: &str, root: Option<&Path>| -> Vec<String> {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_takt"));
+        cmd.current_dir(dir).args([
+            "bench",
+            set,
+            "--solver",
+            "dispatch",
+            "--threads",
+            "1",
+            "--quiet",
+            "--csv",
+            "b.csv",
+        ]);
+        match root {
+            Some(r) => cmd.env("TAKT_BENCHMARKS", r),
+            None => cmd.env_remove("TAKT_BENCHMARKS"),
+        };
+        let out = cmd.output().expect("takt runs");
+        assert_eq!(out.status.code(), Some(0), "{set}: {}", text(&out));
+        let mut reader = csv::Reader::from_path(dir.join("b.csv")).unwrap();
+        let col = reader.headers().unwrap().iter().position(|h| h == "path");
+        let col = col.expect("a path column");
+        reader
+            .records()
+            .map(|r| r.unwrap()[col].to_string())
+            .collect()
+    };
+    let g = std::fs::canonicalize(dir.join("gen/g.yaml")).unwrap();
+    let g = g.display().to_string();
+    assert_eq!(
+        bench("list.txt", None),
+        ["jssp/ft06.txt", "smwt/wt40.txt#17", g.as_str()]
+    );
+    assert_eq!(bench("gen", None), ["gen/g.yaml"]);
+    let la01 = shared_benchmark("jssp/la01.txt");
+    assert_eq!(bench(&la01, None), ["jssp/la01.txt"]);
+    // With $TAKT_BENCHMARKS the root is that directory: the vendored copy is outside it.
+    let other = dir.join("other");
+    assert_eq!(bench("jssp", Some(&other)), ["jssp/ft06.txt"]);
+    assert_eq!(bench(&la01, Some(&other)), [la01.as_str()]);
 }

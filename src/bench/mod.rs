@@ -30,8 +30,9 @@ use std::time::{Duration, Instant};
 #[derive(clap::Args, Debug, Clone)]
 pub struct BenchArgs {
     /// A directory of instances (with bks.csv beside them), a family (jssp, fjsp, smwt: the
-    /// directories under $TAKT_BENCHMARKS or ../shared/benchmarks), a list file (one instance a
-    /// line, `wt40.txt#17` allowed, or a run_suite.py manifest), or one instance file.
+    /// directories under the benchmarks root: $TAKT_BENCHMARKS, else the copy vendored in the
+    /// source tree the binary was built from, instances/shared/benchmarks), a list file (one
+    /// instance a line, `wt40.txt#17` allowed, or a run_suite.py manifest), or one instance file.
     pub set: String,
     /// Wall-clock limit per run, e.g. 30s, 2m, 500ms (default 30s unless --iterations is given).
     #[arg(long, value_parser = crate::options::parse_time_limit)]
@@ -51,7 +52,9 @@ pub struct BenchArgs {
     #[arg(long, value_enum, default_value = "heuristic")]
     pub solver: SolverChoice,
     /// Write one row per run (and a `median` row per instance when --seeds > 1) to this CSV;
-    /// rewritten atomically after every instance.
+    /// rewritten atomically after every instance. Its `path` column is relative to the
+    /// benchmarks root for an instance under it (jssp/ta01.txt), else the path as given (a list
+    /// file's line: where it was found).
     #[arg(long)]
     pub csv: Option<PathBuf>,
     /// A peer's results (the CSV format of ../shared/peers/cpsat_30s.csv): print takt and the
@@ -547,7 +550,7 @@ where
             name: inst.name.clone(),
             family: inst.family.clone(),
             subset: inst.subset.clone(),
-            path: inst.entry.path(),
+            path: inst.entry.report_path(),
             bks: inst.bks.clone(),
             jobs: p.jobs.len(),
             ops: p.ops.len(),

@@ -2,8 +2,10 @@
 //! a family name (`jssp`, `fjsp`, `smwt`: the directories under the benchmarks root), a list file,
 //! or a single instance file.
 //!
-//! The benchmarks root is `$TAKT_BENCHMARKS` when set, else `instances/shared/benchmarks` (a copy of ../shared/benchmarks) relative to the
-//! crate root (the source tree the binary was built from).
+//! The benchmarks root is `$TAKT_BENCHMARKS` when set, else `instances/shared/benchmarks` (a
+//! copy of ../shared/benchmarks) relative to the crate root (the source tree the binary was built
+//! from). Reports show an instance under the root by its path relative to it
+//! ([`Entry::report_path`]), which does not depend on where the tree is.
 //!
 //! A list file holds one instance a line; blank lines and lines starting with `#` are ignored. A
 //! line is either a path (`jssp/ta01.txt`, `smwt/wt40.txt#17`, `my.yaml`) or a line of a
@@ -34,6 +36,33 @@ impl Entry {
         match self.index {
             Some(k) => format!("{}#{k}", self.file.display()),
             None => self.file.display().to_string(),
+        }
+    }
+
+    /// The path as reports show it (the CSV's `path` column): relative to the benchmarks root
+    /// when the file lies under it (`jssp/ta01.txt`, `smwt/wt40.txt#17`), so that the CSVs of
+    /// two checkouts or machines agree; else [`Self::path`]: the path as given (a list file's
+    /// line: where it was found).
+    pub fn report_path(&self) -> String {
+        self.path_under(&benchmarks_root())
+    }
+
+    /// [`Self::report_path`] against `root`: both sides canonical, so a link or `..` on the
+    /// way to the root does not hide that the file lies under it; `/` between the parts.
+    pub fn path_under(&self, root: &Path) -> String {
+        let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        let file = canonical(self.file.as_path());
+        let Ok(rel) = file.strip_prefix(canonical(root)) else {
+            return self.path();
+        };
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let rel = parts.join("/");
+        match self.index {
+            Some(k) => format!("{rel}#{k}"),
+            None => rel,
         }
     }
 
