@@ -257,6 +257,28 @@ pub fn gap_pct(value: f64, reference: f64) -> Option<f64> {
     }
 }
 
+impl RunRecord {
+    /// A run's timing with nothing judged yet: no objective, bound, gap or time to best, status
+    /// ok. [`judge`] fills it in; an instance whose runs failed keeps it empty in its summary.
+    fn unjudged(seed: Option<u64>, wall: f64, cpu_share: Option<f64>) -> Self {
+        RunRecord {
+            seed,
+            objective: None,
+            bound: None,
+            mip_bound: None,
+            gap_bound: None,
+            gap_ub: None,
+            gap_lb: None,
+            at_bks: None,
+            time_to_best: None,
+            wall,
+            cpu_share,
+            status: Status::Ok,
+            message: String::new(),
+        }
+    }
+}
+
 impl InstanceResult {
     /// The instance's result: the median over its runs when every run is ok; otherwise the worst
     /// status, with no objective and no gap (a failure is never averaged away).
@@ -284,17 +306,7 @@ impl InstanceResult {
                 .map(|r| format!("seed {}: {}", r.seed.unwrap_or(0), r.status.code()))
                 .collect();
             return RunRecord {
-                seed: None,
-                objective: None,
-                bound: None,
-                mip_bound: None,
-                gap_bound: None,
-                gap_ub: None,
-                gap_lb: None,
-                at_bks: None,
                 time_to_best,
-                wall,
-                cpu_share,
                 status: worst,
                 message: format!(
                     "{} of {} runs failed ({})",
@@ -302,6 +314,7 @@ impl InstanceResult {
                     self.runs.len(),
                     bad.join(", ")
                 ),
+                ..RunRecord::unjudged(None, wall, cpu_share)
             };
         }
         let objective = med(&|r| r.objective);
@@ -400,21 +413,7 @@ fn judge(
     wall: f64,
     cpu_share: Option<f64>,
 ) -> RunRecord {
-    let mut rec = RunRecord {
-        seed: Some(seed),
-        objective: None,
-        bound: None,
-        mip_bound: None,
-        gap_bound: None,
-        gap_ub: None,
-        gap_lb: None,
-        at_bks: None,
-        time_to_best: None,
-        wall,
-        cpu_share,
-        status: Status::Ok,
-        message: String::new(),
-    };
+    let mut rec = RunRecord::unjudged(Some(seed), wall, cpu_share);
     let run = match out {
         Ok(r) => r,
         Err(e) => {
