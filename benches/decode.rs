@@ -4,7 +4,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;
-use takt::eval::Decoder;
+use takt::eval::{Decoder, Sequence};
 use takt::generate::{generate, GenConfig};
 use takt::model::parse_instance;
 use takt::solve::dispatch::{construct, Rule};
@@ -71,6 +71,45 @@ fn bench_decode(c: &mut Criterion) {
             b.iter(|| {
                 dec.decode(&secondary, black_box(&seq)).unwrap();
                 black_box(dec.evaluate(&secondary).value)
+            })
+        },
+    );
+    g.finish();
+}
+
+/// The priority decode at plant scale (issue 14): the 10,000-operation "secondary" instance of
+/// scripts/scale_bench.sh (operators, setters, materials), decoding the schedule of the
+/// resource-blind MWKR rule in its start order, as local search decodes sequences.
+fn bench_decode_plant(c: &mut Criterion) {
+    let problem = parse_instance(
+        &generate(&GenConfig {
+            jobs: 1550,
+            machines: 50,
+            plants: 3,
+            seed: 1,
+            calendars: true,
+            changeovers: true,
+            operators: 6,
+            materials: true,
+            ..GenConfig::default()
+        }),
+        "bench",
+    )
+    .expect("generated instance is valid");
+    let mut dec = Decoder::new(&problem);
+    let blind = construct(&problem, Rule::Mwkr);
+    dec.decode(&problem, &blind)
+        .expect("the rule's sequence decodes");
+    let seq = Sequence::from_schedule(&problem, &dec.to_schedule(&problem, &blind));
+    let mut g = c.benchmark_group("decode_plant");
+    g.sample_size(20);
+    g.throughput(Throughput::Elements(problem.ops().len() as u64));
+    g.bench_function(
+        format!("{}ops_operators_materials", problem.ops().len()),
+        |b| {
+            b.iter(|| {
+                dec.decode(&problem, black_box(&seq)).unwrap();
+                black_box(dec.evaluate(&problem).value)
             })
         },
     );
@@ -150,5 +189,11 @@ fn bench_moves(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_decode, bench_parse, bench_moves);
+criterion_group!(
+    benches,
+    bench_decode,
+    bench_decode_plant,
+    bench_parse,
+    bench_moves
+);
 criterion_main!(benches);

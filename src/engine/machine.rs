@@ -34,7 +34,7 @@ impl MachineSlot {
     pub fn after(problem: &Problem, o: OpId, end: Minute) -> MachineSlot {
         MachineSlot {
             free: end,
-            family: problem.op(o).family,
+            family: problem.compact().core(o).family(),
             prev: Some(o),
         }
     }

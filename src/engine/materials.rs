@@ -3,6 +3,7 @@
 //! their stock). Receipts and jobs' productions (at their completion) add to it. The state is
 //! one sorted list of stock changes per item.
 
+use super::stock::StockBlocks;
 use super::{Blocked, Placement, Push, Request, Rule, Wait};
 use crate::model::secondary::STOCK_EPS;
 use crate::model::{ItemId, JobId, Minute, OpId, Problem};
@@ -23,6 +24,13 @@ pub struct Materials {
     /// asks the same question for every candidate between two bookings, while each answer
     /// scans the item's whole list (cleared at every change).
     memo: Vec<(ItemId, f64, Option<Minute>)>,
+    /// Per item, the initial stock plus every change in `stock`, and block summaries of
+    /// `stock`: for the items whose arithmetic is exact
+    /// ([`crate::model::compact::Compact::is_exact`]), [`StockBlocks::material_from`]
+    /// answers from these without scanning the list (src/engine/stock.rs). Kept for every
+    /// item, read only for exact ones (the others scan, in list order, as always).
+    level: Vec<f64>,
+    blocks: Vec<StockBlocks>,
 }
 
 /// The earliest start an operation's consumption allows, with the first item that needs it
@@ -73,15 +81,28 @@ impl Materials {
             s.clear();
             s.extend_from_slice(&item.receipts);
         }
+        self.level.clear();
+        self.level.extend(
+            problem
+                .items
+                .iter()
+                .map(|item| item.initial + item.receipts.iter().map(|r| r.1).sum::<f64>()),
+        );
+        self.blocks
+            .resize_with(problem.items.len(), StockBlocks::default);
+        for (b, ev) in self.blocks.iter_mut().zip(&self.stock) {
+            b.refresh(ev, 0);
+        }
     }
 
     /// The earliest instant from which `q` of `item` can be taken given what is placed.
     pub fn available_from(&self, problem: &Problem, item: ItemId, q: f64) -> Option<Minute> {
-        material_from(
-            problem.items[item.idx()].initial,
-            &self.stock[item.idx()],
-            q,
-        )
+        let ev = &self.stock[item.idx()];
+        if problem.compact().is_exact(item) {
+            self.blocks[item.idx()].material_from(self.level[item.idx()], ev, q)
+        } else {
+            material_from(problem.items[item.idx()].initial, ev, q)
+        }
     }
 
     /// Books a job's production at its completion.
@@ -125,6 +146,9 @@ impl Materials {
         let ev = &mut self.stock[item.idx()];
         let i = ev.partition_point(|e| e.0 <= at);
         ev.insert(i, (at, delta));
+        // (Meaningful for exact items only, see the fields.)
+        self.level[item.idx()] += delta;
+        self.blocks[item.idx()].refresh(ev, i.saturating_sub(1));
     }
 }
 
@@ -136,10 +160,10 @@ impl Rule for Materials {
         q: &Request,
         pl: &Placement,
     ) -> Result<Option<(Push, Wait)>, Blocked> {
-        let consume = &problem.op(q.op).consume;
-        if consume.is_empty() {
+        if !problem.compact().core(q.op).consumes() {
             return Ok(None);
         }
+        let consume = problem.compact().consume(q.op);
         let bound = match self.last {
             Some((op, bound)) if op == q.op => bound,
             _ => {
@@ -155,7 +179,7 @@ impl Rule for Materials {
     }
 
     fn commit(&mut self, problem: &Problem, q: &Request, pl: &Placement) {
-        for &(item, qty) in &problem.op(q.op).consume {
+        for &(item, qty) in problem.compact().consume(q.op) {
             self.add(item, pl.start, -qty);
         }
     }
@@ -170,6 +194,49 @@ impl Rule for Materials {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::generate::{generate, GenConfig};
+    use crate::model::parse_instance;
+
+    /// The kept final level of exact items answers as the full scan: random whole-number
+    /// consumptions and productions at random times, every quantity asked after each.
+    #[test]
+    fn kept_level_answers_as_the_scan() {
+        let cfg = GenConfig {
+            jobs: 30,
+            machines: 6,
+            seed: 5,
+            materials: true,
+            ..GenConfig::default()
+        };
+        let p = parse_instance(&generate(&cfg), "t").unwrap();
+        assert!(!p.items().is_empty());
+        let mut m = Materials::default();
+        m.reset(&p);
+        let mut x: u64 = 12345;
+        let mut next = |n: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % n
+        };
+        for step in 0..400 {
+            let item = ItemId(next(p.items().len() as u64) as u32);
+            assert!(p.compact().is_exact(item));
+            let at = next(20_000) as Minute;
+            let delta = next(9) as f64 - if step % 3 == 0 { 2.0 } else { 5.0 };
+            m.add(item, at, delta);
+            for (i, it) in p.items().iter().enumerate() {
+                let i = ItemId(i as u32);
+                for q in [0.0, 1.0, 2.0, 3.5, 7.0, 20.0, 1e3] {
+                    assert_eq!(
+                        m.available_from(&p, i, q),
+                        material_from(it.initial, &m.stock[i.idx()], q),
+                        "step {step} item {i:?} q {q}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn first_instant_the_stock_stays_covered() {

@@ -40,6 +40,7 @@ pub mod materials;
 pub mod pin;
 pub mod resources;
 pub mod routing;
+mod stock;
 
 use crate::model::calendar::WEEK;
 use crate::model::{ItemId, JobId, MachineId, Minute, OpId, Problem, ResourceId};
@@ -335,15 +336,23 @@ impl Engine {
         pred: Option<PredPlaced>,
     ) -> Result<Placed, PlaceError> {
         debug_assert_eq!(SECONDARY, problem.has_secondary());
-        let op = problem.op(o);
+        // The compact table, not the operation: one or two cache lines (src/model/compact.rs).
+        let table = problem.compact();
+        let core = table.core(o);
+        let pinned = if core.is_pinned() {
+            problem.op(o).pinned
+        } else {
+            None
+        };
         // Both assignment checks first (the same error either way), then the bounds.
-        if !pin::allows(op, m) {
+        if !pin::allows_pin(pinned, m) {
             return Err(PlaceError::BadAssignment);
         }
-        let duration = op.duration_on(m).ok_or(PlaceError::BadAssignment)?;
+        let duration = table.duration_on(o, m).ok_or(PlaceError::BadAssignment)?;
         let r = routing::ready(problem, o, m, pred);
-        let setup = slot.setup(problem, m, op.family);
-        let ready = pin::ready(op, r.at);
+        let setup = slot.setup(problem, m, core.family());
+        let ready = pin::ready_pin(pinned, r.at);
+        let atomic = core.is_atomic();
         let mut waited = None;
         let mut floor = slot.free;
         let pl = if SECONDARY {
@@ -357,13 +366,13 @@ impl Engine {
                 ready,
                 setup,
                 duration,
-                atomic: op.atomic,
+                atomic,
             };
             let fit = self.fit(problem, &q).map_err(PlaceError::Blocked)?;
             if fit.placement.start > fit.unconstrained.start {
                 waited = fit.wait;
             }
-            pin::check(op, fit.placement.start).map_err(|pin| PlaceError::PinMissed {
+            pin::check_pin(pinned, fit.placement.start).map_err(|pin| PlaceError::PinMissed {
                 pin,
                 earliest: fit.placement.start,
             })?;
@@ -376,9 +385,9 @@ impl Engine {
                 ready,
                 setup,
                 duration,
-                op.atomic,
+                atomic,
             );
-            pin::check(op, pl.start).map_err(|pin| PlaceError::PinMissed {
+            pin::check_pin(pinned, pl.start).map_err(|pin| PlaceError::PinMissed {
                 pin,
                 earliest: pl.start,
             })?;

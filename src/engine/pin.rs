@@ -6,18 +6,31 @@
 
 use super::machine::{latest_end_before, place, MachineSlot};
 use super::Placement;
-use crate::model::{MachineId, Minute, OpId, Operation, Problem};
+use crate::model::{MachineId, Minute, OpId, Operation, Pin, Problem};
 
 /// Whether the pin (if any) allows operation `op` on machine `m`.
 #[inline]
 pub fn allows(op: &Operation, m: MachineId) -> bool {
-    op.pinned.is_none_or(|pin| pin.machine == m)
+    allows_pin(op.pinned, m)
+}
+
+/// [`allows`] for an operation with pin `pin` (the engine reads the pin only of operations
+/// the compact table marks pinned).
+#[inline]
+pub fn allows_pin(pin: Option<Pin>, m: MachineId) -> bool {
+    pin.is_none_or(|pin| pin.machine == m)
 }
 
 /// The job-side lower bound `ready` raised to the pinned start.
 #[inline]
 pub fn ready(op: &Operation, ready: Minute) -> Minute {
-    match op.pinned {
+    ready_pin(op.pinned, ready)
+}
+
+/// [`ready`] for an operation with pin `pin`.
+#[inline]
+pub fn ready_pin(pin: Option<Pin>, ready: Minute) -> Minute {
+    match pin {
         Some(pin) => ready.max(pin.start),
         None => ready,
     }
@@ -26,7 +39,13 @@ pub fn ready(op: &Operation, ready: Minute) -> Minute {
 /// `Err(pinned start)` when the operation is pinned elsewhere than `start`.
 #[inline]
 pub fn check(op: &Operation, start: Minute) -> Result<(), Minute> {
-    match op.pinned {
+    check_pin(op.pinned, start)
+}
+
+/// [`check`] for an operation with pin `pin`.
+#[inline]
+pub fn check_pin(pin: Option<Pin>, start: Minute) -> Result<(), Minute> {
+    match pin {
         Some(pin) if pin.start != start => Err(pin.start),
         _ => Ok(()),
     }

@@ -156,15 +156,15 @@ impl Rule for Resources {
         q: &Request,
         pl: &Placement,
     ) -> Result<Option<(Push, Wait)>, Blocked> {
-        let op = problem.op(q.op);
+        let require = problem.compact().require(q.op);
         let av = &problem.machine(q.machine).availability;
-        if op.require.is_empty() {
+        if require.is_empty() {
             self.work.clear();
         } else {
             working(av, pl.start, pl.end, q.atomic, &mut self.work);
         }
         self.chosen.clear();
-        if let Err((t, r)) = self.choose(problem, &op.require, false) {
+        if let Err((t, r)) = self.choose(problem, require, false) {
             if t == Minute::MAX {
                 return Err(Blocked::Resource(r));
             }
@@ -186,16 +186,16 @@ impl Rule for Resources {
     /// Books the last check's choice (call right after a successful check of the same
     /// placement).
     fn commit(&mut self, problem: &Problem, q: &Request, _pl: &Placement) {
-        let op = problem.op(q.op);
+        let require = problem.compact().require(q.op);
         let work = std::mem::take(&mut self.work);
-        for (req, k) in op.require.iter().zip(0..) {
+        for (req, k) in require.iter().zip(0..) {
             self.add_usage(self.chosen[k], &work, req.units);
         }
         self.work = work;
         if q.setup > 0 {
             let work = std::mem::take(&mut self.setup_work);
             let co = &problem.machine(q.machine).changeover_require;
-            for (req, k) in co.iter().zip(op.require.len()..) {
+            for (req, k) in co.iter().zip(require.len()..) {
                 self.add_usage(self.chosen[k], &work, req.units);
             }
             self.setup_work = work;

@@ -284,7 +284,7 @@ impl Decoder {
             } else {
                 position[o.idx()]
             };
-            Reverse((problem.op(o).pinned.is_none(), rank, o.0))
+            Reverse((!problem.compact().core(o).is_pinned(), rank, o.0))
         };
         macro_rules! push {
             ($o:expr) => {
@@ -355,8 +355,8 @@ impl Decoder {
                     push!(q);
                 }
             }
-            let job = problem.op(o).job;
-            if o != problem.job(job).last_op() {
+            let core = problem.compact().core(o);
+            if !core.is_last_of_job() {
                 // The routing successor, if it heads its machine's remaining sequence.
                 let q = OpId(o.0 + 1);
                 let mq = seq.machine_of[q.idx()];
@@ -364,8 +364,8 @@ impl Decoder {
                 if mq != m && seq.order[mq.idx()].get(self.next[mq.idx()]) == Some(&q) {
                     push!(q);
                 }
-            } else if PRIORITY && !problem.job(job).produce.is_empty() {
-                self.engine.produce(problem, job, self.end[o.idx()]);
+            } else if PRIORITY && core.completes_production() {
+                self.engine.produce(problem, core.job, self.end[o.idx()]);
                 for d in self.deferred.drain(..) {
                     self.heap.push(key(d, &self.position));
                 }

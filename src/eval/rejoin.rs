@@ -110,34 +110,15 @@ pub(crate) struct Marks {
 impl Marks {
     pub fn new(problem: &Problem) -> Marks {
         let n = problem.ops.len();
-        // An item is exact when all its quantities are integers whose absolute sum fits in
-        // f64's 53-bit mantissa: every partial sum is then exact in any order.
-        let exact: Vec<bool> = problem
-            .items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| {
-                let item_id = ItemId(i as u32);
-                let ops = problem.ops.iter().flat_map(|o| &o.consume);
-                let jobs = problem.jobs.iter().flat_map(|j| &j.produce);
-                let q = std::iter::once(item.initial)
-                    .chain(item.receipts.iter().map(|r| r.1))
-                    .chain(ops.chain(jobs).filter(|c| c.0 == item_id).map(|c| c.1));
-                let (mut sum, mut integral) = (0.0f64, true);
-                for x in q {
-                    integral &= x.fract() == 0.0;
-                    sum += x.abs();
-                }
-                integral && sum < (1u64 << 52) as f64
-            })
-            .collect();
+        // Exact items: every partial sum of their stock is exact in any order.
+        let exact = |item: ItemId| problem.compact().is_exact(item);
         let inexact = (0..n)
             .map(|i| {
                 let o = OpId(i as u32);
                 let op = problem.op(o);
                 let job = problem.job(op.job);
-                let produces = o == job.last_op() && job.produce.iter().any(|p| !exact[p.0.idx()]);
-                produces || op.consume.iter().any(|c| !exact[c.0.idx()])
+                let produces = o == job.last_op() && job.produce.iter().any(|p| !exact(p.0));
+                produces || op.consume.iter().any(|c| !exact(c.0))
             })
             .collect();
         Marks {
@@ -288,9 +269,9 @@ impl<'a> Rejoin<'a> {
             let machine = self.old.machine[i] != dec.machine[i];
             if end || machine {
                 self.marks.differs[i] = e;
-                let job = problem.job(problem.op(o).job);
+                let last = problem.compact().core(o).is_last_of_job();
                 // Its links, each closed by the successor's placement (above).
-                self.open += usize::from(o != job.last_op()) + usize::from(succ);
+                self.open += usize::from(!last) + usize::from(succ);
             }
         }
         self.blocked |= self.marks.inexact[i];

@@ -1,6 +1,7 @@
 //! The instance model: YAML as written (`raw`), validated into dense, indexed data (`problem`).
 
 pub mod calendar;
+pub mod compact;
 pub mod error;
 pub mod load;
 pub mod problem;
