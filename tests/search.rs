@@ -142,3 +142,43 @@ fn the_time_limit_counts_from_the_clock_the_caller_started() {
         assert!(check(p, &out.result.schedule).is_empty(), "{kind}");
     }
 }
+
+/// From `LANE_MIN_OPS` operations every thread serves one walk: with an iteration limit and a
+/// seed, two threads return exactly the schedule one thread does (the lanes evaluate candidates,
+/// the walk chooses as alone), with and without operators and materials; and it passes the
+/// referee. Below that size two threads run two walks (a different schedule, in general).
+#[test]
+fn at_plant_scale_two_threads_walk_as_one_only_faster() {
+    use takt::generate::{generate, GenConfig};
+    use takt::solve::search::LANE_MIN_OPS;
+    for (seed, operators, materials, iterations) in [(3, 0, false, 12), (4, 2, true, 4)] {
+        let yaml = generate(&GenConfig {
+            jobs: LANE_MIN_OPS / 4,
+            machines: 16,
+            plants: 2,
+            seed,
+            operators,
+            materials,
+            ..GenConfig::default()
+        });
+        let p = takt::model::parse_instance(&yaml, "generated.yaml").unwrap();
+        assert!(
+            p.ops().len() >= LANE_MIN_OPS,
+            "{} operations",
+            p.ops().len()
+        );
+        let one = search(&p, &cfg(iterations, 1, 9)).unwrap();
+        let two = search(&p, &cfg(iterations, 2, 9)).unwrap();
+        assert_eq!(one.iterations, iterations);
+        assert_eq!(two.iterations, iterations);
+        assert_eq!(one.result.schedule, two.result.schedule, "instance {seed}");
+        let v = check(&p, &two.result.schedule);
+        assert!(v.is_empty(), "{:?}", v.first().map(|v| &v.message));
+        // The walk moved: the result is the search's, not the dispatching start.
+        assert!(
+            two.result.method.starts_with("local search"),
+            "{}",
+            two.result.method
+        );
+    }
+}

@@ -1,10 +1,12 @@
 //! Anytime local search: a tabu search over critical-path neighbourhoods, evaluated by the one
 //! decoder, with restarts from the best schedule after a perturbation when it stagnates.
 //!
-//! Threads run diverse searches (their own seeds) and meet at fixed iteration epochs, where the
-//! best schedule is shared: a thread that stagnates restarts from it. Because threads only meet
-//! at epoch boundaries and the shared choice is deterministic (best key, then thread index), a
+//! Threads run diverse searches (walks, their own seeds) and meet at fixed iteration epochs,
+//! where the best schedule is shared: a walk that stagnates restarts from it. Because walks only
+//! meet at epoch boundaries and the shared choice is deterministic (best key, then walk index), a
 //! run with `iterations` and a seed is bit-for-bit reproducible whatever the thread timing.
+//! From [`LANE_MIN_OPS`] operations all threads serve one walk instead ([`crew`]): the same
+//! schedule as one thread, sooner.
 
 use super::neighbourhood::{
     block_moves, critical_path, family_moves, positions, priority_moves, pull_moves,
@@ -20,11 +22,15 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
 
+mod crew;
+pub use crew::LANE_MIN_OPS;
+use crew::{try_move, Crew};
+
 /// How long and how wide to search.
 #[derive(Debug, Clone)]
 pub struct SearchConfig {
     pub time_limit: Option<Duration>,
-    /// Total iterations over all threads (each thread runs its share).
+    /// Total iterations over all walks (each walk runs its share; see the module doc).
     pub iterations: Option<u64>,
     pub threads: usize,
     pub seed: u64,
@@ -257,6 +263,9 @@ fn search_with(
         });
     }
     let threads = cfg.threads.max(1);
+    // One walk per thread, or at plant scale one walk on every thread ([`crew`]).
+    let lanes = lanes_per_walk(problem, threads);
+    let walks = threads / lanes;
     let deadline = cfg.time_limit.map(|t| started + t);
     let stop = cfg.stop.clone().unwrap_or_default();
     let total_iters = AtomicU64::new(0);
@@ -272,13 +281,14 @@ fn search_with(
         jump: false,
         adopted: None,
     });
-    let barrier = Barrier::new(threads);
-    let per_thread = cfg.iterations.map(|i| i.div_ceil(threads as u64));
+    let barrier = Barrier::new(walks);
+    let per_walk = cfg.iterations.map(|i| i.div_ceil(walks as u64));
     let workers_done = AtomicBool::new(false);
 
     std::thread::scope(|s| {
         let mut workers = Vec::new();
-        for t in 0..threads {
+        for t in 0..walks {
+            let crew = (lanes > 1).then(|| Crew::spawn(s, problem, lanes - 1));
             let (initial, shared, barrier, stop, total_iters, best_bits, total_evals) = (
                 &initial,
                 &shared,
@@ -291,9 +301,10 @@ fn search_with(
             workers.push(s.spawn(move || {
                 let mut w = Worker::new(problem, initial.sequence.clone(), cfg.seed, t);
                 w.deadline = deadline;
+                w.crew = crew;
                 loop {
                     for _ in 0..EPOCH {
-                        if per_thread.is_some_and(|l| w.iterations >= l)
+                        if per_walk.is_some_and(|l| w.iterations >= l)
                             || stop.load(Ordering::Relaxed)
                         {
                             break;
@@ -339,10 +350,10 @@ fn search_with(
                     }
                     if barrier.wait().is_leader() {
                         let reached = stop.load(Ordering::Relaxed)
-                            || per_thread.is_some_and(|l| w.iterations >= l);
+                            || per_walk.is_some_and(|l| w.iterations >= l);
                         let mut sh = shared.lock().unwrap();
                         sh.jump = adopt_offer(&mut sh, background, started, best_bits);
-                        meet(&mut sh, cfg, threads, bound, reached);
+                        meet(&mut sh, cfg, walks, bound, reached);
                     }
                     barrier.wait();
                     let (finished, snap, jump) = {
@@ -414,6 +425,16 @@ fn search_with(
     })
 }
 
+/// Threads per walk: all of them from [`LANE_MIN_OPS`] operations (except on the plain makespan
+/// path, whose moves are mostly estimated, not decoded), else one.
+fn lanes_per_walk(problem: &Problem, threads: usize) -> usize {
+    if threads > 1 && problem.ops.len() >= LANE_MIN_OPS && !plain_makespan(problem) {
+        threads
+    } else {
+        1
+    }
+}
+
 /// The thread index of a shared best that came from the background, not a search thread.
 const OFFERED: usize = usize::MAX;
 
@@ -445,13 +466,13 @@ fn adopt_offer(
 /// The epoch meeting (run by one thread while the others wait): the best schedule offered
 /// becomes the snapshot every thread adopts, and the search is finished when a limit was
 /// reached, the bound is met with every deadline kept, or it stalled.
-fn meet(sh: &mut Shared, cfg: &SearchConfig, threads: usize, bound: f64, reached: bool) {
+fn meet(sh: &mut Shared, cfg: &SearchConfig, walks: usize, bound: f64, reached: bool) {
     let (k, _, seq) = sh.best.clone().expect("offered");
     let improved = sh.snapshot.as_ref().is_none_or(|(old, _)| k < *old);
     sh.stalled_epochs = if improved { 0 } else { sh.stalled_epochs + 1 };
     let stalled = cfg
         .stall
-        .is_some_and(|s| sh.stalled_epochs * EPOCH * threads as u64 >= s);
+        .is_some_and(|s| sh.stalled_epochs * EPOCH * walks as u64 >= s);
     sh.snapshot = Some((k, seq));
     // Nothing can beat the bound (0 at least: every term is ≥ 0) with every deadline kept.
     let optimal = k.0 == 0 && (k.1 <= 0.0 || super::bound::meets(k.1, bound));
@@ -535,6 +556,12 @@ struct Worker<'a> {
     /// The time limit: a step stops evaluating moves past it (one step's exact moves cost
     /// up to half a second at 10k operations with secondary resources).
     deadline: Option<Instant>,
+    /// Lane threads that evaluate this walk's candidates with it ([`crew`]); `None`: alone.
+    crew: Option<Crew>,
+    /// The move last applied by [`Self::apply_move`], until kept or reverted.
+    applied: Option<Move>,
+    /// Scratch: the keys of a batch of candidates.
+    keys: Vec<Option<Key>>,
 }
 
 /// Whether the head/tail estimate is valid for this instance.
@@ -595,6 +622,9 @@ impl<'a> Worker<'a> {
             pulls: Vec::new(),
             late: Vec::new(),
             deadline: None,
+            crew: None,
+            applied: None,
+            keys: Vec::new(),
         };
         // Incremental moves start from a full decode of their own.
         w.evaluate();
@@ -607,6 +637,9 @@ impl<'a> Worker<'a> {
 
     /// Decodes `cur` in full (leaving its times in the decoder) and returns its key.
     fn evaluate(&mut self) -> Option<Key> {
+        if let Some(crew) = &mut self.crew {
+            crew.jumped();
+        }
         let e = self
             .moves_eval
             .sync(self.problem, &mut self.dec, &self.cur)
@@ -623,7 +656,10 @@ impl<'a> Worker<'a> {
             .moves_eval
             .apply(self.problem, &mut self.dec, &self.cur, &mv.change());
         match result {
-            Ok(e) => Some(key(&e)),
+            Ok(e) => {
+                self.applied = Some(mv);
+                Some(key(&e))
+            }
             Err(_) => {
                 self.revert_move(mv);
                 None
@@ -634,10 +670,14 @@ impl<'a> Worker<'a> {
     /// Keeps the move last applied by [`Self::apply_move`].
     fn keep_move(&mut self) {
         self.moves_eval.keep(self.problem, &mut self.dec, &self.cur);
+        if let (Some(crew), Some(mv)) = (&mut self.crew, self.applied.take()) {
+            crew.kept(mv);
+        }
     }
 
     /// Takes back the move last applied by [`Self::apply_move`].
     fn revert_move(&mut self, mv: Move) {
+        self.applied = None;
         mv.undo(&mut self.cur);
         self.moves_eval.undo(self.problem, &mut self.dec, &self.cur);
     }
@@ -808,7 +848,7 @@ impl<'a> Worker<'a> {
         sample_late_jobs(self.problem, &self.dec, &mut self.rng, PULL_JOBS, &mut late);
         let mut pulls = std::mem::take(&mut self.pulls);
         let mut improved = false;
-        let n = self.problem.ops.len() as u64;
+        let mut keys = std::mem::take(&mut self.keys);
         for &j in &late {
             positions(&self.cur, &mut self.pos);
             pulls.clear();
@@ -816,34 +856,20 @@ impl<'a> Worker<'a> {
             pulls.sort_unstable();
             pulls.dedup();
             sample(&mut self.rng, &mut pulls, PULLS_PER_JOB);
+            evaluated += pulls.len();
+            self.evaluate_moves(&pulls, &mut keys);
             let mut chosen: Option<(Key, Move)> = None;
-            for &mv in &pulls {
-                if self.deadline.is_some_and(|d| Instant::now() >= d) {
-                    break;
-                }
-                evaluated += 1;
-                if let Some(k) = self.apply_move(mv) {
-                    self.revert_move(mv);
-                    if k < self.cur_key && chosen.as_ref().is_none_or(|(ck, _)| k < *ck) {
-                        chosen = Some((k, mv));
-                    }
+            for (&mv, &k) in pulls.iter().zip(&keys) {
+                let Some(k) = k else { continue };
+                if k < self.cur_key && chosen.as_ref().is_none_or(|(ck, _)| k < *ck) {
+                    chosen = Some((k, mv));
                 }
             }
-            let Some((_, mv)) = chosen else { continue };
-            mv.apply(&mut self.cur);
-            let tenure = it + 2 + self.rng.random_range(0..(6 + n / 25));
-            self.make_tabu(&mv, tenure);
-            mv.undo(&mut self.cur);
-            if let Some(k) = self.apply_move(mv) {
-                self.keep_move();
-                self.cur_key = k;
-                if k < self.best_key {
-                    self.best = self.cur.clone();
-                    self.best_key = k;
-                    improved = true;
-                }
+            if let Some((_, mv)) = chosen {
+                improved |= self.accept(mv, it).unwrap_or(false);
             }
         }
+        self.keys = keys;
         self.late = late;
         self.pulls = pulls;
         self.evaluations += evaluated as u64;
@@ -883,15 +909,14 @@ impl<'a> Worker<'a> {
         let cap = if self.fast { 6 } else { 48 - pull_evaluations };
         sample(&mut self.rng, &mut exact, cap);
         self.evaluations += exact.len() as u64;
-        for &mv in &exact {
-            if self.deadline.is_some_and(|d| Instant::now() >= d) {
-                break;
-            }
-            if let Some(k) = self.apply_move(mv) {
-                self.revert_move(mv);
+        let mut keys = std::mem::take(&mut self.keys);
+        self.evaluate_moves(&exact, &mut keys);
+        for (&mv, &k) in exact.iter().zip(&keys) {
+            if let Some(k) = k {
                 self.consider(mv, k, it, &mut chosen);
             }
         }
+        self.keys = keys;
         self.exact = exact;
         if chosen.is_none() && !moves.is_empty() {
             // Every move is tabu: take a random one rather than give up on this trajectory.
@@ -903,21 +928,8 @@ impl<'a> Worker<'a> {
         self.moves = moves;
         let mut improved = pulled;
         if let Some((_, mv)) = chosen {
-            mv.apply(&mut self.cur);
-            let n = self.problem.ops.len() as u64;
-            let tenure = it + 2 + self.rng.random_range(0..(6 + n / 25));
-            self.make_tabu(&mv, tenure);
-            mv.undo(&mut self.cur);
-            match self.apply_move(mv) {
-                Some(k) => {
-                    self.keep_move();
-                    self.cur_key = k;
-                    if k < self.best_key {
-                        self.best = self.cur.clone();
-                        self.best_key = k;
-                        improved = true;
-                    }
-                }
+            match self.accept(mv, it) {
+                Some(better) => improved |= better,
                 None => chosen = None,
             }
         }
@@ -936,6 +948,51 @@ impl<'a> Worker<'a> {
         }
         // The decoder now holds `cur`'s times (from the accepted move or the perturbation).
         improved
+    }
+
+    /// Makes `mv` the walk's move at iteration `it`: tabu against undoing it for a random
+    /// tenure, applied and kept. Returns whether the best schedule improved; `None` when the
+    /// move does not decode (nothing changed then).
+    fn accept(&mut self, mv: Move, it: u64) -> Option<bool> {
+        mv.apply(&mut self.cur);
+        let n = self.problem.ops.len() as u64;
+        let tenure = it + 2 + self.rng.random_range(0..(6 + n / 25));
+        self.make_tabu(&mv, tenure);
+        mv.undo(&mut self.cur);
+        let k = self.apply_move(mv)?;
+        self.keep_move();
+        self.cur_key = k;
+        if k < self.best_key {
+            self.best = self.cur.clone();
+            self.best_key = k;
+            return Some(true);
+        }
+        Some(false)
+    }
+
+    /// The keys of `moves` from `cur` into `out` (one per move; `None`: does not decode, or
+    /// not evaluated because the time limit passed), by this thread and its lanes if any.
+    fn evaluate_moves(&mut self, moves: &[Move], out: &mut Vec<Option<Key>>) {
+        let p = self.problem;
+        if let Some(crew) = &mut self.crew {
+            let (dec, eval, cur) = (&mut self.dec, &mut self.moves_eval, &mut self.cur);
+            crew.evaluate(p, dec, eval, cur, moves, self.deadline, out);
+            return;
+        }
+        out.clear();
+        for &mv in moves {
+            if self.deadline.is_some_and(|d| Instant::now() >= d) {
+                break;
+            }
+            out.push(try_move(
+                p,
+                &mut self.dec,
+                &mut self.moves_eval,
+                &mut self.cur,
+                mv,
+            ));
+        }
+        out.resize(moves.len(), None);
     }
 
     /// Keeps the best admissible move: not tabu, unless it beats the best schedule (aspiration).
