@@ -196,6 +196,8 @@ mod tests {
     use super::*;
     use crate::generate::{generate, GenConfig};
     use crate::model::parse_instance;
+    use rand::rngs::StdRng;
+    use rand::{RngExt, SeedableRng};
 
     /// The kept final level of exact items answers as the full scan: random whole-number
     /// consumptions and productions at random times, every quantity asked after each.
@@ -212,13 +214,8 @@ mod tests {
         assert!(!p.items().is_empty());
         let mut m = Materials::default();
         m.reset(&p);
-        let mut x: u64 = 12345;
-        let mut next = |n: u64| {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (x >> 33) % n
-        };
+        let mut rng = StdRng::seed_from_u64(12345);
+        let mut next = |n: u64| rng.random_range(0..n);
         for step in 0..400 {
             let item = ItemId(next(p.items().len() as u64) as u32);
             assert!(p.compact().is_exact(item));

@@ -91,18 +91,15 @@ impl StockBlocks {
 mod tests {
     use super::super::materials::material_from;
     use super::*;
+    use rand::rngs::StdRng;
+    use rand::{RngExt, SeedableRng};
 
     /// Random whole-number changes, many at shared instants, inserted in random order: after
     /// each insertion every quantity gets the scan's answer.
     #[test]
     fn blocks_answer_as_the_scan() {
-        let mut x: u64 = 99;
-        let mut next = |n: u64| {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (x >> 33) % n
-        };
+        let mut rng = StdRng::seed_from_u64(99);
+        let mut next = |n: u64| rng.random_range(0..n);
         for initial in [0.0, 5.0, 40.0] {
             let mut ev: Vec<(Minute, f64)> = Vec::new();
             let mut blocks = StockBlocks::default();
